@@ -1,0 +1,1 @@
+"""BoardBot: a Slack bot for the members of partnership boards."""

@@ -1,0 +1,17 @@
+"""The one place that knows what time it is: real time, or BOARDBOT_NOW when pinned."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from bot.config import Settings
+
+
+def now(settings: Settings) -> datetime:
+    """The current instant, in UTC; a pinned naive BOARDBOT_NOW is taken as UTC."""
+    if settings.now is None:
+        return datetime.now(timezone.utc)
+    pinned = settings.now
+    if pinned.tzinfo is None:
+        pinned = pinned.replace(tzinfo=timezone.utc)
+    return pinned.astimezone(timezone.utc)

@@ -1,0 +1,64 @@
+"""Settings, read once from the environment and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+DEFAULT_DATABASE_URL = "sqlite:///boardbot.sqlite3"
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value BoardBot cannot use."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the Heroku way (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    port: int = 3000
+    now: datetime | None = None
+    log_level: str = "INFO"
+
+    @property
+    def has_slack(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        now = None
+        if env.get("BOARDBOT_NOW"):
+            try:
+                now = datetime.fromisoformat(env["BOARDBOT_NOW"])
+            except ValueError as exc:
+                raise ConfigError(
+                    f"BOARDBOT_NOW={env['BOARDBOT_NOW']!r} is not an ISO date-time; "
+                    "use e.g. 2023-09-01 or 2023-09-01T09:00+01:00"
+                ) from exc
+        port = env.get("PORT", "3000")
+        if not port.isdigit():
+            raise ConfigError(f"PORT={port!r} is not a port number; use e.g. 3000")
+        return cls(
+            database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            port=int(port),
+            now=now,
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )

@@ -1,0 +1,71 @@
+"""Engine, session factory and the schema-version check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database schema is not the one this code needs."""
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine; on SQLite, enforce foreign keys and wait for a busy database."""
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to `revision`."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str]:
+    """Return (the database's revision, the code's head revision)."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to run on a database whose schema is missing or out of date."""
+    current, head = schema_revisions(engine)
+    if current != head:
+        state = "has no BoardBot schema" if current is None else f"is at schema revision {current}"
+        raise SchemaOutOfDate(
+            f"The database {engine.url.render_as_string(hide_password=True)} {state}; "
+            f"this version of BoardBot needs revision {head}. "
+            "Run `boardbot db upgrade` to create or upgrade it."
+        )

@@ -1,0 +1,1 @@
+"""Slack-free command functions: one module per slash command or message intent."""

@@ -1,0 +1,1 @@
+"""The clock process and one module per kind of reminder."""

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up everything on a fresh machine and run the whole suite against SQLite and PostgreSQL.
+# Extra arguments go to pytest (e.g. -k loader, -x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-python.sh
+if [ -z "${BOARDBOT_TEST_POSTGRES_URL:-}" ]; then
+  eval "$(bash scripts/postgres.sh start)"
+  trap 'bash scripts/postgres.sh stop "$BOARDBOT_TEST_PG_DIR"' EXIT
+fi
+echo "Testing on SQLite and on ${BOARDBOT_TEST_POSTGRES_URL}" >&2
+.venv/bin/python -m pytest "$@"
