@@ -18,12 +18,16 @@ log = logging.getLogger("boardbot")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="boardbot", description="BoardBot: a Slack bot for partnership boards.")
+    parser = argparse.ArgumentParser(
+        prog="boardbot", description="BoardBot: a Slack bot for partnership boards."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     db = sub.add_parser("db", help="create, upgrade or inspect the database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="create the schema or upgrade it to this version").set_defaults(run=cmd_db_upgrade)
+    db_sub.add_parser("upgrade", help="create the schema or upgrade it to this version").set_defaults(
+        run=cmd_db_upgrade
+    )
     db_sub.add_parser("status", help="show the database's schema revision").set_defaults(run=cmd_db_status)
 
     load = sub.add_parser("load", help="validate board-data files, then load them all or nothing")

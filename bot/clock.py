@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.config import Settings
 
@@ -10,8 +10,8 @@ from bot.config import Settings
 def now(settings: Settings) -> datetime:
     """The current instant, in UTC; a pinned naive BOARDBOT_NOW is taken as UTC."""
     if settings.now is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     pinned = settings.now
     if pinned.tzinfo is None:
-        pinned = pinned.replace(tzinfo=timezone.utc)
-    return pinned.astimezone(timezone.utc)
+        pinned = pinned.replace(tzinfo=UTC)
+    return pinned.astimezone(UTC)

@@ -180,9 +180,7 @@ class Board(Sourced, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "key"),
         one_of("holiday_region", HolidayRegion),
-        CheckConstraint(
-            "paper_deadline_working_days BETWEEN 0 AND 60", name="paper_deadline_range"
-        ),
+        CheckConstraint("paper_deadline_working_days BETWEEN 0 AND 60", name="paper_deadline_range"),
         Index("ix_boards_workspace_channel", "workspace_id", "slack_channel"),
     )
 
@@ -351,7 +349,7 @@ class KpiValue(Sourced, Base):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"))
     area: Mapped[str] = mapped_column(String(100))
     period: Mapped[str] = mapped_column(String(100))
-    period_end: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)  # not every source dates its figures
     value: Mapped[float] = mapped_column(Float)
     target: Mapped[float | None] = mapped_column(Float)
     rag: Mapped[str | None] = mapped_column(String(10))

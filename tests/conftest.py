@@ -13,7 +13,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from bot.db import make_engine, make_sessions, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILES = sorted(glob.glob(str(ROOT / "data" / "demo" / "*.yaml")))
-LOAD_TIME = datetime(2023, 9, 1, 8, 0, tzinfo=timezone.utc)
+LOAD_TIME = datetime(2023, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def load_demo(engine: Engine) -> None:
@@ -76,6 +76,13 @@ class Backend:
             self.templates[name] = db_name
         return self.templates[name]
 
+    def schema_template(self) -> str:
+        return self.template("schema", upgrade)
+
+    def demo_template(self) -> str:
+        self.schema_template()
+        return self.template("demo", load_demo, based_on="schema")
+
     def fresh_url(self, template: str | None = None) -> str:
         db_name = f"{getattr(self, 'prefix', '')}t{next(self.counter)}"
         self._create(db_name, template)
@@ -96,8 +103,10 @@ def backend(request, tmp_path_factory) -> Iterator[Backend]:
         if not url:
             if os.environ.get("BOARDBOT_TEST_SQLITE_ONLY") == "1":
                 pytest.skip("BOARDBOT_TEST_SQLITE_ONLY=1: PostgreSQL half skipped on request")
-            pytest.fail("PostgreSQL tests need BOARDBOT_TEST_POSTGRES_URL: run scripts/test.sh, "
-                        "which starts a throwaway PostgreSQL (or set BOARDBOT_TEST_SQLITE_ONLY=1)")
+            pytest.fail(
+                "PostgreSQL tests need BOARDBOT_TEST_POSTGRES_URL: run scripts/test.sh, "
+                "which starts a throwaway PostgreSQL (or set BOARDBOT_TEST_SQLITE_ONLY=1)"
+            )
         backend = Backend("postgresql", tmp_path_factory.mktemp("pg"), url)
     else:
         backend = Backend("sqlite", tmp_path_factory.mktemp("sqlite"))
@@ -111,7 +120,7 @@ def fresh_url(backend: Backend) -> str:
     return backend.fresh_url()
 
 
-def _engine(url: str) -> Iterator[Engine]:
+def engine_for(url: str) -> Iterator[Engine]:
     engine = make_engine(url)
     yield engine
     engine.dispose()
@@ -120,13 +129,10 @@ def _engine(url: str) -> Iterator[Engine]:
 @pytest.fixture
 def fresh_db(backend: Backend) -> Iterator[Engine]:
     """A database with the current schema and no data."""
-    template = backend.template("schema", upgrade)
-    yield from _engine(backend.fresh_url(template))
+    yield from engine_for(backend.fresh_url(backend.schema_template()))
 
 
 @pytest.fixture
 def demo_db(backend: Backend) -> Iterator[Engine]:
     """A database with the current schema and the demo boards of data/demo/ loaded."""
-    backend.template("schema", upgrade)
-    template = backend.template("demo", load_demo, based_on="schema")
-    yield from _engine(backend.fresh_url(template))
+    yield from engine_for(backend.fresh_url(backend.demo_template()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 import yaml
@@ -62,7 +62,7 @@ def _sort_key(kind_name: str, record: dict[str, Any]) -> tuple:
     if kind_name == "action_updates":
         return (r["board"], _ref_order(r["action"]), r["seq"])
     if kind_name == "kpi_values":
-        return (r["kpi"], r["area"], r["period_end"], r["period"], r["source"].doc)
+        return (r["kpi"], r["area"], r["period_end"] or date.min, r["period"], r["source"].doc)
     if kind_name == "memberships":
         return (r["board"], r["person"])
     return (r["key"],)
@@ -70,16 +70,20 @@ def _sort_key(kind_name: str, record: dict[str, Any]) -> tuple:
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
     """Leave out what is not recorded (and booleans that are false)."""
-    return {name: value for name, value in record.items()
-            if value is not None and value is not False and value != []}
+    return {
+        name: value
+        for name, value in record.items()
+        if value is not None and value is not False and value != []
+    }
 
 
 def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
     snapshot = take_snapshot(session, team_id)
     workspace = snapshot.workspace
-    document: dict[str, Any] = {"boardbot": FORMAT_VERSION,
-                                "workspace": _plain({"team_id": team_id,
-                                                     "name": workspace.name if workspace else None})}
+    document: dict[str, Any] = {
+        "boardbot": FORMAT_VERSION,
+        "workspace": _plain({"team_id": team_id, "name": workspace.name if workspace else None}),
+    }
     for kind in KINDS:
         records = sorted(snapshot.records(kind.name), key=lambda r, k=kind.name: _sort_key(k, r))
         if records:
@@ -93,5 +97,12 @@ def export_yaml(session: Session) -> str:
     documents = [export_workspace(session, team_id) for team_id in team_ids]
     if not documents:
         documents = [{"boardbot": FORMAT_VERSION}]
-    return yaml.dump_all(documents, Dumper=_ExportDumper, sort_keys=False, allow_unicode=True,
-                         width=10_000, default_flow_style=False, explicit_start=True)
+    return yaml.dump_all(
+        documents,
+        Dumper=_ExportDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=10_000,
+        default_flow_style=False,
+        explicit_start=True,
+    )

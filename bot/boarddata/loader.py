@@ -55,9 +55,7 @@ class LoadResult:
             counts[change.kind.name][0 if change.is_new else 1] += 1
         if not counts:
             return f"nothing to change ({self.unchanged} records already up to date)"
-        parts = [
-            f"{name}: {new} new, {changed} changed" for name, (new, changed) in counts.items()
-        ]
+        parts = [f"{name}: {new} new, {changed} changed" for name, (new, changed) in counts.items()]
         return "; ".join(parts) + f"; {self.unchanged} unchanged"
 
 
@@ -77,8 +75,9 @@ def show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def load_files(session: Session, paths: list[str | Path], *, now: datetime,
-               dry_run: bool = False) -> LoadResult:
+def load_files(
+    session: Session, paths: list[str | Path], *, now: datetime, dry_run: bool = False
+) -> LoadResult:
     """Validate `paths` against each other and the database; unless dry_run, apply the changes.
 
     The caller owns the transaction: on problems nothing has been written, and the caller's
@@ -102,19 +101,23 @@ def load_files(session: Session, paths: list[str | Path], *, now: datetime,
     return result
 
 
-def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime,
-          result: LoadResult) -> list[Change]:
+def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult) -> list[Change]:
     incoming: dict[str, dict[tuple, Record]] = {kind.name: {} for kind in KINDS}
     for data in parts:
         for record in data.records:
             seen = incoming[record.kind.name]
             first = seen.get(record.key)
             if first is not None:
-                result.problems.append(Problem(
-                    record.file, record.line, record.describe(),
-                    f"duplicate {record.kind.label} {describe_key(record.key)} (first given at "
-                    f"{first.file}:{first.line}); each {record.kind.label} "
-                    f"({', '.join(record.kind.key)}) may appear once: merge the two"))
+                result.problems.append(
+                    Problem(
+                        record.file,
+                        record.line,
+                        record.describe(),
+                        f"duplicate {record.kind.label} {describe_key(record.key)} (first given at "
+                        f"{first.file}:{first.line}); each {record.kind.label} "
+                        f"({', '.join(record.kind.key)}) may appear once: merge the two",
+                    )
+                )
                 continue
             seen[record.key] = record
     for kind in KINDS:
@@ -130,9 +133,11 @@ def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime,
             if existing is None:
                 changes.append(Change(kind, key, record.values, None, origin=origin))
                 continue
-            diffs = [(spec.name, existing.record.get(spec.name), record.values.get(spec.name))
-                     for spec in kind.fields
-                     if existing.record.get(spec.name) != record.values.get(spec.name)]
+            diffs = [
+                (spec.name, existing.record.get(spec.name), record.values.get(spec.name))
+                for spec in kind.fields
+                if existing.record.get(spec.name) != record.values.get(spec.name)
+            ]
             if diffs:
                 changes.append(Change(kind, key, record.values, existing.row, diffs, origin))
             else:
@@ -156,10 +161,14 @@ def _check_references(record: Record, incoming, snapshot: Snapshot, problems: li
         elif spec.ref:
             lead = tuple(record.values.get(name) for name in spec.ref_with)
             if None in lead:
-                problems.append(Problem(record.file, record.line_of(spec.name),
-                                        f"{record.describe()}, field '{spec.name}'",
-                                        f"needs {' and '.join(spec.ref_with)} as well, to say where "
-                                        f"'{value}' is"))
+                problems.append(
+                    Problem(
+                        record.file,
+                        record.line_of(spec.name),
+                        f"{record.describe()}, field '{spec.name}'",
+                        f"needs {' and '.join(spec.ref_with)} as well, to say where '{value}' is",
+                    )
+                )
                 continue
             target, key = spec.ref, (*lead, value)
         else:
@@ -167,14 +176,21 @@ def _check_references(record: Record, incoming, snapshot: Snapshot, problems: li
         if _known(target, key, incoming, snapshot):
             continue
         target_kind = KIND_BY_NAME[target]
-        known = sorted({describe_key(k) for k in incoming[target]} | {describe_key(k) for k in snapshot.keys(target)})
+        known = sorted(
+            {describe_key(k) for k in incoming[target]} | {describe_key(k) for k in snapshot.keys(target)}
+        )
         close = difflib.get_close_matches(describe_key(key), known, n=3)
         hint = f"did you mean {', '.join(close)}? " if close else ""
         listing = ", ".join(known[:12]) + (" …" if len(known) > 12 else "") if known else "none yet"
-        problems.append(Problem(
-            record.file, record.line_of(spec.name), f"{record.describe()}, field '{spec.name}'",
-            f"no {target_kind.label} '{describe_key(key)}' in these files or the database; "
-            f"{hint}define it under `{target}:` or use a known one ({listing})"))
+        problems.append(
+            Problem(
+                record.file,
+                record.line_of(spec.name),
+                f"{record.describe()}, field '{spec.name}'",
+                f"no {target_kind.label} '{describe_key(key)}' in these files or the database; "
+                f"{hint}define it under `{target}:` or use a known one ({listing})",
+            )
+        )
 
 
 def _check_history(updates: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
@@ -182,18 +198,25 @@ def _check_history(updates: dict[tuple, Record], snapshot: Snapshot, problems: l
         existing = snapshot.get("action_updates", key)
         if existing is None:
             continue
-        differing = [name for name in record.kind.by_name
-                     if existing.record.get(name) != record.values.get(name)]
+        differing = [
+            name for name in record.kind.by_name if existing.record.get(name) != record.values.get(name)
+        ]
         if differing:
-            problems.append(Problem(
-                record.file, record.line, record.describe(),
-                f"history entry {key[2]} of action {key[1]} is already recorded with a different "
-                f"{', '.join(differing)}; history is never rewritten: give this entry the next free "
-                "seq, or leave it out"))
+            problems.append(
+                Problem(
+                    record.file,
+                    record.line,
+                    record.describe(),
+                    f"history entry {key[2]} of action {key[1]} is already recorded with a different "
+                    f"{', '.join(differing)}; history is never rewritten: give this entry the next free "
+                    "seq, or leave it out",
+                )
+            )
 
 
-def _import_history(changes: list[Change], incoming_updates: dict[tuple, Record],
-                    snapshot: Snapshot, now: datetime) -> list[Change]:
+def _import_history(
+    changes: list[Change], incoming_updates: dict[tuple, Record], snapshot: Snapshot, now: datetime
+) -> list[Change]:
     """One history entry per tracked field that a load changes on an existing action."""
     last_seq: dict[tuple, int] = defaultdict(int)
     for board, ref, seq in [*snapshot.keys("action_updates"), *incoming_updates]:
@@ -209,10 +232,18 @@ def _import_history(changes: list[Change], incoming_updates: dict[tuple, Record]
                 continue
             last_seq[(board, ref)] += 1
             values = {
-                "board": board, "action": ref, "seq": last_seq[(board, ref)], "at": now,
-                "field": name, "old": _as_text(old), "new": _as_text(new), "by": None,
-                "by_text": "import", "note": f"loaded from {change.origin.rsplit(':', 1)[0]}",
-                "via": m.UpdateVia.IMPORT.value, "link": None,
+                "board": board,
+                "action": ref,
+                "seq": last_seq[(board, ref)],
+                "at": now,
+                "field": name,
+                "old": _as_text(old),
+                "new": _as_text(new),
+                "by": None,
+                "by_text": "import",
+                "note": f"loaded from {change.origin.rsplit(':', 1)[0]}",
+                "via": m.UpdateVia.IMPORT.value,
+                "link": None,
             }
             entries.append(Change(kind, kind.key_of(values), values, None, origin=change.origin))
     return entries
@@ -242,8 +273,9 @@ def agenda_position(number: str) -> int:
     return position
 
 
-def _apply(session: Session, team_id: str, name: str | None, snapshot: Snapshot,
-           changes: list[Change]) -> None:
+def _apply(
+    session: Session, team_id: str, name: str | None, snapshot: Snapshot, changes: list[Change]
+) -> None:
     workspace = snapshot.workspace
     if workspace is None:
         workspace = m.Workspace(team_id=team_id, name=name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -100,8 +100,13 @@ def read_text(text: str, name: str, problems: list[Problem]) -> list[WorkspaceDa
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "malformed YAML"
         problems.append(
-            Problem(name, line, "YAML syntax", f"{what}; check the indentation and quoting on "
-                    "this line and the one before (text containing ': ' or '#' needs quotes)")
+            Problem(
+                name,
+                line,
+                "YAML syntax",
+                f"{what}; check the indentation and quoting on "
+                "this line and the one before (text containing ': ' or '#' needs quotes)",
+            )
         )
         return []
     except yaml.YAMLError as exc:
@@ -135,9 +140,13 @@ def _mapping(node: yaml.Node, name: str, where: str, problems: list[Problem]) ->
             continue
         if key_node.value in out:
             problems.append(
-                Problem(name, _line(key_node), where,
-                        f"field '{key_node.value}' is given twice (also on line "
-                        f"{out[key_node.value][0]}); keep one")
+                Problem(
+                    name,
+                    _line(key_node),
+                    where,
+                    f"field '{key_node.value}' is given twice (also on line "
+                    f"{out[key_node.value][0]}); keep one",
+                )
             )
             continue
         out[key_node.value] = (_line(key_node), value_node)
@@ -155,19 +164,22 @@ def _read_document(node: yaml.Node, name: str, problems: list[Problem]) -> Works
         return None
     version = top.pop("boardbot", None)
     if version is None:
-        problems.append(Problem(name, _line(node), "top level",
-                                f"missing `boardbot: {FORMAT_VERSION}` (the format version)"))
+        problems.append(
+            Problem(
+                name, _line(node), "top level", f"missing `boardbot: {FORMAT_VERSION}` (the format version)"
+            )
+        )
     elif not (isinstance(version[1], yaml.ScalarNode) and version[1].value == str(FORMAT_VERSION)):
-        problems.append(Problem(name, version[0], "boardbot",
-                                f"format version must be {FORMAT_VERSION}"))
+        problems.append(Problem(name, version[0], "boardbot", f"format version must be {FORMAT_VERSION}"))
     team_id, team_name = DEFAULT_TEAM, None
     if "workspace" in top:
         line, ws_node = top.pop("workspace")
         ws = _mapping(ws_node, name, "workspace", problems) or {}
         for key, (kline, vnode) in ws.items():
             if key not in ("team_id", "name"):
-                problems.append(Problem(name, kline, "workspace",
-                                        f"unknown field '{key}'; accepted: team_id, name"))
+                problems.append(
+                    Problem(name, kline, "workspace", f"unknown field '{key}'; accepted: team_id, name")
+                )
                 continue
             if not isinstance(vnode, yaml.ScalarNode) or vnode.value in NULL_VALUES:
                 problems.append(Problem(name, kline, f"workspace, field '{key}'", "expected text"))
@@ -180,14 +192,21 @@ def _read_document(node: yaml.Node, name: str, problems: list[Problem]) -> Works
         kind = KIND_BY_NAME.get(list_name)
         if kind is None:
             accepted = ", ".join(["boardbot", "workspace", *KIND_BY_NAME])
-            problems.append(Problem(name, line, "top level",
-                                    f"unknown section '{list_name}'; {_suggest(list_name, KIND_BY_NAME)}"
-                                    f"accepted: {accepted}"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "top level",
+                    f"unknown section '{list_name}'; {_suggest(list_name, KIND_BY_NAME)}accepted: {accepted}",
+                )
+            )
             continue
         if isinstance(list_node, yaml.ScalarNode) and list_node.value in NULL_VALUES:
             continue
         if not isinstance(list_node, yaml.SequenceNode):
-            problems.append(Problem(name, line, list_name, "expected a list of records (lines starting with '- ')"))
+            problems.append(
+                Problem(name, line, list_name, "expected a list of records (lines starting with '- ')")
+            )
             continue
         for index, item in enumerate(list_node.value):
             record = _read_record(kind, item, index, name, problems)
@@ -196,8 +215,9 @@ def _read_document(node: yaml.Node, name: str, problems: list[Problem]) -> Works
     return data
 
 
-def _read_record(kind: Kind, node: yaml.Node, index: int, name: str,
-                 problems: list[Problem]) -> Record | None:
+def _read_record(
+    kind: Kind, node: yaml.Node, index: int, name: str, problems: list[Problem]
+) -> Record | None:
     where = f"{kind.name}[{index}]"
     fields = _mapping(node, name, where, problems)
     if fields is None:
@@ -208,9 +228,15 @@ def _read_record(kind: Kind, node: yaml.Node, index: int, name: str,
     for key, (line, value_node) in fields.items():
         spec = kind.by_name.get(key)
         if spec is None:
-            problems.append(Problem(name, line, where,
-                                    f"unknown field '{key}' for a {kind.label}; {_suggest(key, kind.by_name)}"
-                                    f"accepted: {', '.join(kind.by_name)}"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    where,
+                    f"unknown field '{key}' for a {kind.label}; {_suggest(key, kind.by_name)}"
+                    f"accepted: {', '.join(kind.by_name)}",
+                )
+            )
             ok = False
             continue
         lines[key] = line
@@ -227,18 +253,29 @@ def _read_record(kind: Kind, node: yaml.Node, index: int, name: str,
         if spec.required:
             ok = False
             if spec.name in lines:
-                problems.append(Problem(name, lines[spec.name], f"{where}, field '{spec.name}'",
-                                        "is required and cannot be empty"))
+                problems.append(
+                    Problem(
+                        name,
+                        lines[spec.name],
+                        f"{where}, field '{spec.name}'",
+                        "is required and cannot be empty",
+                    )
+                )
             else:
-                problems.append(Problem(name, _line(node), where,
-                                        f"missing required field '{spec.name}' for a {kind.label}"))
+                problems.append(
+                    Problem(
+                        name, _line(node), where, f"missing required field '{spec.name}' for a {kind.label}"
+                    )
+                )
         values[spec.name] = spec.default
     return Record(kind, values, name, _line(node), index, lines) if ok else None
 
 
 def _scalar(node: yaml.Node, expected: str) -> str | None:
     if not isinstance(node, yaml.ScalarNode):
-        raise ValueProblem(f"expected {expected}, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}")
+        raise ValueProblem(
+            f"expected {expected}, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"
+        )
     if node.style is None and node.value in NULL_VALUES:
         return None
     return node.value
@@ -270,17 +307,19 @@ def parse_scalar(spec: Field, raw: str) -> Any:
         return text or None
     if kind in ("key", "ref"):
         if not KEY_RE.match(raw):
-            raise ValueProblem(f"'{raw}' is not a key: use lower-case letters, digits and hyphens, "
-                               f"e.g. '{_keyish(raw)}'")
+            raise ValueProblem(
+                f"'{raw}' is not a key: use lower-case letters, digits and hyphens, e.g. '{_keyish(raw)}'"
+            )
         return raw
     if kind == "actionref":
         if not ACTION_REF_RE.match(raw):
-            raise ValueProblem(f"'{raw}' is not an action reference: use letters, a hyphen and a "
-                               "number, e.g. A-12")
+            raise ValueProblem(
+                f"'{raw}' is not an action reference: use letters, a hyphen and a number, e.g. A-12"
+            )
         return raw.upper()
     if kind == "agenda-number":
         if not AGENDA_NUMBER_RE.match(raw):
-            raise ValueProblem(f"'{raw}' is not an agenda number: use e.g. \"4\", \"4.1\" or \"3a\"")
+            raise ValueProblem(f'\'{raw}\' is not an agenda number: use e.g. "4", "4.1" or "3a"')
         return raw
     if kind == "int":
         if not INT_RE.match(raw):
@@ -313,8 +352,10 @@ def parse_scalar(spec: Field, raw: str) -> Any:
     if kind == "time":
         match = TIME_RE.match(raw)
         if not match:
-            raise ValueProblem(f"'{raw}' is not a time: write times as HH:MM on the 24-hour clock, "
-                               "e.g. 19:00 (or leave the field out when no time is published)")
+            raise ValueProblem(
+                f"'{raw}' is not a time: write times as HH:MM on the 24-hour clock, "
+                "e.g. 19:00 (or leave the field out when no time is published)"
+            )
         return time(int(match.group(1)), int(match.group(2)))
     if kind == "datetime":
         try:
@@ -323,12 +364,14 @@ def parse_scalar(spec: Field, raw: str) -> Any:
             raise ValueProblem(f"'{raw}' is not a date-time: write e.g. 2023-10-05T18:30:00+01:00") from None
         if value.tzinfo is None:
             raise ValueProblem(f"'{raw}' has no UTC offset: add one, e.g. {raw}+00:00")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     if kind == "timezone":
         try:
             ZoneInfo(raw)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueProblem(f"'{raw}' is not a time zone: use an IANA name such as Europe/London") from None
+            raise ValueProblem(
+                f"'{raw}' is not a time zone: use an IANA name such as Europe/London"
+            ) from None
         return raw
     if kind == "choice":
         if raw in spec.choices:
@@ -336,8 +379,10 @@ def parse_scalar(spec: Field, raw: str) -> Any:
         normalised = raw.strip().lower().replace(" ", "_" if "_" in "".join(spec.choices) else "-")
         if normalised in spec.choices:
             return normalised
-        raise ValueProblem(f"'{raw}' is not accepted; {_suggest(normalised, spec.choices)}"
-                           f"use one of: {', '.join(spec.choices)}")
+        raise ValueProblem(
+            f"'{raw}' is not accepted; {_suggest(normalised, spec.choices)}"
+            f"use one of: {', '.join(spec.choices)}"
+        )
     raise AssertionError(f"unknown field type {kind}")
 
 

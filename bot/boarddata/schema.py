@@ -77,7 +77,9 @@ UPDATE_FIELDS = ("status", "due_on", "timescale", "rag", "progress", "lead", "de
 
 KINDS: tuple[Kind, ...] = (
     Kind(
-        "documents", "document", m.Document,
+        "documents",
+        "document",
+        m.Document,
         (
             Field("key", "key", required=True),
             Field("title", "text", required=True),
@@ -86,20 +88,26 @@ KINDS: tuple[Kind, ...] = (
             Field("url", "text"),
             Field("file", "text"),
         ),
-        key=("key",), in_workspace=True,
+        key=("key",),
+        in_workspace=True,
     ),
     Kind(
-        "organisations", "organisation", m.Organisation,
+        "organisations",
+        "organisation",
+        m.Organisation,
         (
             Field("key", "key", required=True),
             Field("name", "text", required=True),
             Field("short_name", "text"),
             SOURCE,
         ),
-        key=("key",), in_workspace=True,
+        key=("key",),
+        in_workspace=True,
     ),
     Kind(
-        "people", "person", m.Person,
+        "people",
+        "person",
+        m.Person,
         (
             Field("key", "key", required=True),
             Field("name", "text", required=True),
@@ -109,10 +117,13 @@ KINDS: tuple[Kind, ...] = (
             Field("slack_user_id", "text"),
             SOURCE,
         ),
-        key=("key",), in_workspace=True,
+        key=("key",),
+        in_workspace=True,
     ),
     Kind(
-        "boards", "board", m.Board,
+        "boards",
+        "board",
+        m.Board,
         (
             Field("key", "key", required=True),
             Field("name", "text", required=True),
@@ -124,10 +135,13 @@ KINDS: tuple[Kind, ...] = (
             ref("secretary", "people"),
             SOURCE,
         ),
-        key=("key",), in_workspace=True,
+        key=("key",),
+        in_workspace=True,
     ),
     Kind(
-        "memberships", "membership", m.Membership,
+        "memberships",
+        "membership",
+        m.Membership,
         (
             ref("board", "boards", required=True),
             ref("person", "people", required=True),
@@ -137,7 +151,9 @@ KINDS: tuple[Kind, ...] = (
         key=("board", "person"),
     ),
     Kind(
-        "meetings", "meeting", m.Meeting,
+        "meetings",
+        "meeting",
+        m.Meeting,
         (
             Field("key", "key", required=True),
             ref("board", "boards", required=True),
@@ -153,7 +169,9 @@ KINDS: tuple[Kind, ...] = (
         key=("key",),
     ),
     Kind(
-        "agenda_items", "agenda item", m.AgendaItem,
+        "agenda_items",
+        "agenda item",
+        m.AgendaItem,
         (
             ref("meeting", "meetings", required=True),
             Field("number", "agenda-number", required=True),
@@ -172,7 +190,9 @@ KINDS: tuple[Kind, ...] = (
         key=("meeting", "number"),
     ),
     Kind(
-        "actions", "action", m.Action,
+        "actions",
+        "action",
+        m.Action,
         (
             ref("board", "boards", required=True),
             Field("ref", "actionref", required=True),
@@ -191,7 +211,9 @@ KINDS: tuple[Kind, ...] = (
         key=("board", "ref"),
     ),
     Kind(
-        "action_updates", "action update", m.ActionUpdate,
+        "action_updates",
+        "action update",
+        m.ActionUpdate,
         (
             ref("board", "boards", required=True, column="-"),
             Field("action", "actionref", required=True, ref="actions", ref_with=("board",)),
@@ -209,7 +231,9 @@ KINDS: tuple[Kind, ...] = (
         key=("board", "action", "seq"),
     ),
     Kind(
-        "kpis", "KPI", m.Kpi,
+        "kpis",
+        "KPI",
+        m.Kpi,
         (
             Field("key", "key", required=True),
             ref("board", "boards", required=True),
@@ -225,12 +249,14 @@ KINDS: tuple[Kind, ...] = (
         key=("key",),
     ),
     Kind(
-        "kpi_values", "KPI value", m.KpiValue,
+        "kpi_values",
+        "KPI value",
+        m.KpiValue,
         (
             ref("kpi", "kpis", required=True),
             Field("area", "text", required=True),
             Field("period", "text", required=True),
-            Field("period_end", "date", required=True),
+            Field("period_end", "date"),
             Field("value", "number", required=True),
             Field("target", "number"),
             choice("rag", m.Rag),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -47,9 +47,7 @@ def _rows(session: Session, kind: Kind, workspace_id: int) -> list[Any]:
     elif model is m.KpiValue:
         stmt = stmt.join(m.Kpi).join(m.Board).where(m.Board.workspace_id == workspace_id)
     else:
-        stmt = stmt.join(m.Board, model.board_id == m.Board.id).where(
-            m.Board.workspace_id == workspace_id
-        )
+        stmt = stmt.join(m.Board, model.board_id == m.Board.id).where(m.Board.workspace_id == workspace_id)
     return list(session.scalars(stmt.order_by(model.id)))
 
 
@@ -79,7 +77,8 @@ def row_to_record(kind: Kind, row: Any, keys: dict[str, dict[int, tuple]]) -> di
             doc_id = row.source_document_id
             record[spec.name] = (
                 Source(keys["documents"][doc_id][0], row.source_line, row.source_page)
-                if doc_id is not None else None
+                if doc_id is not None
+                else None
             )
         elif spec.attribute == "-":  # an action update's board is its action's board
             record[spec.name] = keys["actions"][row.action_id][0]
@@ -89,9 +88,9 @@ def row_to_record(kind: Kind, row: Any, keys: dict[str, dict[int, tuple]]) -> di
         else:
             value = getattr(row, spec.attribute)
             if isinstance(value, datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
+                value = value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
             elif isinstance(value, datetime):
-                value = value.astimezone(timezone.utc)
+                value = value.astimezone(UTC)
             elif isinstance(value, int) and spec.type == "number":
                 value = float(value)
             record[spec.name] = value

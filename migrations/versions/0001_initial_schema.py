@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -101,9 +100,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("workspace_id", "key", name=op.f("uq_people_workspace_id_key")),
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_people_organisation_id"), ["organisation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_people_organisation_id"), ["organisation_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_people_source_document_id"), ["source_document_id"], unique=False
         )
@@ -134,9 +131,7 @@ def upgrade() -> None:
             "paper_deadline_working_days BETWEEN 0 AND 60",
             name=op.f("ck_boards_paper_deadline_range"),
         ),
-        sa.ForeignKeyConstraint(
-            ["secretary_id"], ["people.id"], name=op.f("fk_boards_secretary_id_people")
-        ),
+        sa.ForeignKeyConstraint(["secretary_id"], ["people.id"], name=op.f("fk_boards_secretary_id_people")),
         sa.ForeignKeyConstraint(
             ["source_document_id"],
             ["documents.id"],
@@ -153,9 +148,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_boards_source_document_id"), ["source_document_id"], unique=False
         )
-        batch_op.create_index(
-            "ix_boards_workspace_channel", ["workspace_id", "slack_channel"], unique=False
-        )
+        batch_op.create_index("ix_boards_workspace_channel", ["workspace_id", "slack_channel"], unique=False)
 
     op.create_table(
         "kpis",
@@ -172,9 +165,7 @@ def upgrade() -> None:
         sa.Column("source_line", sa.Integer(), nullable=True),
         sa.Column("source_page", sa.Integer(), nullable=True),
         sa.Column("source_document_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "better IN ('higher', 'lower', 'neither')", name=op.f("ck_kpis_better_valid")
-        ),
+        sa.CheckConstraint("better IN ('higher', 'lower', 'neither')", name=op.f("ck_kpis_better_valid")),
         sa.CheckConstraint("scope IN ('borough', 'partnership')", name=op.f("ck_kpis_scope_valid")),
         sa.ForeignKeyConstraint(["board_id"], ["boards.id"], name=op.f("fk_kpis_board_id_boards")),
         sa.ForeignKeyConstraint(
@@ -186,9 +177,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("board_id", "key", name=op.f("uq_kpis_board_id_key")),
     )
     with op.batch_alter_table("kpis", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_kpis_source_document_id"), ["source_document_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_kpis_source_document_id"), ["source_document_id"], unique=False)
 
     op.create_table(
         "meetings",
@@ -209,9 +198,7 @@ def upgrade() -> None:
             "status IN ('confirmed', 'provisional', 'cancelled')",
             name=op.f("ck_meetings_status_valid"),
         ),
-        sa.ForeignKeyConstraint(
-            ["board_id"], ["boards.id"], name=op.f("fk_meetings_board_id_boards")
-        ),
+        sa.ForeignKeyConstraint(["board_id"], ["boards.id"], name=op.f("fk_meetings_board_id_boards")),
         sa.ForeignKeyConstraint(
             ["host_id"], ["organisations.id"], name=op.f("fk_meetings_host_id_organisations")
         ),
@@ -243,21 +230,15 @@ def upgrade() -> None:
             "role IN ('chair', 'co-chair', 'vice-chair', 'member', 'substitute', 'officer', 'secretary')",
             name=op.f("ck_memberships_role_valid"),
         ),
-        sa.ForeignKeyConstraint(
-            ["board_id"], ["boards.id"], name=op.f("fk_memberships_board_id_boards")
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_memberships_person_id_people")
-        ),
+        sa.ForeignKeyConstraint(["board_id"], ["boards.id"], name=op.f("fk_memberships_board_id_boards")),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_memberships_person_id_people")),
         sa.ForeignKeyConstraint(
             ["source_document_id"],
             ["documents.id"],
             name=op.f("fk_memberships_source_document_id_documents"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
-        sa.UniqueConstraint(
-            "board_id", "person_id", name=op.f("uq_memberships_board_id_person_id")
-        ),
+        sa.UniqueConstraint("board_id", "person_id", name=op.f("uq_memberships_board_id_person_id")),
     )
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_memberships_person_id"), ["person_id"], unique=False)
@@ -319,7 +300,7 @@ def upgrade() -> None:
         sa.Column("kpi_id", sa.Integer(), nullable=False),
         sa.Column("area", sa.String(length=100), nullable=False),
         sa.Column("period", sa.String(length=100), nullable=False),
-        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=True),
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("target", sa.Float(), nullable=True),
         sa.Column("rag", sa.String(length=10), nullable=True),
@@ -332,9 +313,7 @@ def upgrade() -> None:
         sa.Column("source_line", sa.Integer(), nullable=True),
         sa.Column("source_page", sa.Integer(), nullable=True),
         sa.Column("source_document_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "rag IN ('red', 'amber', 'green')", name=op.f("ck_kpi_values_rag_valid")
-        ),
+        sa.CheckConstraint("rag IN ('red', 'amber', 'green')", name=op.f("ck_kpi_values_rag_valid")),
         sa.ForeignKeyConstraint(["kpi_id"], ["kpis.id"], name=op.f("fk_kpi_values_kpi_id_kpis")),
         sa.ForeignKeyConstraint(
             ["source_document_id"],
@@ -351,9 +330,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("kpi_values", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_kpi_values_kpi_period_end", ["kpi_id", "period_end"], unique=False
-        )
+        batch_op.create_index("ix_kpi_values_kpi_period_end", ["kpi_id", "period_end"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_kpi_values_source_document_id"), ["source_document_id"], unique=False
         )
@@ -386,13 +363,9 @@ def upgrade() -> None:
             ["agenda_items.id"],
             name=op.f("fk_actions_agenda_item_id_agenda_items"),
         ),
-        sa.ForeignKeyConstraint(
-            ["board_id"], ["boards.id"], name=op.f("fk_actions_board_id_boards")
-        ),
+        sa.ForeignKeyConstraint(["board_id"], ["boards.id"], name=op.f("fk_actions_board_id_boards")),
         sa.ForeignKeyConstraint(["lead_id"], ["people.id"], name=op.f("fk_actions_lead_id_people")),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_actions_meeting_id_meetings")
-        ),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_actions_meeting_id_meetings")),
         sa.ForeignKeyConstraint(
             ["source_document_id"],
             ["documents.id"],
@@ -402,12 +375,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("board_id", "ref", name=op.f("uq_actions_board_id_ref")),
     )
     with op.batch_alter_table("actions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_actions_agenda_item_id"), ["agenda_item_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_actions_board_status_due", ["board_id", "status", "due_on"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_actions_agenda_item_id"), ["agenda_item_id"], unique=False)
+        batch_op.create_index("ix_actions_board_status_due", ["board_id", "status", "due_on"], unique=False)
         batch_op.create_index("ix_actions_due_status", ["due_on", "status"], unique=False)
         batch_op.create_index(batch_op.f("ix_actions_lead_id"), ["lead_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_actions_meeting_id"), ["meeting_id"], unique=False)
@@ -436,9 +405,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["action_id"], ["actions.id"], name=op.f("fk_action_updates_action_id_actions")
         ),
-        sa.ForeignKeyConstraint(
-            ["by_id"], ["people.id"], name=op.f("fk_action_updates_by_id_people")
-        ),
+        sa.ForeignKeyConstraint(["by_id"], ["people.id"], name=op.f("fk_action_updates_by_id_people")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_updates")),
         sa.UniqueConstraint("action_id", "seq", name=op.f("uq_action_updates_action_id_seq")),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from bot.boarddata import export_yaml, load_files
 from bot.boarddata.loader import agenda_position
 from bot.db import make_sessions
 
-NOW = datetime(2024, 1, 10, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 1, 10, 9, 30, tzinfo=UTC)
 
 BOARD = """
 boardbot: 1
@@ -141,7 +141,8 @@ def test_dry_run_reports_changes_and_writes_nothing(fresh_db, tmp_path):
 def test_a_load_that_changes_an_action_appends_history(fresh_db, tmp_path):
     load(fresh_db, write(tmp_path, BOARD))
     changed = BOARD.replace("status: in_progress", "status: done").replace(
-        "due_on: 2024-03-01", "due_on: 2024-04-01")
+        "due_on: 2024-03-01", "due_on: 2024-04-01"
+    )
     load(fresh_db, write(tmp_path, changed, "changed.yaml"))
     with make_sessions(fresh_db)() as session:
         updates = session.scalars(select(m.ActionUpdate).order_by(m.ActionUpdate.id)).all()
@@ -180,11 +181,15 @@ def test_references_span_files_and_the_database(fresh_db, tmp_path):
     first = write(tmp_path, common, "common.yaml")
     second = write(tmp_path, "boardbot: 1\nboards:" + rest, "rest.yaml")
     assert load(fresh_db, first, second).ok
-    extra = write(tmp_path, """
+    extra = write(
+        tmp_path,
+        """
         boardbot: 1
         actions:
           - {board: hwb, ref: A-3, description: Later action, lead: ann-lead, status: open}
-    """, "extra.yaml")
+    """,
+        "extra.yaml",
+    )
     assert load(fresh_db, extra).ok
     assert count(fresh_db, m.Action) == 3
 
