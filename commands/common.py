@@ -1,0 +1,76 @@
+"""What several commands share: finding the board, today's date there, paging."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot import models as m
+from bot.boards import BoardChoice, resolve_board
+from bot.render import Mrkdwn, reply
+from bot.reply import Reply
+from bot.request import CommandRequest
+
+PAGE_SIZE = 10
+
+
+def find_board(
+    session: Session, request: CommandRequest, *, takes_words: bool
+) -> tuple[BoardChoice, Reply | None]:
+    """The request's board, or the reply that asks which (or says the name is unknown)."""
+    choice = resolve_board(session, request)
+    if choice.board is not None and (takes_words or not choice.rest):
+        return choice, None
+    if choice.board is not None:
+        problem, asked = "unknown", " ".join(choice.rest)
+    else:
+        problem, asked = choice.problem, choice.asked or " ".join(choice.rest)
+        if problem == "which" and choice.rest and not takes_words:
+            problem = "unknown"
+    return choice, reply(
+        "board_choice.json.j2",
+        problem=problem,
+        asked=asked,
+        command=request.command,
+        boards=choice.all_boards if problem == "unknown" else choice.candidates,
+        person=choice.person,
+    )
+
+
+def today_at(board: m.Board, request: CommandRequest) -> date:
+    return request.now.astimezone(ZoneInfo(board.timezone)).date()
+
+
+@dataclass
+class Page:
+    number: int
+    count: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    def button_value(self, request: CommandRequest, number: int) -> Mrkdwn:
+        """What a page button carries: enough to ask the same question for another page."""
+        return Mrkdwn(
+            json.dumps(
+                {
+                    "c": request.command,
+                    "t": request.text,
+                    "p": number,
+                    "b": request.board_hint,
+                    "s": request.share,
+                }
+            )
+        )
+
+
+def page_of(total: int, wanted: int, size: int = PAGE_SIZE) -> Page:
+    count = max((total + size - 1) // size, 1)
+    return Page(min(max(wanted, 1), count), count, total, size)

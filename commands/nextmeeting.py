@@ -1,0 +1,50 @@
+"""/nextmeeting [board]: when and where the board meets next, its agenda and its paper deadline."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.boards import is_member
+from bot.meetings import agenda_items, cancelled_between, chairs, last_meeting, next_meeting, papers_deadline
+from bot.render import reply
+from bot.reply import Reply
+from bot.request import CommandRequest
+from commands.common import find_board, today_at
+
+
+def run(request: CommandRequest, session: Session) -> Reply:
+    choice, problem = find_board(session, request, takes_words=False)
+    if problem:
+        return problem
+    board = choice.board
+    today = today_at(board, request)
+    meeting = next_meeting(session, board, today)
+    cancelled = cancelled_between(session, board, today, meeting.meets_on if meeting else None)
+    if meeting is None:
+        return reply(
+            "no_meeting.json.j2",
+            public=request.share,
+            board=board,
+            today=today,
+            last=last_meeting(session, board, today),
+            cancelled=cancelled,
+        )
+    show_restricted = can_see_restricted(session, request, choice.person, board)
+    items, hidden = agenda_items(session, meeting, show_restricted=show_restricted)
+    return reply(
+        "nextmeeting.json.j2",
+        public=request.share,
+        board=board,
+        meeting=meeting,
+        today=today,
+        chairs=chairs(session, board),
+        items=items,
+        hidden=hidden,
+        cancelled=cancelled,
+        deadline=papers_deadline(board, meeting, today),
+    )
+
+
+def can_see_restricted(session: Session, request: CommandRequest, person, board) -> bool:
+    """Part 2 items: only for the board's members, only in a DM, never in a shared reply."""
+    return request.is_direct_message and not request.share and is_member(session, person, board)

@@ -1,0 +1,122 @@
+"""/nextmeeting on the demo boards."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from bot import models as m
+from bot.db import make_sessions
+from commands import nextmeeting
+from tests.helpers import ask, text_of
+
+
+def test_next_meeting_after_1_september_2023_is_5_october(demo_db):
+    reply = ask(demo_db, nextmeeting.run, "nextmeeting", "wellbeing")
+    text = text_of(reply)
+    assert "Health & Wellbeing Board: next meeting" in text
+    assert "Thursday 5 October 2023 · time not yet published" in text
+    assert "Museum of Brands, Packaging and Advertising" in text
+    assert "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis" in text
+    assert "7. YOUTH JUSTICE PLANS\nFor information/comment" in text
+    assert "Papers due Thu 21 Sep 2023 (10 working days before the meeting): 14 working days left" in text
+    assert not reply.public
+
+
+def test_date_token_lets_each_reader_see_their_zone(demo_db):
+    reply = ask(demo_db, nextmeeting.run, "nextmeeting", "hwb")
+    noon_london = int(datetime(2023, 10, 5, 11, 0, tzinfo=UTC).timestamp())
+    assert f"<!date^{noon_london}^{{date_long_pretty}}|Thursday 5 October 2023>" in reply.text
+
+
+def test_board_names_are_matched_forgivingly(demo_db):
+    for text in ["HWB", "health and wellbeing", "Health & Wellbeing Board", "wellbeing", "WELLBEING!"]:
+        assert "Health & Wellbeing Board: next meeting" in text_of(
+            ask(demo_db, nextmeeting.run, "nextmeeting", text)
+        )
+
+
+def test_in_a_dm_with_several_boards_it_asks_which(demo_db):
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", ""))
+    assert text.startswith("Which board do you mean?")
+    assert "`/nextmeeting hwb`" in text
+
+
+def test_the_channel_says_which_board(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        session.scalar(select(m.Board).where(m.Board.key == "hwb")).slack_channel = "CHWB"
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "", channel_id="CHWB", dm=False))
+    assert "Health & Wellbeing Board: next meeting" in text
+
+
+def test_unknown_board_lists_the_boards(demo_db):
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "allotments"))
+    assert "I don't know a board called “allotments”" in text and "Health & Wellbeing Board" in text
+
+
+def test_no_next_meeting_gives_the_last(demo_db):
+    text = text_of(
+        ask(demo_db, nextmeeting.run, "nextmeeting", "wellbeing", now=datetime(2024, 6, 1, tzinfo=UTC))
+    )
+    assert "has no meeting scheduled after Sat 1 Jun 2024" in text
+    assert "The last was on Thursday 23 November 2023" in text
+
+
+def test_cancelled_meeting_is_shown_cancelled_never_next(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == "hwb-2023-10-05"))
+        meeting.status = m.MeetingStatus.CANCELLED
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "wellbeing"))
+    assert "The meeting of Thu 5 Oct 2023 is cancelled" in text
+    assert "next meeting\nThursday 23 November 2023" in text
+
+
+def test_restricted_items_only_for_members_in_a_dm(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == "hwb-2023-10-05"))
+        session.add(
+            m.AgendaItem(
+                meeting=meeting,
+                number="11",
+                position=11000000,
+                title="Exempt: contract award",
+                restricted=True,
+            )
+        )
+        session.scalar(select(m.Person).where(m.Person.key == "josh-rendall")).slack_user_id = "UJOSH"
+    member_dm = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb", user_id="UJOSH"))
+    assert "Exempt: contract award" in member_dm
+    for kwargs in ({"user_id": "UJOSH", "dm": False, "channel_id": "CSOME"}, {"user_id": "USTRANGER"}):
+        text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb", **kwargs))
+        assert "Exempt: contract award" not in text
+        assert "1 restricted (Part 2) item not shown" in text
+    shared = ask(demo_db, nextmeeting.run, "nextmeeting", "hwb share", user_id="UJOSH")
+    assert shared.public and "Exempt: contract award" not in text_of(shared)
+
+
+def test_titles_are_slack_escaped(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        item = session.scalar(
+            select(m.AgendaItem)
+            .join(m.Meeting)
+            .where(m.Meeting.key == "hwb-2023-10-05", m.AgendaItem.number == "5")
+        )
+        item.title = "Ping <!channel> & see <http://evil.example|this>"
+    reply = ask(demo_db, nextmeeting.run, "nextmeeting", "hwb")
+    assert "Ping &lt;!channel&gt; &amp; see &lt;http://evil.example|this&gt;" in reply.text
+    assert "<!channel>" not in str(reply.blocks)
+
+
+def test_empty_database_says_there_are_no_boards(fresh_db):
+    text = text_of(ask(fresh_db, nextmeeting.run, "nextmeeting", ""))
+    assert "There are no boards in this workspace yet" in text
+
+
+def test_paper_deadline_skips_bank_holidays():
+    from bot.workdays import paper_deadline, working_days_between
+
+    # Meeting on Tue 11 April 2023: Easter Monday 10th and Good Friday 7th are not working days.
+    assert paper_deadline(date(2023, 4, 11), 1, "england") == date(2023, 3, 30)  # publication rule wins
+    assert paper_deadline(date(2023, 4, 11), 10, "england") == date(2023, 3, 24)
+    assert working_days_between(date(2023, 4, 6), date(2023, 4, 11)) == 1

@@ -1,0 +1,48 @@
+"""Asking commands directly, as the Slack listeners do, and reading the replies as text."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from bot.db import make_sessions
+from bot.render import plain
+from bot.reply import Reply
+from bot.request import CommandRequest
+
+SEPT_2023 = datetime(2023, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def ask(
+    engine,
+    run,
+    command: str,
+    text: str = "",
+    *,
+    now: datetime = SEPT_2023,
+    user_id: str = "UNOBODY",
+    channel_id: str | None = "DDIRECT",
+    dm: bool = True,
+    team_id: str = "local",
+    page: int = 1,
+    board_hint: str | None = None,
+    person_hint: str | None = None,
+) -> Reply:
+    request = CommandRequest.parse(
+        command,
+        text,
+        team_id=team_id,
+        user_id=user_id,
+        channel_id=channel_id,
+        is_direct_message=dm,
+        now=now,
+        board_hint=board_hint,
+        person_hint=person_hint,
+    ).on_page(page)
+    with make_sessions(engine).begin() as session:
+        return run(request, session)
+
+
+def text_of(reply: Reply) -> str:
+    """The reply as a person reads it: tokens, escapes and *bold*/_italic_ marks resolved."""
+    return re.sub(r"(?<!\w)_|_(?!\w)", "", plain(reply.text).replace("*", ""))
