@@ -34,11 +34,6 @@ class BoardChoice:
     all_boards: list[m.Board] = field(default_factory=list)
 
 
-def workspace_boards(session: Session, team_id: str) -> list[m.Board]:
-    stmt = select(m.Board).join(m.Workspace).where(m.Workspace.team_id == team_id).order_by(m.Board.name)
-    return list(session.scalars(stmt))
-
-
 def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     """The asker as a person in the data, by Slack user id (or the console's vouched key)."""
     stmt = (
@@ -51,73 +46,113 @@ def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     return session.scalar(stmt.where(m.Person.slack_user_id == request.user_id).limit(1))
 
 
-def _names(board: m.Board) -> set[str]:
-    return {normalise(n) for n in (board.name, board.short_name, board.key) if n}
+@dataclass(frozen=True)
+class _Names:
+    """A board's names, normalised once per request."""
 
+    board_id: int
+    names: frozenset[str]
+    words: frozenset[str]
 
-def _words(board: m.Board) -> set[str]:
-    return set(normalise(board.name).split()) - STOP_WORDS
+    @classmethod
+    def of(cls, board_id: int, key: str, name: str, short_name: str | None) -> _Names:
+        names = frozenset(normalise(n) for n in (name, short_name, key) if n)
+        return cls(board_id, names, frozenset(normalise(name).split()) - STOP_WORDS)
 
 
 def match_boards(boards: list[m.Board], phrase: str) -> list[m.Board]:
     """Boards a phrase names: exactly by name, short name or key, else by an unambiguous part."""
+    by_id = {b.id: b for b in boards}
+    named = [_Names.of(b.id, b.key, b.name, b.short_name) for b in boards]
+    return [by_id[board_id] for board_id in _match(named, phrase)]
+
+
+def _match(named: list[_Names], phrase: str) -> list[int]:
     wanted = normalise(phrase)
     if not wanted:
         return []
-    exact = [b for b in boards if wanted in _names(b)]
+    exact = [n.board_id for n in named if wanted in n.names]
     if exact:
         return exact
-    words = wanted.split()
-    if all(w in STOP_WORDS for w in words):
+    words = [w for w in wanted.split() if w not in STOP_WORDS]
+    if not words or all(len(w) < 3 for w in words):
         return []
-    return [
-        b
-        for b in boards
-        if all(w in STOP_WORDS or any(bw.startswith(w) for bw in _words(b)) for w in words)
-        and any(len(w) >= 3 for w in words if w not in STOP_WORDS)
-    ]
+    return [n.board_id for n in named if all(any(bw.startswith(w) for bw in n.words) for w in words)]
 
 
 def resolve_board(session: Session, request: CommandRequest, words: list[str] | None = None) -> BoardChoice:
-    """Take the board from the leading words, the console's hint, the channel or the asker."""
+    """Take the board from the leading words, the console's hint, the channel or the asker.
+
+    Reads only board names to match words, and whole boards only for the one chosen (or, when
+    none is, for the reply that asks which): a workspace may have hundreds of boards.
+    """
     words = request.words if words is None else words
-    boards = workspace_boards(session, request.team_id)
-    choice = _choose(session, request, words, boards)
-    choice.all_boards = boards
+    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == request.team_id))
+    person = person_for(session, request)
+    choice = _choose(session, request, words, workspace_id, person) if workspace_id else None
+    if choice is None:
+        choice = BoardChoice(None, words, problem="none", person=person)
+    if choice.board is None and choice.problem != "none":
+        choice.all_boards = _boards(session, m.Board.workspace_id == workspace_id)
+        if not choice.all_boards:
+            choice.problem = "none"
+        elif not choice.candidates:
+            choice.candidates = choice.all_boards
     return choice
 
 
+def other_boards(session: Session, board: m.Board) -> list[m.Board]:
+    """The other boards of the board's workspace."""
+    return _boards(session, m.Board.workspace_id == board.workspace_id, m.Board.id != board.id)
+
+
+def _boards(session: Session, *where) -> list[m.Board]:
+    return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name)))
+
+
 def _choose(
-    session: Session, request: CommandRequest, words: list[str], boards: list[m.Board]
-) -> BoardChoice:
-    person = person_for(session, request)
-    if not boards:
-        return BoardChoice(None, words, problem="none", person=person)
-    ambiguous: tuple[str, list[m.Board]] | None = None
-    for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
-        phrase = " ".join(words[:size])
-        found = match_boards(boards, phrase)
-        if len(found) == 1:
-            return BoardChoice(found[0], words[size:], person=person)
-        if len(found) > 1 and ambiguous is None:
-            ambiguous = (phrase, found)
-    if ambiguous:
-        phrase, found = ambiguous
-        return BoardChoice(None, words, candidates=found, problem="ambiguous", asked=phrase, person=person)
-    if request.board_hint:
-        hinted = [b for b in boards if b.key == request.board_hint]
-        if hinted:
-            return BoardChoice(hinted[0], words, person=person)
-    if request.channel_id:
-        in_channel = [b for b in boards if b.slack_channel == request.channel_id]
-        if in_channel:
-            return BoardChoice(in_channel[0], words, person=person)
-    if len(boards) == 1:
-        return BoardChoice(boards[0], words, person=person)
+    session: Session, request: CommandRequest, words: list[str], workspace_id: int, person: m.Person | None
+) -> BoardChoice | None:
+    in_workspace = m.Board.workspace_id == workspace_id
+    if words:
+        rows = session.execute(
+            select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name).where(in_workspace)
+        )
+        named = [_Names.of(*row) for row in rows]
+        ambiguous: tuple[str, list[int]] | None = None
+        for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
+            phrase = " ".join(words[:size])
+            found = _match(named, phrase)
+            if len(found) == 1:
+                return BoardChoice(session.get(m.Board, found[0]), words[size:], person=person)
+            if len(found) > 1 and ambiguous is None:
+                ambiguous = (phrase, found)
+        if ambiguous:
+            phrase, ids = ambiguous
+            return BoardChoice(
+                None,
+                words,
+                candidates=_boards(session, m.Board.id.in_(ids)),
+                problem="ambiguous",
+                asked=phrase,
+                person=person,
+            )
+    for attribute, value in ((m.Board.key, request.board_hint), (m.Board.slack_channel, request.channel_id)):
+        if value:
+            board = session.scalar(select(m.Board).where(in_workspace, attribute == value).limit(1))
+            if board is not None:
+                return BoardChoice(board, words, person=person)
+    only = (
+        _boards(session, in_workspace)
+        if session.scalar(select(m.Board.id).where(in_workspace).offset(1).limit(1)) is None
+        else []
+    )
+    if len(only) == 1:
+        return BoardChoice(only[0], words, person=person)
     mine = _boards_of(session, person) if person else []
     if len(mine) == 1:
         return BoardChoice(mine[0], words, person=person)
-    return BoardChoice(None, words, candidates=mine or boards, problem="which", person=person)
+    return BoardChoice(None, words, candidates=mine, problem="which", person=person)
 
 
 def _boards_of(session: Session, person: m.Person) -> list[m.Board]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot import clock
 from bot.boarddata import export_yaml, load_files
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
-from bot.queries import agenda, boards_in_workspace, last_meeting, next_meeting
 
 log = logging.getLogger("boardbot")
 
@@ -39,9 +38,36 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(run=cmd_export)
 
-    show = sub.add_parser("show", help="print each board's next meeting and its agenda")
-    show.add_argument("--workspace", default="local", help="Slack team id of the workspace (default: local)")
-    show.set_defaults(run=cmd_show)
+    console = sub.add_parser(
+        "console", help="type slash commands on a terminal, answered by the same Bolt app"
+    )
+    console.add_argument(
+        "--as", dest="person", metavar="PERSON", help="act as this person (their key in the data)"
+    )
+    console.add_argument(
+        "--board", metavar="BOARD", help="the board you are 'in', as in its Slack channel (key)"
+    )
+    console.add_argument(
+        "--workspace", default="local", help="Slack team id of the workspace (default: local)"
+    )
+    console.add_argument(
+        "-c",
+        "--command",
+        action="append",
+        metavar="LINE",
+        help="run this line and leave (repeatable), instead of reading the terminal",
+    )
+    console.set_defaults(run=cmd_console)
+
+    serve = sub.add_parser(
+        "serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP via gunicorn"
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest")
+    manifest.add_argument("--url", default=None, help="the public https URL of /slack/events")
+    manifest.add_argument("--socket-mode", action="store_true", help="a manifest for Socket Mode (no URLs)")
+    manifest.set_defaults(run=cmd_manifest, needs_db=False)
     return parser
 
 
@@ -55,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.log_level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    if not getattr(args, "needs_db", True):
+        return args.run(args, settings, None)
     engine = make_engine(settings.database_url)
     try:
         if args.run is not cmd_db_upgrade:
@@ -115,31 +143,60 @@ def cmd_export(args, settings: Settings, engine) -> int:
     return 0
 
 
-def cmd_show(args, settings: Settings, engine) -> int:
-    instant = clock.now(settings)
-    with make_sessions(engine)() as session:
-        boards = boards_in_workspace(session, args.workspace)
-        if not boards:
-            print("No boards yet. Load some: boardbot load data/demo/*.yaml")
-            return 0
-        for board in boards:
-            today = instant.astimezone(ZoneInfo(board.timezone)).date()
-            print(f"\n{board.name}")
-            meeting = next_meeting(session, board, today)
-            if meeting is None:
-                last = last_meeting(session, board, today)
-                when = f"; the last was on {last.meets_on:%A %-d %B %Y}" if last else ""
-                print(f"  No meeting scheduled after {today:%-d %B %Y}{when}.")
-                continue
-            start = meeting.starts_at.strftime("%H:%M") if meeting.starts_at else "time not yet published"
-            print(f"  Next meeting: {meeting.meets_on:%A %-d %B %Y}, {start} ({meeting.status})")
-            print(f"  Venue: {meeting.venue or 'not recorded'}")
-            items = agenda(session, meeting)
-            if not items:
-                print("  Agenda: not yet published.")
-            for item in items:
-                purpose = f" ({item.purpose})" if item.purpose else ""
-                print(f"  {item.number:>5}  {item.title}{purpose}")
+def cmd_console(args, settings: Settings, engine) -> int:
+    from bot.console import Console, interact
+
+    try:
+        console = Console(
+            settings,
+            make_sessions(engine),
+            team_id=args.workspace,
+            person=args.person,
+            board=args.board,
+            color=sys.stdout.isatty(),
+        )
+    except ValueError as exc:
+        print(f"boardbot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.command:
+            for line in args.command:
+                print(console.run_line(line))
+        else:
+            interact(console)
+    finally:
+        console.close()
+    return 0
+
+
+def cmd_serve(args, settings: Settings, engine) -> int:
+    if not settings.slack_bot_token:
+        print(
+            "boardbot: SLACK_BOT_TOKEN is not set, so there is no Slack to serve. "
+            "Set the Slack variables (README: Configuration), or try `boardbot console`.",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        from bot.app import create_app
+
+        log.info("Serving Slack over Socket Mode")
+        SocketModeHandler(create_app(settings, make_sessions(engine)), settings.slack_app_token).start()
+        return 0
+    engine.dispose()
+    conf = Path(__file__).resolve().parent / "slack" / "gunicorn_conf.py"
+    command = [sys.executable, "-m", "gunicorn", "--config", str(conf), "bot.slack.wsgi:make_application()"]
+    log.info("Serving Slack over HTTP on port %s at /slack/events (gunicorn)", settings.port)
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def cmd_manifest(args, settings: Settings, engine) -> int:
+    from bot.manifest import PLACEHOLDER_URL, manifest_yaml
+
+    sys.stdout.write(manifest_yaml(args.url or PLACEHOLDER_URL, socket_mode=args.socket_mode))
     return 0
 
 

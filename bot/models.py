@@ -267,6 +267,7 @@ class Action(Sourced, Base):
     __table_args__ = (
         UniqueConstraint("board_id", "ref"),
         Index("ix_actions_board_status_due", "board_id", "status", "due_on"),
+        Index("ix_actions_board_lead_status_due", "board_id", "lead_id", "status", "due_on"),
         Index("ix_actions_due_status", "due_on", "status"),
         one_of("status", ActionStatus),
         one_of("rag", Rag),

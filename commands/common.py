@@ -38,6 +38,7 @@ def find_board(
         command=request.command,
         boards=choice.all_boards if problem == "unknown" else choice.candidates,
         person=choice.person,
+        words=" ".join(choice.rest) if takes_words and problem != "unknown" else "",
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from bot.boarddata import load_files
 from bot.db import make_engine, make_sessions, upgrade
+from tests.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILES = sorted(glob.glob(str(ROOT / "data" / "demo" / "*.yaml")))
@@ -136,3 +137,11 @@ def fresh_db(backend: Backend) -> Iterator[Engine]:
 def demo_db(backend: Backend) -> Iterator[Engine]:
     """A database with the current schema and the demo boards of data/demo/ loaded."""
     yield from engine_for(backend.fresh_url(backend.demo_template()))
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on loopback that records calls (see tests/fake_slack.py)."""
+    fake = FakeSlack()
+    yield fake
+    fake.close()

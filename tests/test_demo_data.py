@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot import models as m
 from bot.boarddata import export_yaml, load_files
 from bot.db import make_sessions
-from bot.queries import next_meeting
+from bot.meetings import next_meeting
 from tests.conftest import DEMO_FILES, LOAD_TIME, ROOT, engine_for
 
 FACT_FILES = sorted((ROOT / "tests" / "facts").glob("*.yaml"))

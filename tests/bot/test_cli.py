@@ -40,10 +40,23 @@ def test_upgrade_load_reload_export_and_show(env, capsys, tmp_path):
     assert capsys.readouterr().out == target.read_text()
 
     env.setenv("BOARDBOT_NOW", "2023-09-01")
-    assert main(["show"]) == 0
+    assert main(["console", "--as", "josh-rendall", "-c", "/nextmeeting", "-c", "/agenda fps 25 Nov"]) == 0
     out = capsys.readouterr().out
-    assert "Health & Wellbeing Board" in out
-    assert "Next meeting: Thursday 5 October 2023, time not yet published" in out
+    assert "Health & Wellbeing Board: next meeting\nThursday 5 October 2023" in out
+    assert "4. Cabinet Member Update" in out
+
+
+def test_manifest_needs_no_database(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nowhere.invalid/none")
+    assert main(["manifest", "--url", "https://bot.example.net/slack/events"]) == 0
+    assert "url: https://bot.example.net/slack/events" in capsys.readouterr().out
+
+
+def test_serve_without_slack_tokens_points_to_the_console(env, capsys):
+    main(["db", "upgrade"])
+    env.delenv("SLACK_BOT_TOKEN", raising=False)
+    assert main(["serve"]) == 2
+    assert "boardbot console" in capsys.readouterr().err
 
 
 def test_bad_file_exits_non_zero_and_lists_problems(env, capsys, tmp_path):

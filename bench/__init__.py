@@ -1,0 +1,1 @@
+"""Benchmark tooling: a generator of large synthetic board databases."""

@@ -1,0 +1,488 @@
+"""Actions as members see them: which are open, overdue or done, who leads them, what changed last.
+
+Every query here is scoped to one board and bounded: lists fetch one page, the last update of the
+actions shown comes in one IN query, and a single action's history is read a page at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date
+from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from bot import models as m
+from bot.boards import normalise
+
+OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
+STATUS_LABELS = {
+    m.ActionStatus.OPEN: "Open",
+    m.ActionStatus.IN_PROGRESS: "In progress",
+    m.ActionStatus.BLOCKED: "Blocked",
+    m.ActionStatus.DONE: "Done",
+    m.ActionStatus.CANCELLED: "Cancelled",
+}
+RAG_LABELS = {m.Rag.RED: "Red", m.Rag.AMBER: "Amber", m.Rag.GREEN: "Green"}
+FIELD_LABELS = {
+    "status": "status",
+    "due_on": "due date",
+    "timescale": "timescale",
+    "rag": "RAG",
+    "progress": "progress",
+    "lead": "lead",
+    "description": "description",
+}
+VIA_LABELS = {
+    m.UpdateVia.IMPORT: "loaded from a file",
+    m.UpdateVia.MESSAGE: "by message",
+    m.UpdateVia.BUTTON: "by button",
+    m.UpdateVia.FORM: "by form",
+}
+HONORIFICS = {"councillor", "cllr", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame"}
+REF_RE = re.compile(r"^#?([A-Za-z]{1,12})-?(\d{1,9})$")
+NUMBER_RE = re.compile(r"^#?(\d{1,9})$")
+MAX_CANDIDATES = 50  # people whose names share a word: enough to ask which
+
+
+class Scope(StrEnum):
+    """Which actions a list shows."""
+
+    OPEN = "open"  # open, in progress or blocked
+    OVERDUE = "overdue"  # open with a real due date that has passed
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An action reference as typed: `A-12`, `a12`, `fps-3`; `#12` leaves the prefix to the board."""
+
+    prefix: str | None
+    number: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.prefix.upper()}-{int(self.number)}" if self.prefix else f"#{int(self.number)}"
+
+    def forms(self, board_prefixes: list[str]) -> list[str]:
+        """The spellings it may be stored under (refs keep the case they were loaded with)."""
+        if self.prefix:
+            prefixes = {self.prefix, self.prefix.upper(), self.prefix.lower()}
+        else:
+            prefixes = set(board_prefixes)  # as stored
+        numbers = {self.number, str(int(self.number))}
+        return sorted(f"{p}-{n}" for p in prefixes for n in numbers)
+
+
+def parse_ref(word: str) -> Ref | None:
+    if found := REF_RE.match(word):
+        return Ref(found.group(1), found.group(2))
+    if found := NUMBER_RE.match(word):
+        return Ref(None, found.group(1))
+    return None
+
+
+@dataclass
+class Change:
+    """One history entry as a reader sees it."""
+
+    update: m.ActionUpdate
+    on: date  # in the board's zone
+    who: str
+    what: str  # "status: In progress → Done"
+
+
+@dataclass
+class ActionRow:
+    action: m.Action
+    summary: str  # the description on one line, cut short
+    lead: str
+    overdue_days: int  # > 0 when a real due date has passed and the action is still open
+    last: Change | None
+
+
+@dataclass
+class Counts:
+    by_status: dict[str, int]
+    overdue: int
+
+    @property
+    def open(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in OPEN_STATUSES)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+@dataclass
+class Undated:
+    """Open actions that cannot be overdue: only a timescale as written, or no date at all."""
+
+    with_timescale: int
+    without_any_date: int
+    first: list[m.Action]
+
+
+def shorten(text: str | None, limit: int) -> str:
+    """The text on one line, cut at a word boundary with "…" when longer than `limit`."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """The text as written, line breaks kept, cut with "…" when longer than `limit`."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def lead_name(action: m.Action) -> str:
+    if action.lead is not None:
+        return action.lead.name
+    return shorten(action.lead_text, 120) if action.lead_text else "not recorded"
+
+
+def overdue_days(action: m.Action, today: date) -> int:
+    """Days past a real due date, for actions not done or cancelled; 0 otherwise."""
+    if action.due_on is None or action.status not in OPEN_STATUSES:
+        return 0
+    return max((today - action.due_on).days, 0)
+
+
+def _scope_filter(scope: Scope, led: bool) -> list[ColumnElement]:
+    where: list[ColumnElement] = [m.Action.board_id == bindparam("board_id")]
+    if scope is Scope.OPEN:
+        where.append(m.Action.status.in_(OPEN_STATUSES))
+    elif scope is Scope.OVERDUE:
+        where += [m.Action.status.in_(OPEN_STATUSES), m.Action.due_on < bindparam("today")]
+    else:
+        where.append(m.Action.status == scope.value)
+    return [*where, *_led_by(led)]
+
+
+def _led_by(led: bool) -> list[ColumnElement]:
+    """Actions a person leads on the board (ix_actions_board_lead_status_due serves it)."""
+    return [m.Action.lead_id == bindparam("lead_id")] if led else []
+
+
+def _by_ref() -> list[ColumnElement]:
+    """Prefix, then number: FPS-2 before FPS-10 (refs are letters, a hyphen and digits)."""
+    return [func.rtrim(m.Action.ref, "0123456789"), func.length(m.Action.ref), m.Action.ref]
+
+
+def _order(scope: Scope) -> list[ColumnElement]:
+    if scope is Scope.OVERDUE:
+        return [m.Action.due_on, *_by_ref()]  # most overdue first
+    if scope is Scope.OPEN:
+        return [m.Action.due_on.is_(None), m.Action.due_on, *_by_ref()]
+    return _by_ref()
+
+
+# The list queries are built once per shape and run with bound values: building a statement costs
+# more than running it on an index.
+@cache
+def _page_query(scope: Scope, led: bool) -> Select:
+    return (
+        select(m.Action)
+        .options(joinedload(m.Action.lead))
+        .where(*_scope_filter(scope, led))
+        .order_by(*_order(scope))
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _counts_query(led: bool) -> Select:
+    past_due = func.sum(case((m.Action.due_on < bindparam("today"), 1), else_=0))
+    return (
+        select(m.Action.status, func.count(), past_due)
+        .where(m.Action.board_id == bindparam("board_id"), *_led_by(led))
+        .group_by(m.Action.status)
+    )
+
+
+@cache
+def _last_changes_query() -> Select:
+    later = aliased(m.ActionUpdate)
+    latest = select(func.max(later.seq)).where(later.action_id == m.ActionUpdate.action_id).scalar_subquery()
+    return (
+        select(m.ActionUpdate)
+        .options(joinedload(m.ActionUpdate.by))
+        .where(m.ActionUpdate.action_id.in_(bindparam("ids", expanding=True)), m.ActionUpdate.seq == latest)
+    )
+
+
+def action_rows(
+    session: Session,
+    board: m.Board,
+    scope: Scope,
+    today: date,
+    *,
+    lead_id: int | None = None,
+    offset: int = 0,
+    limit: int = 8,
+) -> list[ActionRow]:
+    """One page of a list, each action with its lead and its last update."""
+    params = {"board_id": board.id, "today": today, "lead_id": lead_id, "offset": offset, "limit": limit}
+    actions = list(session.scalars(_page_query(scope, lead_id is not None), params))
+    last = last_changes(session, [a.id for a in actions], board.timezone)
+    return [
+        ActionRow(a, shorten(a.description, 200), lead_name(a), overdue_days(a, today), last.get(a.id))
+        for a in actions
+    ]
+
+
+def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None = None) -> Counts:
+    """How many actions the board has in each status, and how many are overdue: one index scan."""
+    params = {"board_id": board.id, "today": today, "lead_id": lead_id}
+    rows = session.execute(_counts_query(lead_id is not None), params).all()
+    by_status = {status: n for status, n, _ in rows}
+    return Counts(by_status, sum(late or 0 for status, _, late in rows if status in OPEN_STATUSES))
+
+
+def scope_total(tally: Counts, scope: Scope) -> int:
+    if scope is Scope.OPEN:
+        return tally.open
+    if scope is Scope.OVERDUE:
+        return tally.overdue
+    return tally.by_status.get(scope.value, 0)
+
+
+@cache
+def _undated_queries(led: bool) -> tuple[Select, Select]:
+    where = [*_scope_filter(Scope.OPEN, led), m.Action.due_on.is_(None)]
+    how_many = select(func.count(), func.count(m.Action.timescale)).where(*where)
+    first = (
+        select(m.Action)
+        .where(*where, m.Action.timescale.is_not(None))
+        .order_by(*_by_ref())
+        .limit(bindparam("limit"))
+    )
+    return how_many, first
+
+
+def undated(session: Session, board: m.Board, *, lead_id: int | None = None, limit: int = 5) -> Undated:
+    """Open actions with no due date: how many have a timescale as written, and the first few."""
+    how_many, first = _undated_queries(lead_id is not None)
+    params = {"board_id": board.id, "lead_id": lead_id, "limit": limit}
+    total, with_timescale = session.execute(how_many, params).one()
+    return Undated(with_timescale, total - with_timescale, list(session.scalars(first, params)))
+
+
+def last_changes(session: Session, action_ids: list[int], zone: str) -> dict[int, Change]:
+    """The latest history entry of each action, in one query."""
+    if not action_ids:
+        return {}
+    updates = session.scalars(_last_changes_query(), {"ids": action_ids})
+    return {u.action_id: describe_update(u, zone, value_limit=60) for u in updates}
+
+
+@cache
+def _history_queries() -> tuple[Select, Select]:
+    of_action = m.ActionUpdate.action_id == bindparam("action_id")
+    page = (
+        select(m.ActionUpdate)
+        .options(joinedload(m.ActionUpdate.by))
+        .where(of_action)
+        .order_by(m.ActionUpdate.seq)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return page, select(func.count()).select_from(m.ActionUpdate).where(of_action)
+
+
+def history(session: Session, action: m.Action, zone: str, *, offset: int, limit: int) -> list[Change]:
+    """A page of the action's history, in the order it happened."""
+    params = {"action_id": action.id, "offset": offset, "limit": limit}
+    return [describe_update(u, zone, value_limit=300) for u in session.scalars(_history_queries()[0], params)]
+
+
+def history_length(session: Session, action: m.Action) -> int:
+    return session.scalar(_history_queries()[1], {"action_id": action.id}) or 0
+
+
+def describe_update(update: m.ActionUpdate, zone: str, *, value_limit: int) -> Change:
+    at = update.at if update.at.tzinfo else update.at.replace(tzinfo=UTC)  # SQLite drops the zone
+    who = update.by.name if update.by else (update.by_text or "not recorded")
+    field = FIELD_LABELS.get(update.field, update.field)
+    old = shown_value(update.field, update.old, value_limit)
+    new = shown_value(update.field, update.new, value_limit)
+    return Change(update, at.astimezone(ZoneInfo(zone)).date(), who, f"{field}: {old} → {new}")
+
+
+def shown_value(field: str, value: str | None, limit: int) -> str:
+    """A stored history value as a reader would write it."""
+    if value is None or not value.strip():
+        return "none"
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    if field == "rag":
+        return RAG_LABELS.get(value, value)
+    if field == "due_on":
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return shorten(value, limit)
+        return f"{day:%a} {day.day} {day:%b %Y}"
+    return shorten(value, limit)
+
+
+def board_prefixes(session: Session, board: m.Board) -> list[str]:
+    """The reference prefixes the board uses, from its first and last refs (an index lookup each)."""
+    first = select(m.Action.ref).where(m.Action.board_id == board.id)
+    refs = {
+        session.scalar(first.order_by(m.Action.ref).limit(1)),
+        session.scalar(first.order_by(m.Action.ref.desc()).limit(1)),
+    }
+    return sorted({ref.split("-", 1)[0] for ref in refs if ref and "-" in ref})
+
+
+@cache
+def _by_ref_query() -> Select:
+    return (
+        select(m.Action)
+        .options(
+            joinedload(m.Action.lead),
+            joinedload(m.Action.meeting),
+            joinedload(m.Action.agenda_item),
+        )
+        .where(
+            m.Action.board_id == bindparam("board_id"), m.Action.ref.in_(bindparam("forms", expanding=True))
+        )
+        .order_by(*_by_ref())
+    )
+
+
+def find_actions(session: Session, board: m.Board, ref: Ref) -> list[m.Action]:
+    """The board's actions a reference names: one, or several for `#12` on a board with two prefixes."""
+    forms = ref.forms([] if ref.prefix else board_prefixes(session, board))
+    if not forms:
+        return []
+    return list(session.scalars(_by_ref_query(), {"board_id": board.id, "forms": forms}).unique())
+
+
+def near_refs(session: Session, board: m.Board, ref: Ref, prefixes: list[str], limit: int = 5) -> list[str]:
+    """Refs on the board close to one that is not there: a neighbouring number under the same
+    prefix, or the same number under the board's other prefixes."""
+    number = int(ref.number)
+    same = [p for p in prefixes if ref.prefix is not None and p.lower() == ref.prefix.lower()]
+    if same:
+        candidates = {f"{p}-{n}" for p in same for n in range(max(number - 2, 1), number + 3)}
+    else:
+        candidates = {f"{p}-{number}" for p in prefixes}
+    stmt = select(m.Action.ref).where(m.Action.board_id == board.id, m.Action.ref.in_(candidates))
+    found = sorted(
+        session.scalars(stmt), key=lambda other: (abs(int(other.rpartition("-")[2]) - number), other)
+    )
+    return found[:limit]
+
+
+def last_refs(session: Session, board: m.Board, ref: Ref, prefixes: list[str]) -> list[str]:
+    """The highest reference under the typed prefix, or under each of the board's prefixes."""
+    same = [p for p in prefixes if ref.prefix is not None and p.lower() == ref.prefix.lower()]
+    return [r for r in (highest_ref(session, board, p) for p in same or prefixes) if r]
+
+
+def highest_ref(session: Session, board: m.Board, prefix: str) -> str | None:
+    """The last reference with a prefix: FPS-46, not FPS-9."""
+    stmt = (
+        select(m.Action.ref)
+        .where(m.Action.board_id == board.id, m.Action.ref >= f"{prefix}-", m.Action.ref < f"{prefix}.")
+        .order_by(func.length(m.Action.ref).desc(), m.Action.ref.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[tuple[m.Board, str]]:
+    """Which of these boards have an action with this reference (a typed prefix is needed)."""
+    if ref.prefix is None or not boards:
+        return []
+    by_id = {b.id: b for b in boards}
+    stmt = (
+        select(m.Action.board_id, m.Action.ref)
+        .where(m.Action.board_id.in_(by_id), m.Action.ref.in_(ref.forms([])))
+        .order_by(m.Action.board_id)
+        .limit(10)
+    )
+    return [(by_id[board_id], found) for board_id, found in session.execute(stmt)]
+
+
+def source_document(session: Session, action: m.Action) -> m.Document | None:
+    if action.source_document_id is None:
+        return None
+    return session.get(m.Document, action.source_document_id)
+
+
+def person_with_slack_id(session: Session, board: m.Board, user_id: str) -> m.Person | None:
+    stmt = select(m.Person).where(
+        m.Person.workspace_id == board.workspace_id, m.Person.slack_user_id == user_id
+    )
+    return session.scalar(stmt.limit(1))
+
+
+def leads_named(session: Session, board: m.Board, phrase: str) -> list[m.Person]:
+    """People who lead actions on the board (or sit on it) whose name or key fits the phrase.
+
+    Exact matches win ("josh-rendall", "Councillor Josh Rendall", "josh rendall"); otherwise every
+    word must start a word of the name or key ("josh", "j rendall").
+    """
+    key = phrase.strip().lstrip("@").lower()
+    wanted = normalise(key)
+    if len(wanted.replace(" ", "")) < 2:
+        return []
+    by_key = session.scalar(
+        select(m.Person).where(m.Person.workspace_id == board.workspace_id, m.Person.key == key)
+    )
+    if by_key is not None:
+        return [by_key]
+    # SQL narrows to people on this board whose name holds the longest word; Python then matches
+    # (IN, not a correlated EXISTS: one scan of the board, not one of every namesake's actions)
+    leads_here = m.Person.id.in_(
+        select(m.Action.lead_id).where(m.Action.board_id == board.id, m.Action.lead_id.is_not(None))
+    )
+    sits_here = m.Person.id.in_(select(m.Membership.person_id).where(m.Membership.board_id == board.id))
+    words = [w for w in wanted.split() if w not in HONORIFICS] or wanted.split()  # "Cllr Josh"
+    like = f"%{max(words, key=len)}%"  # normalised: letters and digits only, no wildcards
+    stmt = (
+        select(m.Person)
+        .where(
+            m.Person.workspace_id == board.workspace_id,
+            or_(func.lower(m.Person.name).like(like), m.Person.key.like(like)),
+            or_(leads_here, sits_here),
+        )
+        .order_by(m.Person.name)
+        .limit(MAX_CANDIDATES)
+    )
+    people = list(session.scalars(stmt))
+    exact = [p for p in people if wanted in _full_names(p)]
+    if exact:
+        return exact
+    return [p for p in people if all(any(t.startswith(w) for t in _name_words(p)) for w in words)]
+
+
+def _full_names(person: m.Person) -> set[str]:
+    name = normalise(person.name)
+    bare = " ".join(w for w in name.split() if w not in HONORIFICS)
+    return {name, bare, normalise(person.key)}
+
+
+def _name_words(person: m.Person) -> set[str]:
+    return (set(normalise(person.name).split()) - HONORIFICS) | set(normalise(person.key).split())
+
+
+def example_ref(session: Session, board: m.Board) -> str:
+    """A reference that exists on the board, for examples (an index lookup)."""
+    stmt = select(m.Action.ref).where(m.Action.board_id == board.id).order_by(m.Action.ref).limit(1)
+    return session.scalar(stmt) or "A-12"

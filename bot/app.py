@@ -1,0 +1,61 @@
+"""create_app: every command, button and handler of the Bolt app, on one screen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.slack.listeners import CommandFn, on_error, page_button, slash_command
+from commands import actions, agenda, help, kpi, nextmeeting
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # without the slash
+    run: CommandFn
+    description: str  # shown in Slack's command picker (manifest)
+    usage_hint: str
+
+
+COMMANDS = (
+    Command(
+        "nextmeeting", nextmeeting.run, "When and where your board meets next, and its agenda", "[board]"
+    ),
+    Command("agenda", agenda.run, "The full agenda of a meeting", "[board] [next|last|date]"),
+    Command("kpi", kpi.run, "Headline KPIs, or the KPIs matching your words", "[board] [words]"),
+    Command(
+        "actions",
+        actions.run,
+        "Actions: open, overdue, yours, or one by reference",
+        "[board] [mine|overdue|open|done|@person|A-12]",
+    ),
+    Command("boardbot", help.run, "What BoardBot can do", "[help]"),
+)
+
+
+def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: bool = False) -> App:
+    """The Bolt app. `console` trusts the console's board and person hints and skips Slack's checks."""
+    token = settings.slack_bot_token or "xoxb-not-configured"
+    app = App(
+        token=token,
+        signing_secret=settings.slack_signing_secret or "not-configured",
+        client=WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL),
+        process_before_response=True,
+        token_verification_enabled=settings.has_slack and not console,
+        request_verification_enabled=not console,
+    )
+    for command in COMMANDS:
+        app.command(f"/{command.name}")(
+            slash_command(command.name, command.run, sessions, settings, trust_console=console)
+        )
+    runs = {command.name: command.run for command in COMMANDS}
+    app.action(re.compile(r"^page_(next|previous)$"))(
+        page_button(runs, sessions, settings, trust_console=console)
+    )
+    app.error(on_error)
+    return app

@@ -1,0 +1,1 @@
+"""The only code that knows Slack's payloads: listeners, payload conversion, the WSGI app."""

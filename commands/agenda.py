@@ -1,0 +1,176 @@
+"""/agenda [board] [next|last|DATE]: the full agenda of one meeting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from dateutil import parser as dateparser
+from sqlalchemy import extract, select
+from sqlalchemy.orm import Session, joinedload
+
+from bot import models as m
+from bot.meetings import agenda_items, chairs, last_meeting, meetings_near, next_meeting
+from bot.render import reply
+from bot.reply import Reply
+from bot.request import CommandRequest
+from commands.common import find_board, page_of, today_at
+from commands.nextmeeting import can_see_restricted
+
+ITEMS_PER_PAGE = 15
+YEARLESS_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 1, 1))  # both leap years: 29 Feb parses
+
+
+class DateNotUnderstood(ValueError):
+    pass
+
+
+def parse_day(text: str, today: date) -> tuple[date | None, tuple[int, int] | None]:
+    """A date written the British way; (None, (month, day)) when no year was given."""
+    if not re.search(r"\d", text):
+        raise DateNotUnderstood(text)
+    try:
+        return date.fromisoformat(text), None  # dateutil's dayfirst would read 2023-10-05 as 10 May
+    except ValueError:
+        pass
+    try:
+        first, second = (dateparser.parse(text, dayfirst=True, default=d) for d in YEARLESS_DEFAULTS)
+    except (ValueError, OverflowError):
+        raise DateNotUnderstood(text) from None
+    if first.year != second.year:
+        return None, (first.month, first.day)
+    return first.date(), None
+
+
+def meeting_on(session: Session, board: m.Board, day: date) -> m.Meeting | None:
+    stmt = (
+        select(m.Meeting)
+        .options(joinedload(m.Meeting.host))
+        .where(m.Meeting.board_id == board.id, m.Meeting.meets_on == day)
+        .order_by(m.Meeting.starts_at)
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def meeting_on_day_of_year(
+    session: Session, board: m.Board, month: int, day: int, today: date
+) -> m.Meeting | None:
+    """The meeting on that day and month nearest to today, in whichever year."""
+    stmt = (
+        select(m.Meeting)
+        .where(
+            m.Meeting.board_id == board.id,
+            extract("month", m.Meeting.meets_on) == month,
+            extract("day", m.Meeting.meets_on) == day,
+        )
+        .limit(50)
+    )
+    found = list(session.scalars(stmt))
+    return min(found, key=lambda mt: abs((mt.meets_on - today).days)) if found else None
+
+
+def run(request: CommandRequest, session: Session) -> Reply:
+    choice, problem = find_board(session, request, takes_words=True)
+    if problem:
+        return problem
+    board = choice.board
+    today = today_at(board, request)
+    selector = " ".join(choice.rest).strip().lower()
+    note = None
+    if selector in ("", "next"):
+        meeting = next_meeting(session, board, today)
+        if meeting is None:
+            meeting = last_meeting(session, board, today)
+            note = "No meeting is scheduled, so this is the last one."
+    elif selector in ("last", "previous"):
+        meeting = last_meeting(session, board, today)
+    else:
+        try:
+            day, yearless = parse_day(selector, today)
+        except DateNotUnderstood:
+            return reply(
+                "agenda_no_meeting.json.j2",
+                board=board,
+                asked=" ".join(choice.rest),
+                day=None,
+                near=meetings_near(session, board, today),
+                understood=False,
+            )
+        if day is not None:
+            meeting = meeting_on(session, board, day)
+        else:
+            meeting = meeting_on_day_of_year(session, board, *yearless, today)
+            day = date(today.year, *yearless) if not (yearless == (2, 29)) else date(2024, 2, 29)
+        if meeting is None:
+            return reply(
+                "agenda_no_meeting.json.j2",
+                board=board,
+                asked=" ".join(choice.rest),
+                day=day,
+                near=meetings_near(session, board, day),
+                understood=True,
+                swapped=_swapped(session, board, selector, day),
+            )
+    if meeting is None:
+        return reply(
+            "no_meeting.json.j2", public=request.share, board=board, today=today, last=None, cancelled=[]
+        )
+    items, hidden = agenda_items(
+        session, meeting, show_restricted=can_see_restricted(session, request, choice.person, board)
+    )
+    page = page_of(len(items), request.page, ITEMS_PER_PAGE)
+    return reply(
+        "agenda.json.j2",
+        public=request.share,
+        board=board,
+        meeting=meeting,
+        chairs=chairs(session, board),
+        items=[(item, *item_details(item)) for item in items[page.offset : page.offset + page.size]],
+        hidden=hidden,
+        page=page,
+        request=request,
+        note=note,
+        cancelled=[],
+        today=today,
+    )
+
+
+NUMERIC_DATE_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?$")
+
+
+def _swapped(session: Session, board: m.Board, selector: str, day: date) -> date | None:
+    """For an all-number date such as 10/05, the other reading when the board met on that day."""
+    if not NUMERIC_DATE_RE.match(selector) or day.day > 12 or day.day == day.month:
+        return None
+    other = day.replace(month=day.day, day=day.month)
+    return other if meeting_on(session, board, other) else None
+
+
+PAPER_STATUS = {
+    "awaited": "paper awaited",
+    "submitted": "paper submitted",
+    "published": "paper published",
+    "withdrawn": "paper withdrawn",
+}
+
+
+def item_details(item: m.AgendaItem) -> tuple[list[str], list[str]]:
+    """What is recorded about an item, as short lines, and the names of what is not."""
+    details, missing = [], []
+    for label, value in (
+        ("Pages", item.pages),
+        ("Presenter", item.presenter),
+        ("Report author", item.report_author),
+    ):
+        (details.append(f"{label}: {value}") if value else missing.append(label.lower()))
+    if item.paper_status:
+        due = (
+            f" (due {item.paper_due_on:%a} {item.paper_due_on.day} {item.paper_due_on:%b %Y})"
+            if item.paper_due_on
+            else ""
+        )
+        details.append(PAPER_STATUS[item.paper_status].capitalize() + due)
+    else:
+        missing.append("paper status")
+    return details, missing

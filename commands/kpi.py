@@ -1,0 +1,92 @@
+"""/kpi [board] [words]: the board's KPI headlines, or the KPIs your words name with their history."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from sqlalchemy.orm import Session
+
+from bot import models as m
+from bot.kpis import (
+    Query,
+    board_kpis,
+    clip,
+    details,
+    headlines,
+    kpis_page,
+    rank,
+    suggestions,
+    themes,
+    working_example,
+)
+from bot.render import reply
+from bot.reply import Reply
+from bot.request import CommandRequest
+from commands.common import find_board, page_of
+
+HEADLINES_PER_PAGE = 8
+MATCHES_PER_PAGE = 3  # each shows its history per area: three fill a screen
+ASKED_CHARS = 80
+
+
+def run(request: CommandRequest, session: Session) -> Reply:
+    choice, problem = find_board(session, request, takes_words=True)
+    if problem:
+        return problem
+    query = Query.parse(" ".join(choice.rest))
+    if not query:
+        return show_headlines(request, session, choice.board)
+    return show_matches(request, session, choice.board, query)
+
+
+def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
+    counts = themes(session, board)
+    total = sum(count for _, count in counts)
+    if total == 0:
+        return reply("kpi_none.json.j2", board=board, empty=True)
+    page = page_of(total, request.page, HEADLINES_PER_PAGE)
+    shown = headlines(session, kpis_page(session, board, page.offset, page.size))
+    groups = [(theme, list(items)) for theme, items in groupby(shown, key=lambda h: h.kpi.theme)]
+    return reply(
+        "kpi.json.j2",
+        public=request.share,
+        board=board,
+        themes=counts,
+        theme_sizes=dict(counts),
+        groups=groups,
+        example=shown[0].kpi.example,
+        page=page,
+        request=request,
+    )
+
+
+def show_matches(request: CommandRequest, session: Session, board: m.Board, query: Query) -> Reply:
+    kpis = board_kpis(session, board)
+    if not kpis:
+        return reply("kpi_none.json.j2", board=board, empty=True)
+    matches, every_word = rank(kpis, query)
+    asked = clip(query.text, ASKED_CHARS)
+    if not matches:
+        return reply(
+            "kpi_none.json.j2",
+            board=board,
+            empty=False,
+            asked=asked,
+            cut=query.cut,
+            suggestions=suggestions(kpis, query),
+            example=working_example(kpis),
+            total=len(kpis),
+        )
+    page = page_of(len(matches), request.page, MATCHES_PER_PAGE)
+    on_page = [match.kpi for match in matches[page.offset : page.offset + page.size]]
+    return reply(
+        "kpi_search.json.j2",
+        public=request.share,
+        board=board,
+        asked=asked,
+        cut=query.cut,
+        every_word=every_word,
+        details=details(session, on_page),
+        page=page,
+        request=request,
+    )

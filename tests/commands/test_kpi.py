@@ -1,0 +1,424 @@
+"""/kpi on the demo boards: headlines, forgiving search, histories with sources, and bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+
+from bot import models as m
+from bot.db import make_sessions
+from bot.kpis import KpiInfo, Query, board_kpis, measure, rank
+from commands import kpi
+from tests.helpers import ask, text_of
+
+HWB_KPIS = 124  # KPIs of the Health & Wellbeing Board in data/demo/
+
+
+def kpi_text(engine, text: str = "", **kwargs) -> str:
+    return text_of(ask(engine, kpi.run, "kpi", text, **kwargs))
+
+
+def every_page(engine, text: str) -> list:
+    """The replies for every page of a question, following the page count the first reply gives."""
+    first = ask(engine, kpi.run, "kpi", text)
+    replies = [first]
+    pager = [b for b in first.blocks if b.get("block_id") == "pager"]
+    if pager:
+        count = int(text_of(first).split("Page 1 of ")[1].split(" ")[0])
+        replies += [ask(engine, kpi.run, "kpi", text, page=n) for n in range(2, count + 1)]
+    return replies
+
+
+def assert_within_slack_limits(reply) -> None:
+    assert len(reply.blocks) <= 50
+    for block in reply.blocks:
+        if "text" in block:
+            assert len(block["text"]["text"]) <= 3000
+        assert len(block.get("fields", [])) <= 10
+
+
+def add_value(engine, kpi_key: str, doc_key: str, **fields) -> None:
+    with make_sessions(engine).begin() as session:
+        kpi_id = session.scalar(select(m.Kpi.id).where(m.Kpi.key == kpi_key))
+        doc_id = session.scalar(select(m.Document.id).where(m.Document.key == doc_key))
+        session.add(m.KpiValue(kpi_id=kpi_id, source_document_id=doc_id, **fields))
+
+
+def ranked_keys(engine, board_key: str, words: str) -> list[str]:
+    with make_sessions(engine).begin() as session:
+        board = session.scalar(select(m.Board).where(m.Board.key == board_key))
+        matches, _ = rank(board_kpis(session, board), Query.parse(words))
+        return [match.kpi.key for match in matches]
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def test_reoffending_shows_westminster_and_kensington_and_chelsea_each_labelled(demo_db):
+    reply = ask(demo_db, kpi.run, "kpi", "hwb reoffending")
+    text = text_of(reply)
+    assert text.startswith("Health & Wellbeing Board: 2 KPIs matching “reoffending”, best first.")
+    assert text.index("Reoffending - binary rate") < text.index("Reoffending - frequency rate per reoffender")
+    assert "Unit: % · lower is better · theme: Youth justice" in text
+    westminster = (
+        "Westminster · ↓ improving from 42.4%\n"
+        "• July 2020 to July 2021: 37.5% · London 33.1% · England 31.1% · previous 42.4% · line 1828"
+    )
+    kensington = (
+        "Kensington and Chelsea · ↓ improving from 25.8% (April 2020 to March 2021)\n"
+        "• April 2020 to March 2021: 25.8% · London 33.2% · England 31.2% · previous 34.4% (previous cohort)"
+        " · line 3008"
+    )
+    assert westminster in text and kensington in text
+    assert "• Apr22-Mar23 cohort (live tracker): 16.7% · line 3012" in text  # oldest first within an area
+    assert "Source: Health & Wellbeing Board, Thursday 5th October 2023 - Public Document Pack" in text
+    area_blocks = [
+        b["text"]["text"] for b in reply.blocks if b.get("text", {}).get("text", "").startswith("*")
+    ]
+    assert any(t.startswith("*Westminster*") for t in area_blocks)
+    assert any(t.startswith("*Kensington and Chelsea*") for t in area_blocks)
+    assert "RAG" not in text and "target" not in text  # not recorded in the demo: never invented
+    assert "Only the latest values are shown" not in text  # the whole history fits
+
+
+def test_first_time_entrants_shows_both_boroughs_rates_with_units(demo_db):
+    text = kpi_text(demo_db, "hwb first time entrants")
+    assert "First time entrants to the youth justice system (rate)" in text
+    assert "• annual period to September 2022: 196 per 100,000 · London 169 · England 148" in text
+    assert "• annual period to December 2022: 132 per 100,000 · London 166 · England 149 · line 1820" in text
+    # two self-assessments report the same KPI: each figure says which document it comes from
+    assert (
+        "• September 2022: 196 per 100,000 · London 169 · England 148 · previous 148 · source 1, line 572"
+        in text
+    )
+    assert (
+        "Sources: 1. Annual Self Assessment, April 2022/March 2023; 2. Creating a Fairer Westminster" in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("board", "words", "expected_first"),
+    [
+        ("hwb", "reoffending", ["yj-reoffending-rate"]),
+        ("hwb", "re-offending", ["yj-reoffending-rate"]),
+        ("hwb", "REOFFENDING!", ["yj-reoffending-rate"]),
+        ("hwb", "binary reoffending rate", ["yj-reoffending-rate"]),
+        ("hwb", "first time entrants", ["cssa-fte-rate", "yj-fte-rate"]),
+        ("hwb", "first-time entrant", ["cssa-fte-rate", "yj-fte-rate"]),
+        ("hwb", "the first time entrants, please", ["cssa-fte-rate", "yj-fte-rate"]),
+        ("hwb", "FTE", ["cssa-fte-rate", "yj-fte-rate"]),
+        ("hwb", "LAC", ["cssa-lac-count", "cyp-lac-count"]),
+        ("hwb", "lac", ["cssa-lac-count", "cyp-lac-count"]),
+        ("hwb", "looked after children", ["cssa-lac-count", "cyp-lac-count"]),
+        ("hwb", "children looked after", ["cssa-lac-count", "cyp-lac-count"]),
+        ("hwb", "Looked-After Children", ["cssa-lac-count", "cyp-lac-count"]),
+        ("hwb", "NEET", ["yj-neet-16-19", "cyp-neet-not-known-16-17-pct"]),
+        ("hwb", "UASC", ["cssa-lac-uasc-count"]),
+        ("hwb", "yj-custody-rate", ["yj-custody-rate"]),
+        ("hwb", "tooth decay", ["cyp-5yo-decayed-teeth-pct"]),
+        ("hwb", "knife", ["yj-knife-offences-count"]),
+        ("fps", "LAC", ["fps-lac-count"]),
+        ("fps", "looked after children", ["fps-lac-count"]),
+        ("fps", "reoffending", ["fps-yj-reoffending-rate"]),
+        ("fps", "first time entrants", ["fps-yj-first-time-entrants"]),
+    ],
+)
+def test_matching_forgives_case_hyphens_plurals_and_word_order(demo_db, board, words, expected_first):
+    found = ranked_keys(demo_db, board, words)
+    assert sorted(found[: len(expected_first)]) == sorted(expected_first), found[:5]
+
+
+def kpi_info(key: str, name: str, aliases: tuple[str, ...] = (), theme: str | None = None) -> KpiInfo:
+    return KpiInfo(1, key, name, None, None, theme, aliases)
+
+
+@pytest.mark.parametrize(
+    ("words", "name", "aliases", "matches"),
+    [
+        ("entrant", "First time entrants", (), True),  # stem
+        ("entra", "First time entrants", (), True),  # start of a word
+        ("reoffenders", "Reoffending rate", (), True),
+        ("offending", "Proportion re-offending", (), True),  # inside a hyphenated word
+        ("LAC", "Placement stability", (), False),  # a short word must be a whole word
+        ("FTE", "FTEs in custody", (), False),
+        ("LAC", "Placement stability", ("LAC stability",), True),
+        ("cin", "Cinema visits", (), False),
+        ("and", "Anything", (), False),  # stop words alone find nothing
+        ("reoffending custody", "Reoffending rate", (), True),  # half the words, as nothing has both
+        ("reoffending custody entrants", "Reoffending rate", (), False),  # fewer than half
+    ],
+)
+def test_word_matching_rules(words, name, aliases, matches):
+    found, _ = rank([kpi_info("k", name, aliases)], Query.parse(words))
+    assert bool(found) is matches
+
+
+def test_kpis_matching_some_words_are_left_out_when_one_matches_them_all():
+    kpis = [
+        kpi_info("a", "Reoffending rate"),
+        kpi_info("b", "Custody rate"),
+        kpi_info("c", "Reoffending in custody"),
+    ]
+    found, every_word = rank(kpis, Query.parse("custody reoffending"))
+    assert [match.kpi.key for match in found] == ["c"] and every_word
+
+
+def test_a_word_that_matches_nothing_still_finds_the_kpis_for_the_others(demo_db):
+    text = kpi_text(demo_db, "hwb reoffending westminster")
+    assert "no KPI matches every word of “reoffending westminster”; 2 match some of them" in text
+    assert "Reoffending - binary rate" in text
+
+
+def test_many_matches_are_paged_best_first(demo_db):
+    first = ask(demo_db, kpi.run, "kpi", "hwb LAC")
+    text = text_of(first)
+    assert "KPIs matching “LAC”, best first" in text and "Page 1 of " in text
+    assert text.index("Looked After Children `cssa-lac-count`") < text.index("cyp-lac-count")
+    seen = []
+    for reply in every_page(demo_db, "hwb LAC"):
+        assert_within_slack_limits(reply)
+        seen += [
+            b["text"]["text"].split("`")[1]
+            for b in reply.blocks
+            if "`\nUnit: " in b.get("text", {}).get("text", "")
+        ]
+    assert len(seen) == len(set(seen)) == len(ranked_keys(demo_db, "hwb", "LAC"))
+    button = json.loads(first.blocks[-1]["elements"][0]["value"])
+    assert button == {"c": "kpi", "t": "hwb LAC", "p": 2, "b": None, "s": False}
+
+
+def test_long_history_is_cut_to_the_latest_values_and_says_so(demo_db):
+    for year in range(1990, 2020):
+        add_value(
+            demo_db,
+            "yj-reoffending-rate",
+            "hwb-2023-10-05-pack",
+            area="Westminster",
+            period=f"{year}/{(year + 1) % 100:02d}",
+            period_end=date(year + 1, 3, 31),
+            value=40.0 + year % 7,
+            source_line=1828,
+        )
+    reply = ask(demo_db, kpi.run, "kpi", "hwb yj-reoffending-rate")
+    text = text_of(reply)
+    assert "Only the latest values are shown: older ones are in the sources." in text
+    westminster = next(
+        b["text"]["text"]
+        for b in reply.blocks
+        if b.get("text", {}).get("text", "").startswith("*Westminster*")
+    )
+    assert westminster.count("\n•") == 5
+    assert "July 2020 to July 2021" in westminster and "2015/" not in westminster
+    assert_within_slack_limits(reply)
+
+
+def test_two_documents_that_disagree_are_both_shown_with_their_sources(demo_db):
+    add_value(
+        demo_db,
+        "yj-reoffending-rate",
+        "wcc-self-assessment-2023",
+        area="Westminster",
+        period="July 2020 to July 2021",
+        period_end=date(2021, 7, 31),
+        value=38.2,
+        source_page=12,
+    )
+    text = kpi_text(demo_db, "hwb reoffending")
+    assert (
+        "• July 2020 to July 2021: 37.5% · London 33.1% · England 31.1% · previous 42.4%"
+        " · :warning: the sources disagree · source 1, line 1828"
+    ) in text
+    assert "• July 2020 to July 2021: 38.2% · :warning: the sources disagree · source 2, page 12" in text
+    assert (
+        "Sources: 1. Health & Wellbeing Board, Thursday 5th October 2023 - Public Document Pack;"
+        " 2. Creating a Fairer Westminster"
+    ) in text
+    headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+    assert ":warning: sources differ" in headlines
+
+
+def test_target_and_rag_are_shown_only_when_recorded(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        value = session.scalar(
+            select(m.KpiValue)
+            .join(m.Kpi)
+            .where(m.Kpi.key == "yj-reoffending-rate", m.KpiValue.area == "Westminster")
+        )
+        value.target, value.rag = 35.0, m.Rag.RED
+    text = kpi_text(demo_db, "hwb reoffending")
+    assert (
+        "37.5% · London 33.1% · England 31.1% · previous 42.4% · target 35% · RAG :red_circle: red"
+        " · line 1828"
+    ) in text
+    assert text.count("RAG") == 1 and text.count("target") == 1
+    headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+    assert (
+        "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4% · London 33.1%"
+        " · RAG :red_circle: red"
+    ) in headlines
+    assert headlines.count("RAG") == 1
+
+
+# --- headlines ------------------------------------------------------------------------------------
+
+
+def test_headlines_page_through_every_kpi_once_by_theme(demo_db):
+    replies = every_page(demo_db, "hwb")
+    first = text_of(replies[0])
+    assert first.startswith(f"Health & Wellbeing Board: KPI headlines\n{HWB_KPIS} KPIs by theme")
+    assert "Themes: Care leavers (4) · Child protection (6)" in first and "Youth justice (28)" in first
+    assert f"Page 1 of {len(replies)} ({HWB_KPIS} in all)" in first
+    keys = []
+    for reply in replies:
+        assert_within_slack_limits(reply)
+        shown = [
+            b["text"]["text"].split("`")[1]
+            for b in reply.blocks
+            if b["type"] == "section"
+            and "`" in b["text"]["text"]
+            and "\n" in b["text"]["text"]
+            and not b["text"]["text"].startswith("One KPI")
+        ]
+        assert 1 <= len(shown) <= 10
+        keys += shown
+    assert len(keys) == len(set(keys)) == HWB_KPIS
+    assert "Themes:" not in text_of(replies[1])
+
+
+def test_headline_gives_latest_value_direction_and_one_comparator_per_area(demo_db):
+    text = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+    assert "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4% · London 33.1%\n" in text
+    assert (
+        "• Kensington and Chelsea: 16.7% (Apr22-Mar23 cohort (live tracker)) · ↓ improving from 25.8%\n"
+        in text
+    )
+    # no better direction recorded: just up or down
+    assert "• Kensington and Chelsea: 42 (31 March 2023) · ↓ down from 60" in text
+    assert "• Westminster: 86 (April 2023) · → unchanged from 86" in text
+    # nothing to compare with: no direction at all
+    assert "• Westminster: 132 per 100,000 (annual period to December 2022) · London 166\n" in text
+    # England when London is not given
+    assert "• Westminster: 78.2% (2022-23 year end) · England 55%" in text
+    assert "• Kensington and Chelsea: £1,034,455 (2023/24)" in text
+
+
+def test_dated_values_come_before_undated_ones(demo_db):
+    add_value(
+        demo_db,
+        "yj-reoffending-rate",
+        "wcc-self-assessment-2023",
+        area="Westminster",
+        period="not stated",
+        value=12.0,
+        source_line=99,
+    )
+    headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+    assert "• Westminster: 37.5% (July 2020 to July 2021)" in headlines
+    text = kpi_text(demo_db, "hwb reoffending")
+    assert text.index("• July 2020 to July 2021: 37.5%") < text.index("• not stated: 12%")
+
+
+def test_only_stop_words_shows_the_headlines(demo_db):
+    assert "KPI headlines" in kpi_text(demo_db, "hwb the of and")
+
+
+def test_share_posts_headlines_and_search_to_the_channel(demo_db):
+    assert ask(demo_db, kpi.run, "kpi", "hwb share").public
+    assert ask(demo_db, kpi.run, "kpi", "hwb reoffending share").public
+    assert not ask(demo_db, kpi.run, "kpi", "hwb reoffending").public
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def test_no_match_suggests_close_names_and_an_example_that_works(demo_db):
+    text = kpi_text(demo_db, "hwb reofending")
+    assert text.startswith("No KPI of the Health & Wellbeing Board matches “reofending”. Did you mean:")
+    assert "• Reoffending - binary rate: `/kpi hwb yj-reoffending-rate`" in text
+    assert "Try `/kpi hwb reoffending`, or `/kpi hwb` for all 124 KPIs by theme." in text
+    text = kpi_text(demo_db, "hwb allotment waiting lists")
+    assert "No KPI of the Health & Wellbeing Board matches “allotment waiting lists”." in text
+    assert "Try `/kpi hwb reoffending`" in text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        ("<!channel> ' \" ; DROP TABLE kpis; --" * 80)[:3000],
+        "x" * 3000,
+        ("reoffending " * 300)[:3000],
+        " ".join(f"word{n}" for n in range(600))[:3000],
+        "%_*`~|:" * 400,
+        "🙂 ünïcödé " * 300,
+    ],
+)
+def test_junk_gets_a_helpful_reply(demo_db, junk):
+    reply = ask(demo_db, kpi.run, "kpi", "hwb " + junk)
+    text = text_of(reply)
+    assert "Health & Wellbeing Board" in text
+    assert "/kpi hwb" in text  # says what would work
+    assert "<!channel>" not in json.dumps(reply.blocks)
+    assert_within_slack_limits(reply)
+
+
+def test_empty_database_says_there_are_no_boards(fresh_db):
+    assert "There are no boards in this workspace yet" in kpi_text(fresh_db, "reoffending")
+    assert "There are no boards in this workspace yet" in kpi_text(fresh_db, "")
+
+
+def test_board_without_kpis_says_so(fresh_db):
+    with make_sessions(fresh_db).begin() as session:
+        workspace = m.Workspace(team_id="local", name="Test")
+        session.add(m.Board(workspace=workspace, key="adults", name="Adults Board"))
+    for text in ("", "reoffending"):
+        assert "No KPIs are recorded for the Adults Board yet" in kpi_text(fresh_db, text)
+
+
+def test_kpi_names_and_values_are_slack_escaped(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        kpi_row = session.scalar(select(m.Kpi).where(m.Kpi.key == "yj-reoffending-rate"))
+        kpi_row.name = "Reoffending <!channel> & <http://evil.example|click>"
+        value = session.scalar(select(m.KpiValue).where(m.KpiValue.kpi_id == kpi_row.id).limit(1))
+        value.note = "see <!here>"
+    for text in ("hwb reoffending", "hwb"):
+        for reply in every_page(demo_db, text):
+            blocks = json.dumps(reply.blocks)
+            assert "<!channel>" not in blocks and "<!here>" not in blocks and "<http://evil" not in blocks
+    reply = ask(demo_db, kpi.run, "kpi", "hwb reoffending")
+    assert "Reoffending &lt;!channel&gt; &amp; &lt;http://evil.example|click&gt;" in reply.text
+
+
+def test_a_search_page_costs_the_same_few_queries_however_many_match(demo_db):
+    statements = []
+    event.listen(demo_db, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    ask(demo_db, kpi.run, "kpi", "hwb LAC")
+    many = len(statements)
+    statements.clear()
+    ask(demo_db, kpi.run, "kpi", "hwb yj-custody-rate")
+    assert many == len(statements) <= 8
+    statements.clear()
+    ask(demo_db, kpi.run, "kpi", "hwb")
+    assert len(statements) <= 8
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (40.0, "%", "40%"),
+        (25.8, "%", "25.8%"),
+        (44.0, "count", "44"),
+        (1559.0, "count", "1,559"),
+        (196.0, "per 100,000 aged 10-17", "196 per 100,000 aged 10-17"),
+        (0.23, "per 1,000 aged 10-17", "0.23 per 1,000 aged 10-17"),
+        (1034455.0, "£", "£1,034,455"),
+        (-0.2, "% change", "-0.2% change"),
+        (4.9, "offences per reoffender", "4.9 offences per reoffender"),
+        (12345.678, None, "12,345.678"),
+        (1.0 / 3, "%", "0.333%"),
+    ],
+)
+def test_values_are_shown_with_their_units(value, unit, shown):
+    assert measure(value, unit) == shown
