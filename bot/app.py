@@ -42,7 +42,6 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
     """The Bolt app. `console` trusts the console's board and person hints and skips Slack's checks."""
     token = settings.slack_bot_token or "xoxb-not-configured"
     app = App(
-        token=token,
         signing_secret=settings.slack_signing_secret or "not-configured",
         client=WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL),
         process_before_response=True,

@@ -47,7 +47,7 @@ class Outbox:
         return taken
 
 
-def _start_stand_in(outbox: Outbox) -> ThreadingHTTPServer:
+def start_stand_in(outbox: Outbox) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             length = int(self.headers.get("Content-Length") or 0)
@@ -92,7 +92,7 @@ class Console:
         color: bool = False,
     ):
         self.outbox = Outbox()
-        self.server = _start_stand_in(self.outbox)
+        self.server = start_stand_in(self.outbox)
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.response_url = f"{base}/respond"
         self.app = create_app(
