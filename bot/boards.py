@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -13,6 +15,7 @@ from bot.request import CommandRequest
 
 STOP_WORDS = {"and", "the", "of", "for", "board", "committee", "partnership", "a", "an", "in", "on", "to"}
 MAX_BOARD_WORDS = 6
+LISTED_BOARDS = 12  # a reply that lists boards names at most this many
 
 
 def normalise(text: str) -> str:
@@ -31,19 +34,54 @@ class BoardChoice:
     problem: str | None = None  # "ambiguous", "unknown", "none", "which"
     asked: str = ""  # the words that named no single board
     person: m.Person | None = None
-    all_boards: list[m.Board] = field(default_factory=list)
+    all_boards: list[m.Board] = field(default_factory=list)  # the first LISTED_BOARDS, for replies
+    board_count: int = 0
 
 
 def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     """The asker as a person in the data, by Slack user id (or the console's vouched key)."""
-    stmt = (
-        select(m.Person)
-        .join(m.Workspace, m.Person.workspace_id == m.Workspace.id)
-        .where(m.Workspace.team_id == request.team_id)
+    return _asker(session, request)[1]
+
+
+def _asker_statement(is_asker) -> Select:
+    return (
+        select(m.Workspace.id, m.Person)
+        .outerjoin(m.Person, and_(m.Person.workspace_id == m.Workspace.id, is_asker))
+        .where(m.Workspace.team_id == bindparam("team"))
+        .limit(1)
     )
-    if request.person_hint:
-        return session.scalar(stmt.where(m.Person.key == request.person_hint))
-    return session.scalar(stmt.where(m.Person.slack_user_id == request.user_id).limit(1))
+
+
+# Built once: constructing a statement costs more than running these indexed lookups.
+_ASKER_BY_SLACK_ID = _asker_statement(m.Person.slack_user_id == bindparam("who"))
+_ASKER_BY_KEY = _asker_statement(m.Person.key == bindparam("who"))
+_BOARD_BY = {
+    name: select(m.Board)
+    .where(m.Board.workspace_id == bindparam("workspace"), column == bindparam("value"))
+    .limit(1)
+    for name, column in (("key", m.Board.key), ("channel", m.Board.slack_channel))
+}
+_BOARD_NAMES = select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name).where(
+    m.Board.workspace_id == bindparam("workspace")
+)
+_SECOND_BOARD = select(m.Board.id).where(m.Board.workspace_id == bindparam("workspace")).offset(1).limit(1)
+
+
+def _asker(session: Session, request: CommandRequest) -> tuple[int | None, m.Person | None]:
+    """The asker's workspace id and, when they are in the data, the person: one query."""
+    stmt, who = (
+        (_ASKER_BY_KEY, request.person_hint) if request.person_hint else (_ASKER_BY_SLACK_ID, request.user_id)
+    )
+    row = session.execute(stmt, {"team": request.team_id, "who": who}).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _board_names(session: Session, workspace_id: int) -> list[_Names]:
+    return [_Names.of(*row) for row in session.execute(_BOARD_NAMES, {"workspace": workspace_id})]
+
+
+def _board_by(session: Session, workspace_id: int, name: str, value: str) -> m.Board | None:
+    return session.scalar(_BOARD_BY[name], {"workspace": workspace_id, "value": value})
 
 
 @dataclass(frozen=True)
@@ -55,6 +93,7 @@ class _Names:
     words: frozenset[str]
 
     @classmethod
+    @lru_cache(maxsize=8192)  # boards are few and rarely renamed; normalising them is the cost
     def of(cls, board_id: int, key: str, name: str, short_name: str | None) -> _Names:
         names = frozenset(normalise(n) for n in (name, short_name, key) if n)
         return cls(board_id, names, frozenset(normalise(name).split()) - STOP_WORDS)
@@ -80,20 +119,29 @@ def _match(named: list[_Names], phrase: str) -> list[int]:
     return [n.board_id for n in named if all(any(bw.startswith(w) for bw in n.words) for w in words)]
 
 
-def resolve_board(session: Session, request: CommandRequest, words: list[str] | None = None) -> BoardChoice:
+def resolve_board(
+    session: Session,
+    request: CommandRequest,
+    words: list[str] | None = None,
+    *,
+    not_a_board: Callable[[str], bool] | None = None,
+) -> BoardChoice:
     """Take the board from the leading words, the console's hint, the channel or the asker.
 
     Reads only board names to match words, and whole boards only for the one chosen (or, when
     none is, for the reply that asks which): a workspace may have hundreds of boards.
     """
     words = request.words if words is None else words
-    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == request.team_id))
-    person = person_for(session, request)
-    choice = _choose(session, request, words, workspace_id, person) if workspace_id else None
+    workspace_id, person = _asker(session, request)
+    named = bool(words) and not (not_a_board and not_a_board(words[0]))
+    choice = _choose(session, request, words, workspace_id, person, named) if workspace_id else None
     if choice is None:
         choice = BoardChoice(None, words, problem="none", person=person)
     if choice.board is None and choice.problem != "none":
-        choice.all_boards = _boards(session, m.Board.workspace_id == workspace_id)
+        in_workspace = m.Board.workspace_id == workspace_id
+        choice.all_boards = _boards(session, in_workspace, limit=LISTED_BOARDS)
+        if not choice.board_count:
+            choice.board_count = session.scalar(select(func.count()).select_from(m.Board).where(in_workspace))
         if not choice.all_boards:
             choice.problem = "none"
         elif not choice.candidates:
@@ -106,47 +154,51 @@ def other_boards(session: Session, board: m.Board) -> list[m.Board]:
     return _boards(session, m.Board.workspace_id == board.workspace_id, m.Board.id != board.id)
 
 
-def _boards(session: Session, *where) -> list[m.Board]:
-    return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name)))
+def _boards(session: Session, *where, limit: int | None = None) -> list[m.Board]:
+    return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name).limit(limit)))
 
 
 def _choose(
-    session: Session, request: CommandRequest, words: list[str], workspace_id: int, person: m.Person | None
+    session: Session,
+    request: CommandRequest,
+    words: list[str],
+    workspace_id: int,
+    person: m.Person | None,
+    named: bool,
 ) -> BoardChoice | None:
     in_workspace = m.Board.workspace_id == workspace_id
-    if words:
-        rows = session.execute(
-            select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name).where(in_workspace)
-        )
-        named = [_Names.of(*row) for row in rows]
+    if named:
+        by_key = _board_by(session, workspace_id, "key", words[0].lower())
+        if by_key is not None:  # the usual case, and one indexed lookup
+            return BoardChoice(by_key, words[1:], person=person)
+        names = _board_names(session, workspace_id)
         ambiguous: tuple[str, list[int]] | None = None
         for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
             phrase = " ".join(words[:size])
-            found = _match(named, phrase)
+            found = _match(names, phrase)
             if len(found) == 1:
                 return BoardChoice(session.get(m.Board, found[0]), words[size:], person=person)
             if len(found) > 1 and ambiguous is None:
                 ambiguous = (phrase, found)
         if ambiguous:
             phrase, ids = ambiguous
+            listed = _boards(session, m.Board.id.in_(ids), limit=LISTED_BOARDS)
             return BoardChoice(
                 None,
                 words,
-                candidates=_boards(session, m.Board.id.in_(ids)),
+                candidates=listed,
                 problem="ambiguous",
                 asked=phrase,
                 person=person,
+                board_count=len(ids),
             )
-    for attribute, value in ((m.Board.key, request.board_hint), (m.Board.slack_channel, request.channel_id)):
+    for name, value in (("key", request.board_hint), ("channel", request.channel_id)):
         if value:
-            board = session.scalar(select(m.Board).where(in_workspace, attribute == value).limit(1))
+            board = _board_by(session, workspace_id, name, value)
             if board is not None:
                 return BoardChoice(board, words, person=person)
-    only = (
-        _boards(session, in_workspace)
-        if session.scalar(select(m.Board.id).where(in_workspace).offset(1).limit(1)) is None
-        else []
-    )
+    second = session.scalar(_SECOND_BOARD, {"workspace": workspace_id})
+    only = _boards(session, in_workspace) if second is None else []
     if len(only) == 1:
         return BoardChoice(only[0], words, person=person)
     mine = _boards_of(session, person) if person else []

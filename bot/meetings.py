@@ -1,17 +1,77 @@
-"""Meetings as members see them: who chairs, which items they may see, when papers are due."""
+"""Meetings as members see them: who chairs, which items they may see, when papers are due.
+
+The statements are built once with bound parameters: on this hot path building a statement costs
+more than running it (bench/commands.py measures it).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
 from bot.workdays import paper_deadline, working_days_between
 
-CHAIR_ROLES = (m.MembershipRole.CHAIR, m.MembershipRole.CO_CHAIR)
+CHAIR_ROLES = (m.MembershipRole.CHAIR.value, m.MembershipRole.CO_CHAIR.value)
+UPCOMING_LOOKAHEAD = 6  # cancelled meetings shown before the next one, at most
+
+_BOARD = bindparam("board_id")
+_DAY = bindparam("day")
+
+_CHAIRS = (
+    select(m.Person)
+    .join(m.Membership)
+    .where(m.Membership.board_id == _BOARD, m.Membership.role.in_(CHAIR_ROLES))
+    .order_by(m.Membership.role, m.Person.name)
+)
+_UPCOMING = (
+    select(m.Meeting)
+    .options(joinedload(m.Meeting.host))
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY)
+    .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
+    .limit(UPCOMING_LOOKAHEAD)
+)
+_NEXT_HELD = (
+    select(m.Meeting)
+    .options(joinedload(m.Meeting.host))
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY, m.Meeting.status != "cancelled")
+    .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
+    .limit(1)
+)
+_LAST_HELD = (
+    select(m.Meeting)
+    .options(joinedload(m.Meeting.host))
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status != "cancelled")
+    .order_by(m.Meeting.meets_on.desc())
+    .limit(1)
+)
+_ON_DAY = (
+    select(m.Meeting)
+    .options(joinedload(m.Meeting.host))
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on == _DAY)
+    .order_by(m.Meeting.starts_at)
+    .limit(1)
+)
+_BEFORE = (
+    select(m.Meeting)
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY)
+    .order_by(m.Meeting.meets_on.desc())
+    .limit(bindparam("count"))
+)
+_FROM = (
+    select(m.Meeting)
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY)
+    .order_by(m.Meeting.meets_on)
+    .limit(bindparam("count"))
+)
+_ITEMS = (
+    select(m.AgendaItem)
+    .where(m.AgendaItem.meeting_id == bindparam("meeting_id"))
+    .order_by(m.AgendaItem.position, m.AgendaItem.number)
+)
 
 
 @dataclass
@@ -21,84 +81,49 @@ class Deadline:
 
 
 def chairs(session: Session, board: m.Board) -> list[m.Person]:
-    stmt = (
-        select(m.Person)
-        .join(m.Membership)
-        .where(m.Membership.board_id == board.id, m.Membership.role.in_(CHAIR_ROLES))
-        .order_by(m.Membership.role, m.Person.name)
-    )
-    return list(session.scalars(stmt))
+    return list(session.scalars(_CHAIRS, {"board_id": board.id}))
+
+
+def upcoming(session: Session, board: m.Board, today: date) -> tuple[m.Meeting | None, list[m.Meeting]]:
+    """The next meeting that is not cancelled, and the cancelled ones before it (one query).
+
+    When more cancelled meetings come first than one look-ahead holds, a second query finds the next.
+    """
+    ahead = list(session.scalars(_UPCOMING, {"board_id": board.id, "day": today}))
+    held = [meeting for meeting in ahead if meeting.status != m.MeetingStatus.CANCELLED]
+    if held:
+        return held[0], [mt for mt in ahead if mt.meets_on <= held[0].meets_on and mt not in held]
+    cancelled = [mt for mt in ahead if mt.status == m.MeetingStatus.CANCELLED]
+    if len(ahead) < UPCOMING_LOOKAHEAD:
+        return None, cancelled
+    return next_meeting(session, board, today), cancelled
 
 
 def next_meeting(session: Session, board: m.Board, today: date) -> m.Meeting | None:
     """The first meeting on or after today that is not cancelled."""
-    stmt = (
-        select(m.Meeting)
-        .options(joinedload(m.Meeting.host))
-        .where(
-            m.Meeting.board_id == board.id,
-            m.Meeting.meets_on >= today,
-            m.Meeting.status != m.MeetingStatus.CANCELLED,
-        )
-        .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
-        .limit(1)
-    )
-    return session.scalar(stmt)
+    return session.scalar(_NEXT_HELD, {"board_id": board.id, "day": today})
 
 
 def last_meeting(session: Session, board: m.Board, today: date) -> m.Meeting | None:
-    stmt = (
-        select(m.Meeting)
-        .options(joinedload(m.Meeting.host))
-        .where(
-            m.Meeting.board_id == board.id,
-            m.Meeting.meets_on < today,
-            m.Meeting.status != m.MeetingStatus.CANCELLED,
-        )
-        .order_by(m.Meeting.meets_on.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
+    return session.scalar(_LAST_HELD, {"board_id": board.id, "day": today})
 
 
-def cancelled_between(session: Session, board: m.Board, start: date, end: date | None) -> list[m.Meeting]:
-    stmt = select(m.Meeting).where(
-        m.Meeting.board_id == board.id,
-        m.Meeting.meets_on >= start,
-        m.Meeting.status == m.MeetingStatus.CANCELLED,
-    )
-    if end is not None:
-        stmt = stmt.where(m.Meeting.meets_on <= end)
-    return list(session.scalars(stmt.order_by(m.Meeting.meets_on).limit(5)))
+def meeting_on(session: Session, board: m.Board, day: date) -> m.Meeting | None:
+    return session.scalar(_ON_DAY, {"board_id": board.id, "day": day})
 
 
 def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -> list[m.Meeting]:
     """The meetings just before and just after a day, nearest first."""
-    before = session.scalars(
-        select(m.Meeting)
-        .where(m.Meeting.board_id == board.id, m.Meeting.meets_on < day)
-        .order_by(m.Meeting.meets_on.desc())
-        .limit(count)
-    )
-    after = session.scalars(
-        select(m.Meeting)
-        .where(m.Meeting.board_id == board.id, m.Meeting.meets_on >= day)
-        .order_by(m.Meeting.meets_on)
-        .limit(count)
-    )
-    return sorted([*before, *after], key=lambda mt: (abs((mt.meets_on - day).days), mt.meets_on))
+    params = {"board_id": board.id, "day": day, "count": count}
+    found = [*session.scalars(_BEFORE, params), *session.scalars(_FROM, params)]
+    return sorted(found, key=lambda mt: (abs((mt.meets_on - day).days), mt.meets_on))
 
 
 def agenda_items(
     session: Session, meeting: m.Meeting, *, show_restricted: bool
 ) -> tuple[list[m.AgendaItem], int]:
     """The items in order, and how many restricted items were left out."""
-    stmt = (
-        select(m.AgendaItem)
-        .where(m.AgendaItem.meeting_id == meeting.id)
-        .order_by(m.AgendaItem.position, m.AgendaItem.number)
-    )
-    items = list(session.scalars(stmt))
+    items = list(session.scalars(_ITEMS, {"meeting_id": meeting.id}))
     if show_restricted:
         return items, 0
     public = [item for item in items if not item.restricted]

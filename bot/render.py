@@ -25,7 +25,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_FALLBACK = 3000
 USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 SAFE_URL_RE = re.compile(r"^https?://[^\s<>|]+$")
-TRAILING_COMMA_RE = re.compile(r'("(?:[^"\\]|\\.)*")|,(\s*[\]}])')
+TRAILING_COMMA_RE = re.compile(r",(\s*[\]}])")
 TOKEN_RE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)>")
@@ -43,11 +43,28 @@ def slack_unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+# Inside a JSON string: quotes, backslashes and control characters escaped as JSON wants, and `]`
+# and `}` as \u escapes too, so no value can hold the `, ]` that trailing-comma removal looks for.
+_JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)} | {
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord("]"): "\\u005d",
+    ord("}"): "\\u007d",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+_SLACK_AND_JSON = _JSON_STRING | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+
+
 def _finalize(value: Any) -> str:
     if value is None:
         raise ValueError("a template rendered None: say 'not recorded' (or leave the line out)")
-    text = str(value) if isinstance(value, Mrkdwn) else slack_escape(value)
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    if isinstance(value, Mrkdwn):
+        return str.translate(value, _JSON_STRING)
+    return str(value).translate(_SLACK_AND_JSON)
 
 
 def link(url: str | None, label: str) -> Mrkdwn:
@@ -111,7 +128,7 @@ def environment() -> Environment:
 
 def render_blocks(template: str, **context: Any) -> list[dict[str, Any]]:
     text = environment().get_template(template).render(**context)
-    cleaned = TRAILING_COMMA_RE.sub(lambda m: m.group(1) or m.group(2), text)
+    cleaned = TRAILING_COMMA_RE.sub(r"\1", text)
     try:
         blocks = json.loads(cleaned)
     except json.JSONDecodeError as exc:

@@ -40,6 +40,18 @@ SCOPE_NOUNS = {
 }
 
 
+def is_filter_word(word: str) -> bool:
+    """Words that are /actions' own, never the start of a board's name."""
+    lowered = word.lower()
+    return (
+        lowered in SCOPE_WORDS
+        or lowered in MINE_WORDS
+        or lowered in FILLER_WORDS
+        or word.startswith(("@", "<@"))
+        or a.parse_ref(word) is not None
+    )
+
+
 @dataclass(frozen=True)
 class Wanted:
     """What the words after the board ask for."""
@@ -82,7 +94,7 @@ def parse_filters(words: list[str]) -> Wanted:
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True)
+    choice, problem = find_board(session, request, takes_words=True, not_a_board=is_filter_word)
     if problem and not _board_from_ref(session, choice):
         return problem
     board = choice.board

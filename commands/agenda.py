@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from dateutil import parser as dateparser
 from sqlalchemy import extract, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.meetings import agenda_items, chairs, last_meeting, meetings_near, next_meeting
+from bot.meetings import agenda_items, chairs, last_meeting, meeting_on, meetings_near, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -42,17 +42,6 @@ def parse_day(text: str, today: date) -> tuple[date | None, tuple[int, int] | No
     return first.date(), None
 
 
-def meeting_on(session: Session, board: m.Board, day: date) -> m.Meeting | None:
-    stmt = (
-        select(m.Meeting)
-        .options(joinedload(m.Meeting.host))
-        .where(m.Meeting.board_id == board.id, m.Meeting.meets_on == day)
-        .order_by(m.Meeting.starts_at)
-        .limit(1)
-    )
-    return session.scalar(stmt)
-
-
 def meeting_on_day_of_year(
     session: Session, board: m.Board, month: int, day: int, today: date
 ) -> m.Meeting | None:
@@ -71,7 +60,7 @@ def meeting_on_day_of_year(
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True)
+    choice, problem = find_board(session, request, takes_words=True, not_a_board=_is_selector)
     if problem:
         return problem
     board = choice.board
@@ -134,6 +123,11 @@ def run(request: CommandRequest, session: Session) -> Reply:
         cancelled=[],
         today=today,
     )
+
+
+def _is_selector(word: str) -> bool:
+    """`next`, `last` and dates are /agenda's own words, never the start of a board's name."""
+    return word.lower() in ("next", "last", "previous") or word[:1].isdigit()
 
 
 NUMERIC_DATE_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -19,10 +20,18 @@ PAGE_SIZE = 10
 
 
 def find_board(
-    session: Session, request: CommandRequest, *, takes_words: bool
+    session: Session,
+    request: CommandRequest,
+    *,
+    takes_words: bool,
+    not_a_board: Callable[[str], bool] | None = None,
 ) -> tuple[BoardChoice, Reply | None]:
-    """The request's board, or the reply that asks which (or says the name is unknown)."""
-    choice = resolve_board(session, request)
+    """The request's board, or the reply that asks which (or says the name is unknown).
+
+    `not_a_board` says which first words are the command's own (a filter, a date), so they are not
+    looked up as board names.
+    """
+    choice = resolve_board(session, request, not_a_board=not_a_board)
     if choice.board is not None and (takes_words or not choice.rest):
         return choice, None
     if choice.board is not None:
@@ -31,14 +40,17 @@ def find_board(
         problem, asked = choice.problem, choice.asked or " ".join(choice.rest)
         if problem == "which" and choice.rest and not takes_words:
             problem = "unknown"
+    boards = choice.all_boards if problem == "unknown" else choice.candidates
+    listed_all = problem in ("unknown", "ambiguous") or (problem == "which" and not choice.person)
     return choice, reply(
         "board_choice.json.j2",
         problem=problem,
         asked=asked,
         command=request.command,
-        boards=choice.all_boards if problem == "unknown" else choice.candidates,
+        boards=boards,
         person=choice.person,
         words=" ".join(choice.rest) if takes_words and problem != "unknown" else "",
+        more=max(choice.board_count - len(boards), 0) if listed_all else 0,
     )
 
 

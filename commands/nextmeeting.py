@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.boards import is_member
-from bot.meetings import agenda_items, cancelled_between, chairs, last_meeting, next_meeting, papers_deadline
+from bot.meetings import agenda_items, chairs, last_meeting, papers_deadline, upcoming
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -18,8 +18,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         return problem
     board = choice.board
     today = today_at(board, request)
-    meeting = next_meeting(session, board, today)
-    cancelled = cancelled_between(session, board, today, meeting.meets_on if meeting else None)
+    meeting, cancelled = upcoming(session, board, today)
     if meeting is None:
         return reply(
             "no_meeting.json.j2",

@@ -85,7 +85,7 @@ def test_a_failing_command_is_logged_with_its_traceback_and_the_user_told(
     def broken(*args):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(commands.nextmeeting, "next_meeting", broken)
+    monkeypatch.setattr(commands.nextmeeting, "upcoming", broken)
     with caplog.at_level(logging.ERROR):
         status, reply = running.command("/nextmeeting", "hwb")
     assert status == 200 and reply["response_type"] == "ephemeral"
