@@ -90,7 +90,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
             meeting = meeting_on(session, board, day)
         else:
             meeting = meeting_on_day_of_year(session, board, *yearless, today)
-            day = date(today.year, *yearless) if not (yearless == (2, 29)) else date(2024, 2, 29)
+            day = _in_year(today.year, *yearless)
         if meeting is None:
             return reply(
                 "agenda_no_meeting.json.j2",
@@ -128,6 +128,15 @@ def run(request: CommandRequest, session: Session) -> Reply:
 def _is_selector(word: str) -> bool:
     """`next`, `last` and dates are /agenda's own words, never the start of a board's name."""
     return word.lower() in ("next", "last", "previous") or word[:1].isdigit()
+
+
+def _in_year(year: int, month: int, day: int) -> date:
+    """That day in `year`, or in the next year that has it (29 February)."""
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            year += 1
 
 
 NUMERIC_DATE_RE = re.compile(r"^\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?$")

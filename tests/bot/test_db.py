@@ -3,62 +3,49 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.db import SchemaOutOfDate, check_schema, make_engine, schema_revisions, upgrade
+from bot.db import SchemaOutOfDate, alembic_config, check_schema, schema_revisions, upgrade
 from bot.models import Base
+from tests.conftest import engine_for
 
 
-def test_upgrade_creates_the_whole_model_and_is_repeatable(fresh_url):
-    engine = make_engine(fresh_url)
-    try:
-        upgrade(engine)
-        upgrade(engine)
-        tables = set(inspect(engine).get_table_names())
-        assert set(Base.metadata.tables) <= tables
-        check_schema(engine)
-    finally:
-        engine.dispose()
+@pytest.fixture
+def empty_engine(fresh_url):
+    """An engine on a database with no schema at all."""
+    yield from engine_for(fresh_url)
 
 
-def test_empty_database_is_refused_with_the_command_that_fixes_it(fresh_url):
-    engine = make_engine(fresh_url)
-    try:
-        with pytest.raises(SchemaOutOfDate, match=r"has no BoardBot schema.*Run `boardbot db upgrade`"):
-            check_schema(engine)
-    finally:
-        engine.dispose()
+def test_upgrade_creates_the_whole_model_and_is_repeatable(empty_engine):
+    upgrade(empty_engine)
+    upgrade(empty_engine)
+    assert set(Base.metadata.tables) <= set(inspect(empty_engine).get_table_names())
+    check_schema(empty_engine)
 
 
-def test_older_schema_is_refused(fresh_url):
-    engine = make_engine(fresh_url)
-    try:
-        upgrade(engine)
-        current, head = schema_revisions(engine)
-        from alembic import command
-
-        from bot.db import alembic_config
-
-        command.downgrade(alembic_config(engine), "base")
-        assert schema_revisions(engine) == (None, head)
-        with pytest.raises(SchemaOutOfDate):
-            check_schema(engine)
-        upgrade(engine)
-        assert schema_revisions(engine) == (head, head)
-    finally:
-        engine.dispose()
+def test_empty_database_is_refused_with_the_command_that_fixes_it(empty_engine):
+    with pytest.raises(SchemaOutOfDate, match=r"has no BoardBot schema.*Run `boardbot db upgrade`"):
+        check_schema(empty_engine)
 
 
-def test_migrations_match_the_models(fresh_url):
+def test_older_schema_is_refused_and_every_migration_runs_both_ways(empty_engine):
+    upgrade(empty_engine)
+    head = schema_revisions(empty_engine)[1]
+    command.downgrade(alembic_config(empty_engine), "base")
+    assert schema_revisions(empty_engine) == (None, head)
+    upgrade(empty_engine, "0001")
+    with pytest.raises(SchemaOutOfDate, match="is at schema revision 0001"):
+        check_schema(empty_engine)
+    upgrade(empty_engine)
+    assert schema_revisions(empty_engine) == (head, head)
+
+
+def test_migrations_match_the_models(empty_engine):
     """Autogenerate finds nothing to add: the models and the migrations agree."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    engine = make_engine(fresh_url)
-    try:
-        upgrade(engine)
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, Base.metadata) == []
-    finally:
-        engine.dispose()
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
