@@ -221,3 +221,10 @@ def is_member(session: Session, person: m.Person | None, board: m.Board) -> bool
         m.Membership.person_id == person.id, m.Membership.board_id == board.id
     )
     return session.scalar(stmt) is not None
+
+
+def can_see_restricted(
+    session: Session, request: CommandRequest, person: m.Person | None, board: m.Board
+) -> bool:
+    """Part 2 items: only for the board's members, only in a DM, never in a shared reply."""
+    return request.is_direct_message and not request.share and is_member(session, person, board)

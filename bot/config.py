@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 DEFAULT_DATABASE_URL = "sqlite:///boardbot.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(ValueError):
@@ -52,6 +53,11 @@ class Settings:
         port = env.get("PORT", "3000")
         if not port.isdigit():
             raise ConfigError(f"PORT={port!r} is not a port number; use e.g. 3000")
+        log_level = env.get("LOG_LEVEL", "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise ConfigError(
+                f"LOG_LEVEL={env['LOG_LEVEL']!r} is not a level; use one of {', '.join(LOG_LEVELS)}"
+            )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
@@ -60,5 +66,5 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(port),
             now=now,
-            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_level=log_level,
         )

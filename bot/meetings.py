@@ -44,7 +44,7 @@ _NEXT_HELD = (
 _LAST_HELD = (
     select(m.Meeting)
     .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status != "cancelled")
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status == "confirmed")
     .order_by(m.Meeting.meets_on.desc())
     .limit(1)
 )
@@ -105,6 +105,7 @@ def next_meeting(session: Session, board: m.Board, today: date) -> m.Meeting | N
 
 
 def last_meeting(session: Session, board: m.Board, today: date) -> m.Meeting | None:
+    """The last confirmed meeting before today (a provisional date in the past may never have been held)."""
     return session.scalar(_LAST_HELD, {"board_id": board.id, "day": today})
 
 

@@ -47,9 +47,9 @@ def paper_deadline(meeting_on: date, working_days: int, region: str = "england")
 
 
 def working_days_between(start: date, end: date, region: str = "england") -> int:
-    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
-    if end < start:
-        return -working_days_between(end, start, region)
+    """Working days after `start` up to and including `end`; negative (never 0) when `end` is earlier."""
+    if end < start:  # passed: at least one day ago, even when only a weekend lies between
+        return -max(working_days_between(end, start, region), 1)
     count = 0
     current = start
     while current < end:

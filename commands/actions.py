@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import actions as a
 from bot import models as m
-from bot.boards import BoardChoice, other_boards
+from bot.boards import BoardChoice, can_see_restricted, other_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -227,7 +227,13 @@ def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, 
         timescale=a.shorten(action.timescale, 300) if action.timescale else "",
         overdue_days=a.overdue_days(action, today),
         today=today,
-        item_title=a.shorten(item.title, 150) if item else "",
+        item_title=(
+            a.shorten(item.title, 150)
+            if not item.restricted or can_see_restricted(session, request, choice.person, board)
+            else "a restricted (Part 2) item"
+        )
+        if item
+        else "",
         document=document,
         document_title=a.shorten(document.title, 150) if document else "",
         changes=a.history(session, action, board.timezone, offset=page.offset, limit=page.size),

@@ -10,15 +10,17 @@ from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boards import can_see_restricted
 from bot.meetings import agenda_items, chairs, last_meeting, meeting_on, meetings_near, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.common import find_board, page_of, today_at
-from commands.nextmeeting import can_see_restricted
 
 ITEMS_PER_PAGE = 15
-YEARLESS_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 1, 1))  # both leap years: 29 Feb parses
+# Two defaults that differ in every part (both leap years, so 29 Feb parses): a part that comes out
+# different between the two readings was not written.
+YEARLESS_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
 
 
 class DateNotUnderstood(ValueError):
@@ -37,6 +39,8 @@ def parse_day(text: str, today: date) -> tuple[date | None, tuple[int, int] | No
         first, second = (dateparser.parse(text, dayfirst=True, default=d) for d in YEARLESS_DEFAULTS)
     except (ValueError, OverflowError):
         raise DateNotUnderstood(text) from None
+    if first.month != second.month or first.day != second.day:
+        raise DateNotUnderstood(text)  # "5" or "October 2023": a meeting date needs a day and a month
     if first.year != second.year:
         return None, (first.month, first.day)
     return first.date(), None

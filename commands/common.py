@@ -34,8 +34,17 @@ def find_board(
     choice = resolve_board(session, request, not_a_board=not_a_board)
     if choice.board is not None and (takes_words or not choice.rest):
         return choice, None
-    if choice.board is not None:
-        problem, asked = "unknown", " ".join(choice.rest)
+    if choice.board is not None:  # a board, and words this command does not take
+        return choice, reply(
+            "board_choice.json.j2",
+            problem="extra",
+            asked=" ".join(choice.rest),
+            command=request.command,
+            boards=[choice.board],
+            person=choice.person,
+            words="",
+            more=0,
+        )
     else:
         problem, asked = choice.problem, choice.asked or " ".join(choice.rest)
         if problem == "which" and choice.rest and not takes_words:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.boards import is_member
+from bot.boards import can_see_restricted
 from bot.meetings import agenda_items, chairs, last_meeting, papers_deadline, upcoming
 from bot.render import reply
 from bot.reply import Reply
@@ -42,8 +42,3 @@ def run(request: CommandRequest, session: Session) -> Reply:
         cancelled=cancelled,
         deadline=papers_deadline(board, meeting, today),
     )
-
-
-def can_see_restricted(session: Session, request: CommandRequest, person, board) -> bool:
-    """Part 2 items: only for the board's members, only in a DM, never in a shared reply."""
-    return request.is_direct_message and not request.share and is_member(session, person, board)

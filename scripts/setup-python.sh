@@ -2,7 +2,21 @@
 # Reinstalls only when pyproject.toml has changed since the last install.
 set -euo pipefail
 PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "BoardBot needs Python 3.11 or newer as \$PYTHON (now: $($PYTHON --version 2>&1))." >&2
+  exit 1
+fi
+if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing python3-venv from Debian packages" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+  else
+    echo "Python's venv module is missing: install it (Debian: apt-get install python3-venv)." >&2
+    exit 1
+  fi
+fi
+if [ ! -x .venv/bin/pip ]; then
+  rm -rf .venv  # a half-made environment from an earlier failure
   echo "Creating .venv with $($PYTHON --version)" >&2
   "$PYTHON" -m venv .venv
 fi

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup-python.sh
 if [ -z "${BOARDBOT_TEST_POSTGRES_URL:-}" ]; then
-  eval "$(bash scripts/postgres.sh start)"
+  pg_env=$(bash scripts/postgres.sh start) || { echo "Could not start PostgreSQL: the suite needs it." >&2; exit 1; }
+  eval "$pg_env"
   trap 'bash scripts/postgres.sh stop "$BOARDBOT_TEST_PG_DIR"' EXIT
 fi
 echo "Testing on SQLite and on ${BOARDBOT_TEST_POSTGRES_URL}" >&2

@@ -18,7 +18,16 @@ from bot.db import make_sessions
 from commands import actions, agenda, kpi, nextmeeting
 from tests.helpers import ask
 
-LARGE = {"people", "memberships", "meetings", "agenda_items", "actions", "action_updates", "kpis", "kpi_values"}
+LARGE = {
+    "people",
+    "memberships",
+    "meetings",
+    "agenda_items",
+    "actions",
+    "action_updates",
+    "kpis",
+    "kpi_values",
+}
 
 CASES = [
     (nextmeeting.run, "nextmeeting", "hwb"),

@@ -242,6 +242,7 @@ def _read_record(
         lines[key] = line
         try:
             values[key] = convert(spec, value_node)
+            _check_length(kind, spec, values[key])
         except ValueProblem as exc:
             problems.append(Problem(name, line, f"{where}, field '{key}'", str(exc)))
             ok = False
@@ -269,6 +270,15 @@ def _read_record(
                 )
         values[spec.name] = spec.default
     return Record(kind, values, name, _line(node), index, lines) if ok else None
+
+
+def _check_length(kind: Kind, spec: Field, value: Any) -> None:
+    """Text longer than its column holds: PostgreSQL would refuse it, SQLite silently keep it."""
+    if not isinstance(value, str) or spec.attribute not in kind.model.__table__.columns:
+        return
+    limit = getattr(kind.model.__table__.columns[spec.attribute].type, "length", None)
+    if limit and len(value) > limit:
+        raise ValueProblem(f"is {len(value)} characters long; at most {limit} fit: shorten it")
 
 
 def _scalar(node: yaml.Node, expected: str) -> str | None:

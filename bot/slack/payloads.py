@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.render import slack_unescape
 from bot.request import CommandRequest
 
 
@@ -26,7 +27,7 @@ def command_request(
     channel_id = payload.get("channel_id")
     return CommandRequest.parse(
         name,
-        payload.get("text"),
+        slack_unescape(payload.get("text") or ""),  # Slack sends & < > as entities
         team_id=payload.get("team_id") or "",
         user_id=payload.get("user_id") or "",
         channel_id=channel_id,

@@ -524,3 +524,25 @@ def test_pager_buttons_ask_the_same_question_again(demo_db):
         ("actions", "fps done", 1),
         ("actions", "fps done", 3),
     ]
+
+
+def test_a_restricted_item_title_is_not_shown_with_the_action_that_it_raised(demo_db):
+    from sqlalchemy import select as sa_select
+
+    from bot import models as m
+    from bot.db import make_sessions
+
+    with make_sessions(demo_db).begin() as session:
+        action = session.scalar(sa_select(m.Action).where(m.Action.ref == "FPS-1"))
+        item = m.AgendaItem(
+            meeting_id=action.meeting_id,
+            number="99",
+            position=990000000,
+            title="SECRET redundancy plan",
+            restricted=True,
+        )
+        session.add(item)
+        session.flush()
+        action.agenda_item_id = item.id
+    text = text_of(run(demo_db, "fps FPS-1"))
+    assert "SECRET" not in text and "a restricted (Part 2) item" in text

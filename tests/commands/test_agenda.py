@@ -93,7 +93,7 @@ def test_parse_day(text, expected):
     assert ((day.isoformat() if day else None), yearless) == expected
 
 
-@pytest.mark.parametrize("text", ["soon", "31/02/2024", ""])
+@pytest.mark.parametrize("text", ["soon", "31/02/2024", "", "5", "October 2023", "Oct"])
 def test_parse_day_refuses(text):
     with pytest.raises(DateNotUnderstood):
         parse_day(text, SEPT_2023.date())

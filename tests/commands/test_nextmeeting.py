@@ -60,7 +60,8 @@ def test_no_next_meeting_gives_the_last(demo_db):
         ask(demo_db, nextmeeting.run, "nextmeeting", "wellbeing", now=datetime(2024, 6, 1, tzinfo=UTC))
     )
     assert "has no meeting scheduled after Sat 1 Jun 2024" in text
-    assert "The last was on Thursday 23 November 2023" in text
+    # 23 November 2023 was only ever provisional: the last meeting known to have been held is 5 October
+    assert "The last was on Thursday 5 October 2023 at Museum of Brands" in text
 
 
 def test_cancelled_meeting_is_shown_cancelled_never_next(demo_db):
@@ -120,3 +121,20 @@ def test_paper_deadline_skips_bank_holidays():
     assert paper_deadline(date(2023, 4, 11), 1, "england") == date(2023, 3, 30)  # publication rule wins
     assert paper_deadline(date(2023, 4, 11), 10, "england") == date(2023, 3, 24)
     assert working_days_between(date(2023, 4, 6), date(2023, 4, 11)) == 1
+
+
+def test_a_board_and_words_it_does_not_take_are_explained(demo_db):
+    for text in ("hwb foo", "wellbeing next"):
+        reply = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", text))
+        assert "`/nextmeeting` takes only a board's name. I read it as Health & Wellbeing Board" in reply
+    in_channel = text_of(
+        ask(demo_db, nextmeeting.run, "nextmeeting", "please", channel_id="CHWB", dm=False, board_hint="hwb")
+    )
+    assert "but not “please”" in in_channel
+
+
+def test_papers_deadline_that_passed_over_a_weekend_is_not_due_today():
+    from bot.workdays import working_days_between
+
+    assert working_days_between(date(2023, 9, 23), date(2023, 9, 22)) == -1  # Saturday after a Friday
+    assert working_days_between(date(2023, 9, 25), date(2023, 9, 22)) == -1

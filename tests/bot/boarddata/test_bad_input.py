@@ -119,6 +119,15 @@ CASES = [
     ),
     pytest.param(
         """
+        boardbot: 1
+        boards:
+          - {key: long, name: A board, short_name: A short name that is far too long to be a short name at all}
+        """,
+        [(4, "field 'short_name'", "is 59 characters long; at most 50 fit: shorten it")],
+        id="text-longer-than-its-column",
+    ),
+    pytest.param(
+        """
         boardbot: 2
         """,
         [(2, "boardbot", "format version must be 1")],
