@@ -10,6 +10,15 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.slack.buttons import (
+    form_submitted,
+    new_date_button,
+    note_button,
+    paper_button,
+    snooze_button,
+    status_button,
+)
+from bot.slack.events import message_listener
 from bot.slack.listeners import CommandFn, on_error, page_button, slash_command
 from commands import actions, agenda, help, kpi, nextmeeting
 
@@ -56,5 +65,17 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
     app.action(re.compile(r"^page_(next|previous)$"))(
         page_button(runs, sessions, settings, trust_console=console)
     )
+    app.event("message")(message_listener(sessions, settings, mention=False))  # DMs, threads under ours
+    app.event("app_mention")(message_listener(sessions, settings, mention=True))
+    buttons = {"trust_console": console}
+    app.action(re.compile(r"^action_(done|in_progress|blocked)$"))(
+        status_button(sessions, settings, **buttons)
+    )
+    app.action("action_new_date")(new_date_button(sessions, settings, **buttons))
+    app.action("action_add_note")(note_button(sessions, settings))
+    app.view("action_new_date_modal")(form_submitted(sessions, settings, "date"))
+    app.view("action_add_note_modal")(form_submitted(sessions, settings, "note"))
+    app.action("paper_submitted")(paper_button(sessions, settings))
+    app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
     app.error(on_error)
     return app

@@ -59,6 +59,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.set_defaults(run=cmd_console)
 
+    clock = sub.add_parser(
+        "clock", help="run the reminder clock: what is due is derived and sent every 5 minutes"
+    )
+    clock.set_defaults(run=cmd_clock)
+
+    reminders = sub.add_parser("reminders", help="see what the reminder clock would send")
+    reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
+    preview = reminders_sub.add_parser(
+        "preview", help="print what would be sent on a day, and to whom, sending nothing"
+    )
+    preview.add_argument(
+        "--date", metavar="D", help="the day: 2026-11-23, 23/11/2026 or '23 Nov' (default: now)"
+    )
+    preview.add_argument("--workspace", default=None, help="only this workspace's boards (Slack team id)")
+    preview.set_defaults(run=cmd_reminders_preview)
+
+    run = sub.add_parser(
+        "run", help="the Socket Mode bot and the reminder clock in one process (small deployments)"
+    )
+    run.set_defaults(run=cmd_run)
+
     serve = sub.add_parser(
         "serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP via gunicorn"
     )
@@ -191,6 +212,41 @@ def cmd_serve(args, settings: Settings, engine) -> int:
     log.info("Serving Slack over HTTP on port %s at /slack/events (gunicorn)", settings.port)
     os.execv(sys.executable, command)
     return 0  # not reached
+
+
+def cmd_clock(args, settings: Settings, engine) -> int:
+    from reminders.scheduler import run_clock
+
+    return run_clock(settings, engine)
+
+
+def cmd_reminders_preview(args, settings: Settings, engine) -> int:
+    from reminders.preview import preview
+
+    return preview(settings, engine, day=args.date, team_id=args.workspace)
+
+
+def cmd_run(args, settings: Settings, engine) -> int:
+    """Bot and clock in one process: Socket Mode only, since web workers must never run the scheduler."""
+    if not (settings.slack_bot_token and settings.slack_app_token):
+        print(
+            "boardbot: `boardbot run` needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); "
+            "with HTTP, run `boardbot serve` and `boardbot clock` as separate processes.",
+            file=sys.stderr,
+        )
+        return 2
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+    from reminders.scheduler import start_background
+
+    sessions = make_sessions(engine)
+    clock_thread = start_background(settings, sessions)
+    try:
+        SocketModeHandler(create_app(settings, sessions), settings.slack_app_token).start()
+    finally:
+        clock_thread.shutdown(wait=False)
+    return 0
 
 
 def cmd_manifest(args, settings: Settings, engine) -> int:

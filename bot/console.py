@@ -95,8 +95,11 @@ class Console:
         self.server = start_stand_in(self.outbox)
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.response_url = f"{base}/respond"
+        self.api_url = f"{base}/api/"
+        self.settings = settings
+        self.clock = None
         self.app = create_app(
-            dataclasses.replace(settings, slack_api_url=f"{base}/api/"), sessions, console=True
+            dataclasses.replace(settings, slack_api_url=self.api_url), sessions, console=True
         )
         self.sessions = sessions
         self.team_id = team_id
@@ -117,7 +120,25 @@ class Console:
                 self.user_id = found.slack_user_id or CONSOLE_USER
                 self.person_name = found.name
 
+    def start_clock(self) -> None:
+        """Run the reminder clock beside the console; what it sends shows before the next prompt."""
+        from reminders.scheduler import start_background
+
+        self.clock = start_background(
+            self.settings, self.sessions, api_url=self.api_url, team_id=self.team_id
+        )
+
+    def remind_now(self) -> str:
+        """One reminder run now (`!remind`), shown as it would arrive in Slack."""
+        from reminders.run import run_now
+
+        result = run_now(self.settings, self.sessions, api_url=self.api_url, team_id=self.team_id)
+        shown = self.drain()
+        return shown or f"No reminders are due now ({result.delivered} sent)."
+
     def close(self) -> None:
+        if self.clock is not None:
+            self.clock.shutdown(wait=False)
         self.server.shutdown()
         self.server.server_close()
 
@@ -131,6 +152,8 @@ class Console:
             return ""
         if re.fullmatch(r"!\d+", line):
             return self.press(int(line[1:]))
+        if line == "!remind":
+            return self.remind_now()
         if not line.startswith("/"):
             return "Type a command as in Slack, e.g. /nextmeeting or /boardbot help (quit to leave)."
         name, _, text = line[1:].partition(" ")
@@ -179,7 +202,11 @@ class Console:
         """Show what the app sent to 'Slack' since the last look."""
         shown = []
         for message in self.outbox.take():
-            shown.append(self.render(message.get("blocks") or [], message.get("text", "")))
+            to = message.get("channel")
+            heading = [self._dim(f"→ to {to}")] if to and "chat." in message.get("path", "") else []
+            shown.append(
+                "\n".join([*heading, self.render(message.get("blocks") or [], message.get("text", ""))])
+            )
         return "\n".join(shown)
 
     def _show_response(self, status: int, body: str) -> str:
@@ -236,15 +263,21 @@ class Console:
         )
         return (
             f"BoardBot console: you are {who}; {board}.\n"
-            "Type commands as in Slack (/boardbot help lists them), !N to press button N, quit to leave."
+            "Type commands as in Slack (/boardbot help lists them), !N to press button N, "
+            "!remind to run the reminders now, quit to leave."
         )
 
 
 def interact(console: Console, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
     interactive = stdin.isatty()
     print(console.banner(), file=stdout)
+    if interactive:
+        console.start_clock()
     while True:
         if interactive:
+            fired = console.drain()
+            if fired:
+                print(fired, file=stdout)
             print("\nboardbot> ", end="", file=stdout, flush=True)
         line = stdin.readline()
         if not line or line.strip() in ("quit", "exit", "\\q"):

@@ -9,7 +9,19 @@ import yaml
 from bot.app import COMMANDS
 
 PLACEHOLDER_URL = "https://boardbot.example.org/slack/events"
-BOT_SCOPES = ["commands"]  # slash commands; replies ride on the ack or the response_url
+BOT_SCOPES = [
+    "commands",  # slash commands; replies ride on the ack or the response_url
+    "app_mentions:read",  # "@BoardBot A-12 done" in a board's channel
+    "im:history",  # updates sent to BoardBot in a DM
+    "channels:history",  # replies in the threads of BoardBot's messages, and reading a thread's head
+    "chat:write",  # replying in the thread
+    "users:read",  # admins may update any action
+    "users:read.email",  # matching a Slack user to a person by e-mail, the first time
+    "im:write",  # reminders open a DM with the person they are for
+    "groups:history",  # before re-sending an uncertain reminder, look for it in a private channel
+]
+# message.im: DMs; message.channels: thread replies (the listener drops top-level channel chatter)
+BOT_EVENTS = ["app_mention", "message.im", "message.channels"]
 
 
 def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[str, Any]:
@@ -23,6 +35,11 @@ def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[s
             "background_color": "#1d4f6e",
         },
         "features": {
+            "app_home": {
+                "home_tab_enabled": False,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": "BoardBot", "always_online": True},
             "slash_commands": [
                 with_url(
@@ -38,6 +55,9 @@ def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[s
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
         "settings": {
+            "event_subscriptions": {"bot_events": BOT_EVENTS}
+            if socket_mode
+            else {"request_url": url, "bot_events": BOT_EVENTS},
             "interactivity": {"is_enabled": True}
             if socket_mode
             else {"is_enabled": True, "request_url": url},

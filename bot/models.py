@@ -362,3 +362,175 @@ class KpiValue(Sourced, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     kpi: Mapped[Kpi] = relationship()
+
+
+# --- Reminders (issue 5) -----------------------------------------------------------------------------
+# Appended by the reminders issue: the delivery ledger, snoozes, per-person delivery preference and
+# per-board reminder settings, plus one index on an existing table (meetings by date, for all boards).
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # claimed or waiting for a retry
+    SENT = "sent"  # Slack accepted it
+    FAILED = "failed"  # Slack refused it for good (no such user or channel …)
+
+
+class DeliveryPreference(StrEnum):
+    IMMEDIATE = "immediate"  # a message whenever a run finds something due
+    DAILY = "daily"  # at most one message a day, with everything due
+
+
+class ReminderDelivery(Base):
+    """One reminder to one recipient for one occasion: claimed before it is sent, marked after.
+
+    `recipient` is `person:<id>` or `channel:<board id>`; `occasion` names the subject, the date it
+    hangs on and the stage (`action:12:due:2026-11-30:overdue:1`), so a changed date is a new occasion.
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "recipient", "occasion"),
+        Index("ix_reminder_deliveries_day", "day"),
+        Index("ix_reminder_deliveries_recipient_sent", "recipient", "sent_at"),
+        one_of("status", DeliveryStatus),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(40))
+    occasion: Mapped[str] = mapped_column(String(200))
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)  # the board's working day it was first due on
+    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))  # the run holding it
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # UTC
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)  # a try may have reached Slack
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # UTC
+    channel: Mapped[str | None] = mapped_column(String(32))  # where Slack put it
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderSnooze(Base):
+    """A person asked not to be reminded of one action or paper before a day; due dates stay."""
+
+    __tablename__ = "reminder_snoozes"
+    __table_args__ = (
+        UniqueConstraint("person_id", "subject_kind", "subject_id"),
+        Index("ix_reminder_snoozes_until", "until"),
+        CheckConstraint("subject_kind IN ('action', 'paper')", name="subject_kind_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    subject_kind: Mapped[str] = mapped_column(String(10))  # "action" or "paper" (an agenda item)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    until: Mapped[date] = mapped_column(Date)  # reminded again from this day (the board's zone)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC
+
+    person: Mapped[Person] = relationship()
+
+
+class ReminderPreference(Base):
+    """How a person wants their reminders: immediate (the default) or a daily digest."""
+
+    __tablename__ = "reminder_preferences"
+    __table_args__ = (one_of("delivery", DeliveryPreference),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(10), default=DeliveryPreference.IMMEDIATE)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC
+
+    person: Mapped[Person] = relationship()
+
+
+class BoardReminderSettings(Base):
+    """A board's reminder rules; a board without a row uses these defaults."""
+
+    __tablename__ = "board_reminder_settings"
+    __table_args__ = (
+        CheckConstraint("action_days_before BETWEEN 0 AND 60", name="action_days_before_range"),
+        CheckConstraint("action_overdue_every_days BETWEEN 1 AND 60", name="action_overdue_every_range"),
+    )
+
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), primary_key=True)
+    send_at: Mapped[time] = mapped_column(Time, default=time(9, 0))  # local
+    papers: Mapped[bool] = mapped_column(Boolean, default=True)
+    paper_days_before: Mapped[list[int]] = mapped_column(JSON, default=lambda: [5, 1])  # working days
+    paper_overdue_daily: Mapped[bool] = mapped_column(Boolean, default=True)
+    actions: Mapped[bool] = mapped_column(Boolean, default=True)
+    action_days_before: Mapped[int] = mapped_column(Integer, default=7)
+    action_overdue_every_days: Mapped[int] = mapped_column(Integer, default=7)
+    escalate_secretary_after_days: Mapped[int] = mapped_column(Integer, default=14)  # 0: never
+    escalate_chair_after_days: Mapped[int] = mapped_column(Integer, default=28)  # 0: never
+    meetings: Mapped[bool] = mapped_column(Boolean, default=True)
+    secretary_digest: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    board: Mapped[Board] = relationship()
+
+
+# Reminders look up every board's meetings in a date range: an index led by the date.
+Index("ix_meetings_meets_on", Meeting.meets_on)
+
+
+# --- Updates by message, button and form (issue 4) ---------------------------------------------------
+# A Slack message, button press or form that asks to change actions is claimed once under its key (so
+# a retried Slack event cannot apply twice); the history rows it appended are listed against it, which
+# is what `undo` reverts and what tells a thread which action it is about.
+
+
+class UpdateOutcome(StrEnum):
+    APPLIED = "applied"  # at least one change recorded
+    UNCHANGED = "unchanged"  # understood and allowed, but every value was already so
+    REFUSED = "refused"  # not the lead, secretary, a chair or an admin
+    NOT_UNDERSTOOD = "not_understood"  # nothing changed; the reply said why
+    UNDONE = "undone"  # an undo that reverted an earlier request
+
+
+class UpdateRequest(Base):
+    """One message, button press or form that asked to change actions: its key is claimed once.
+
+    `key` names what Slack sent (`message:T…:C…:<ts>`, `button:T…:<action ts>`); `undoes_id` is set
+    on an undo and points at the request it reverted (a request is undone at most once).
+    """
+
+    __tablename__ = "update_requests"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        UniqueConstraint("undoes_id"),
+        Index("ix_update_requests_person_received", "person_id", "received_at"),
+        Index("ix_update_requests_thread", "team_id", "channel", "thread_ts"),
+        one_of("via", UpdateVia),
+        one_of("outcome", UpdateOutcome),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))  # the message's own ts
+    thread_ts: Mapped[str | None] = mapped_column(String(32))  # the thread it was in (or started)
+    via: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC
+    outcome: Mapped[str] = mapped_column(String(20), default=UpdateOutcome.NOT_UNDERSTOOD)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("update_requests.id"))
+
+    person: Mapped[Person | None] = relationship()
+
+
+class UpdateRequestChange(Base):
+    """A history row appended by a request."""
+
+    __tablename__ = "update_request_changes"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("update_requests.id"), primary_key=True)
+    action_update_id: Mapped[int] = mapped_column(
+        ForeignKey("action_updates.id"), primary_key=True, unique=True
+    )
+
+    request: Mapped[UpdateRequest] = relationship()
+    update: Mapped[ActionUpdate] = relationship()

@@ -53,7 +53,7 @@ def test_every_cli_command_is_in_the_readme():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     for name, command_parser in sub.choices.items():
-        nested = [a for a in command_parser._actions if a.dest == "db_command"]
+        nested = [a for a in command_parser._actions if a.dest.endswith("_command") and a.choices]
         names = [f"{name} {n}" for n in nested[0].choices] if nested else [name]
         for full in names:
             assert f"`boardbot {full}" in README, full

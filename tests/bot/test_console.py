@@ -57,3 +57,26 @@ def test_interact_reads_lines_until_quit(console):
     text = stdout.getvalue()
     assert "BoardBot console" in text and "/nextmeeting `[board]`" in text
     assert text.count("> ") == 1  # stopped at quit
+
+
+def test_remind_runs_the_reminders_and_shows_them_with_their_recipient(demo_db):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from bot import models as m
+
+    with make_sessions(demo_db).begin() as session:
+        action = session.scalar(select(m.Action).where(m.Action.ref == "HWB-1"))
+        action.due_on = date(2023, 9, 1)
+        action.status = "open"
+        lead = session.scalar(select(m.Person).where(m.Person.key == "josh-rendall"))
+        lead.slack_user_id = "UJOSH"
+        action.lead_id = lead.id
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db))
+    try:
+        shown = console.run_line("!remind")
+        assert "→ to UJOSH" in shown and "HWB-1" in shown
+        assert console.run_line("!remind") == "No reminders are due now (0 sent)."  # once per occasion
+    finally:
+        console.close()

@@ -1,0 +1,289 @@
+"""Thin listeners for the buttons on an action (in /actions, update replies and reminders) and its forms.
+
+Done, In progress and Blocked apply at once; New due date is a date picker (or, on a reminder's
+button, a form with one); Add note opens a form. Same rules and same history as a message: via
+"button", or "form" for what is typed into a modal. Every press is claimed under Slack's action_ts
+(a form under its view id), so a double delivery applies once. The answer is shown only to the presser.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import clock
+from bot import models as m
+from bot.config import Settings
+from bot.reply import Reply
+from bot.slack.events import SlackLookups, in_transaction
+from commands import snooze, update
+
+log = logging.getLogger(__name__)
+STATUS_BUTTONS = {
+    "action_done": m.ActionStatus.DONE,
+    "action_in_progress": m.ActionStatus.IN_PROGRESS,
+    "action_blocked": m.ActionStatus.BLOCKED,
+}
+ACTION_RE = re.compile(r"^action:(\d{1,12})$")
+STALE = "That button is from an older message; please ask again with `/actions`."
+
+
+def _action_id(action: dict[str, Any]) -> int | None:
+    """Our action's id, from the button's value or (for a date picker) its block's id."""
+    for value in (action.get("value"), action.get("block_id")):
+        if isinstance(value, str) and (found := ACTION_RE.match(value)):
+            return int(found.group(1))
+    return None
+
+
+def _console_person(body: dict[str, Any], trust_console: bool) -> str | None:
+    """The console vouches for a person; nothing from Slack may."""
+    hints = body.get("boardbot_console") if trust_console else None
+    return hints.get("person") if isinstance(hints, dict) else None
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
+    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    message_ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+    return team, (body.get("user") or {}).get("id") or "", channel, message_ts
+
+
+def _press(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    body: dict[str, Any],
+    action_id: int,
+    values: dict[str, Any],
+    key: str,
+    client: WebClient,
+    context: BoltContext,
+    via: m.UpdateVia = m.UpdateVia.BUTTON,
+    where: tuple[str, str, str | None, str | None] | None = None,
+    trust_console: bool = False,
+) -> Reply | None:
+    team, user, channel, message_ts = where or _where(body)
+    request = update.ButtonRequest(
+        team_id=team,
+        user_id=user,
+        action_id=action_id,
+        values=values,
+        key=key,
+        now=clock.now(settings),
+        via=via,
+        channel_id=channel,
+        message_ts=message_ts,
+        person_key=_console_person(body, trust_console),
+    )
+    lookups = SlackLookups(client, context)
+    return in_transaction(sessions, lambda session: update.press(request, session, lookups))
+
+
+def _answer(respond: Respond, reply: Reply | None) -> None:
+    if reply is not None:
+        respond(replace_original=False, response_type="ephemeral", text=reply.text, blocks=reply.blocks)
+
+
+def status_button(sessions: sessionmaker[Session], settings: Settings, *, trust_console: bool = False):
+    def listener(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
+    ):
+        ack()
+        action_id = _action_id(action)
+        if action_id is None:
+            respond(text=STALE, response_type="ephemeral", replace_original=False)
+            return
+        status = STATUS_BUTTONS[action["action_id"]]
+        key = (
+            f"button:{_where(body)[0]}:{_where(body)[1]}:{action.get('action_ts') or body.get('trigger_id')}"
+        )
+        _answer(
+            respond, _press(sessions, settings, body, action_id, {"status": status}, key, client, context)
+        )
+
+    return listener
+
+
+def _open_form(
+    sessions: sessionmaker[Session],
+    form: str,
+    body: dict,
+    action_id: int,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    team, _, channel, message_ts = _where(body)
+    metadata = json.dumps({"a": action_id, "c": channel, "t": message_ts})
+    with sessions.begin() as session:
+        view = update.form_view(session, team, action_id, form, metadata)
+    if view is None:
+        respond(text=STALE, response_type="ephemeral", replace_original=False)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def new_date_button(sessions: sessionmaker[Session], settings: Settings, *, trust_console: bool = False):
+    """The date picker on an action (applies the date), or a reminder's New date button (asks for one)."""
+
+    def listener(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
+    ):
+        ack()
+        action_id = _action_id(action)
+        if action_id is None:
+            respond(text=STALE, response_type="ephemeral", replace_original=False)
+            return
+        if action.get("type") != "datepicker":
+            _open_form(sessions, "date", body, action_id, client, respond)
+            return
+        try:
+            day = date.fromisoformat(action.get("selected_date") or "")
+        except ValueError:
+            return  # the date was cleared: nothing to do
+        key = f"button:{_where(body)[0]}:{_where(body)[1]}:{action.get('action_ts')}"
+        values = {"due_on": day}
+        _answer(
+            respond,
+            _press(
+                sessions, settings, body, action_id, values, key, client, context, trust_console=trust_console
+            ),
+        )
+
+    return listener
+
+
+def note_button(sessions: sessionmaker[Session], settings: Settings):
+    def listener(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient):
+        ack()
+        action_id = _action_id(action)
+        if action_id is None:
+            respond(text=STALE, response_type="ephemeral", replace_original=False)
+            return
+        _open_form(sessions, "note", body, action_id, client, respond)
+
+    return listener
+
+
+def _form_state(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    values = {
+        block: next(iter(inputs.values()), {})
+        for block, inputs in (view.get("state") or {}).get("values", {}).items()
+    }
+    return meta, values
+
+
+def _tell(client: WebClient, user: str, channel: str | None, reply: Reply | None) -> None:
+    """Show a form's result to its sender: beside the message it came from, else in their DM."""
+    if reply is None:
+        return
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks)
+            return
+        except SlackApiError as error:
+            log.info("chat.postEphemeral failed (%s): sending a DM", error.response.get("error"))
+    client.chat_postMessage(channel=user, text=reply.text, blocks=reply.blocks)
+
+
+def form_submitted(sessions: sessionmaker[Session], settings: Settings, form: str):
+    """The New due date form (`date`) or the Add note form (`note`) was submitted."""
+
+    def listener(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+        meta, state = _form_state(view)
+        action_id = meta.get("a")
+        note = ((state.get("note") or {}).get("value") or "").strip() or None
+        values: dict[str, Any] = {"progress": note} if note else {}
+        if form == "date":
+            try:
+                values["due_on"] = date.fromisoformat((state.get("due_on") or {}).get("selected_date") or "")
+            except ValueError:
+                ack(response_action="errors", errors={"due_on": "Choose a date."})
+                return
+            with sessions.begin() as session:
+                today = update.past_due_date(
+                    session, int(action_id or 0), values["due_on"], clock.now(settings)
+                )
+            if today is not None:
+                ack(
+                    response_action="errors",
+                    errors={"due_on": f"That date has passed: choose {today:%d %b %Y} or later."},
+                )
+                return
+        if not values or not isinstance(action_id, int):
+            ack(response_action="errors", errors={"note": "Write the progress so far."})
+            return
+        ack()
+        team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+        user = (body.get("user") or {}).get("id") or ""
+        where = (team, user, meta.get("c"), meta.get("t"))
+        key = f"form:{team}:{view.get('id')}"
+        reply = _press(
+            sessions, settings, body, action_id, values, key, client, context, m.UpdateVia.FORM, where
+        )
+        _tell(client, user, meta.get("c"), reply)
+
+    listener.__name__ = f"{form}_form"
+    return listener
+
+
+PAPER_RE = re.compile(r"^paper:(\d{1,12})$")
+
+
+def paper_button(sessions: sessionmaker[Session], settings: Settings):
+    """A paper reminder's Submitted button (value `paper:<agenda item id>`)."""
+
+    def listener(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
+    ):
+        ack()
+        found = PAPER_RE.match(action.get("value") or "")
+        if found is None:
+            respond(text=STALE, response_type="ephemeral", replace_original=False)
+            return
+        team, user, _, _ = _where(body)
+        lookups = SlackLookups(client, context)
+        reply = in_transaction(
+            sessions, lambda session: update.press_paper(team, user, int(found.group(1)), session, lookups)
+        )
+        _answer(respond, reply)
+
+    return listener
+
+
+SNOOZE_DAYS = {"action_snooze_day": 1, "action_snooze_week": 7}
+
+
+def snooze_button(sessions: sessionmaker[Session], settings: Settings):
+    """A reminder's Snooze 1 day / 1 week buttons (value `action:<id>`): delay that reminder only."""
+
+    def listener(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
+    ):
+        ack()
+        action_id = _action_id(action)
+        if action_id is None:
+            respond(text=STALE, response_type="ephemeral", replace_original=False)
+            return
+        team, user, _, _ = _where(body)
+        days = SNOOZE_DAYS[action["action_id"]]
+        reply = in_transaction(
+            sessions,
+            lambda session: snooze.press_snooze(
+                team, user, action_id, days, clock.now(settings), session, SlackLookups(client, context)
+            ),
+        )
+        _answer(respond, reply)
+
+    return listener

@@ -1,0 +1,576 @@
+"""Answering an action update: a message (`A-12 done`, `undo`), a button or a form about one action.
+
+`run` answers one message: it reads it (commands.update_message), finds the actions (named, or the
+one the thread is about), checks who may change them, applies everything through bot.updates in the
+caller's transaction and returns the reply, or None when the message is not for BoardBot or was
+answered before. `press` does the same for a button or a form. Nothing here knows Slack's payloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import actions as a
+from bot import models as m
+from bot import updates
+from bot.actions import Ref
+from bot.render import render_blocks, reply
+from bot.reply import Reply
+from commands.update_message import (
+    ParsedUpdate,
+    ParseProblem,
+    Problem,
+    Wanted,
+    example_date,
+    parse_update,
+)
+
+DEFAULT_ZONE = "Europe/London"
+MAX_ACTIONS = 25  # actions one message may change
+UNDO_MINUTES = int(updates.UNDO_WINDOW.total_seconds() // 60)
+
+
+class Lookups(updates.Directory, Protocol):
+    """What answering a message may need to ask Slack (bot/slack/events.py implements it)."""
+
+    def permalink(self, channel: str, ts: str) -> str | None: ...
+
+    def thread_action_ids(self, channel: str, thread_ts: str) -> list[int]:
+        """The actions named by the buttons of the bot message a thread hangs under."""
+        ...
+
+
+class NoLookups(updates.NoDirectory):
+    def permalink(self, channel: str, ts: str) -> str | None:
+        return None
+
+    def thread_action_ids(self, channel: str, thread_ts: str) -> list[int]:
+        return []
+
+
+@dataclass(frozen=True)
+class MessageRequest:
+    """A message to BoardBot: who wrote it, where, what and when."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    ts: str
+    text: str
+    now: datetime  # UTC
+    is_direct_message: bool
+    thread_ts: str | None = None  # the thread it was written in; None at the top level
+    mentioned: bool = False  # an @BoardBot mention in a channel
+    under_bot_message: bool = False  # a thread reply under a message BoardBot posted
+
+    @property
+    def key(self) -> str:
+        """The same message delivered twice (a retry, or as `message` and `app_mention`) has one key."""
+        return f"message:{self.team_id}:{self.channel_id}:{self.ts}"
+
+    @property
+    def in_channel_thread(self) -> bool:
+        return not self.is_direct_message and not self.mentioned
+
+    @property
+    def reply_thread(self) -> str:
+        return self.thread_ts or self.ts
+
+
+@dataclass
+class _Target:
+    wanted: Wanted
+    actions: list[m.Action]
+
+
+@dataclass
+class _Unresolved:
+    """Why the message's actions could not be found: a problem for update_help.json.j2."""
+
+    problem: str
+    context: dict
+
+
+def run(request: MessageRequest, session: Session, slack: Lookups | None = None) -> Reply | None:
+    """Answer a message: the changes made and the actions' new state, or why nothing changed."""
+    slack = slack or NoLookups()
+    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == request.team_id))
+    if updates.seen(session, request.key):
+        return None  # a retry, or the twin of an app_mention: answered already
+    if request.in_channel_thread and not request.under_bot_message:
+        if not updates.thread_has_requests(
+            session, request.team_id, request.channel_id, request.reply_thread
+        ):
+            return None  # people talking in a thread BoardBot has no part in
+    board = _channel_board(session, workspace_id, request.channel_id)
+    zone = board.timezone if board else DEFAULT_ZONE
+    example = a.example_ref(session, board) if board else "A-12"
+    parsed = parse_update(request.text, today=request.now, tz=zone, example_ref=example)
+    if isinstance(parsed, ParseProblem) and request.in_channel_thread and not parsed.signal:
+        return None  # small talk under a reminder: not every "thanks" needs an answer
+    if workspace_id is None:
+        _claim(session, request, None)
+        return reply("update_help.json.j2", problem="no_boards", **_defaults())
+    if isinstance(parsed, ParseProblem):
+        _claim(session, request, None)
+        return _not_understood(parsed)
+    actor = updates.identify(session, workspace_id, request.user_id, slack)
+    claimed = _claim(session, request, actor)
+    if parsed.undo:
+        return _undo(session, claimed, actor, request, board)
+    targets = _targets(session, request, slack, workspace_id, board, actor, parsed)
+    zones = {act.board.timezone for target in _found(targets) for act in target.actions}
+    if len(zones) == 1 and zone not in zones:  # relative dates count from the action's own board
+        parsed = parse_update(request.text, today=request.now, tz=zones.pop(), example_ref=example)
+        if isinstance(parsed, ParseProblem):
+            return _not_understood(parsed)
+        targets = _targets(session, request, slack, workspace_id, board, actor, parsed)
+    if isinstance(targets, _Unresolved):
+        return reply("update_help.json.j2", problem=targets.problem, **(_defaults() | targets.context))
+    return _apply(session, claimed, actor, request, targets, slack)
+
+
+def _found(targets: list[_Target] | _Unresolved) -> list[_Target]:
+    return [] if isinstance(targets, _Unresolved) else targets
+
+
+def _defaults() -> dict:
+    return {
+        "asked": "",
+        "example": "A-12 done",
+        "ref": "",
+        "board": None,
+        "people": [],
+        "refs": [],
+        "kind": "",
+    }
+
+
+def _claim(session: Session, request: MessageRequest, actor: updates.Actor | None) -> m.UpdateRequest:
+    claimed = updates.claim(
+        session,
+        request.key,
+        team_id=request.team_id,
+        actor=actor,
+        slack_user_id=request.user_id,
+        via=m.UpdateVia.MESSAGE,
+        now=request.now,
+        channel=request.channel_id,
+        ts=request.ts,
+        thread_ts=request.reply_thread,
+    )
+    assert claimed is not None  # checked with `seen` above; a twin's commit fails ours on the key
+    return claimed
+
+
+def _channel_board(session: Session, workspace_id: int | None, channel: str) -> m.Board | None:
+    if workspace_id is None or not channel or channel.startswith("D"):
+        return None
+    return session.scalar(
+        select(m.Board).where(m.Board.workspace_id == workspace_id, m.Board.slack_channel == channel).limit(1)
+    )
+
+
+def _not_understood(problem: ParseProblem) -> Reply:
+    return reply(
+        "update_help.json.j2",
+        problem="parse",
+        **(
+            _defaults()
+            | {
+                "kind": str(problem.kind),
+                "asked": problem.asked[:300],
+                "example": problem.example,
+                "ref": problem.ref.text if problem.ref else "",
+            }
+        ),
+    )
+
+
+def _boards_of(session: Session, person: m.Person | None) -> list[m.Board]:
+    if person is None:
+        return []
+    return list(
+        session.scalars(
+            select(m.Board)
+            .join(m.Membership, m.Membership.board_id == m.Board.id)
+            .where(m.Membership.person_id == person.id)
+            .order_by(m.Board.name)
+        )
+    )
+
+
+def _find(
+    session: Session, workspace_id: int, ref: Ref, near: m.Board | None, mine: list[m.Board]
+) -> list[m.Action]:
+    """The actions a reference may name: on the nearby board first, then across the workspace."""
+    if near is not None and (found := a.find_actions(session, near, ref)):
+        return found
+    if ref.prefix:
+        return list(
+            session.scalars(
+                select(m.Action)
+                .join(m.Board, m.Board.id == m.Action.board_id)
+                .where(m.Board.workspace_id == workspace_id, m.Action.ref.in_(ref.forms([])))
+                .order_by(m.Board.name)
+                .limit(10)
+            )
+        )
+    boards = mine or list(
+        session.scalars(
+            select(m.Board).where(m.Board.workspace_id == workspace_id).order_by(m.Board.name).limit(20)
+        )
+    )
+    return [action for b in boards for action in a.find_actions(session, b, ref)][:10]
+
+
+def _thread_actions(
+    session: Session, request: MessageRequest, slack: Lookups, workspace_id: int
+) -> list[m.Action]:
+    """The actions the message's thread is about: the bot message's buttons, else earlier updates."""
+    if not request.thread_ts:
+        return []
+    ids: list[int] = []
+    if request.under_bot_message:
+        ids = slack.thread_action_ids(request.channel_id, request.thread_ts)
+    if not ids:
+        ids = updates.thread_action_ids(session, request.team_id, request.channel_id, request.thread_ts)
+    found = []
+    for action_id in dict.fromkeys(ids):
+        action = session.get(m.Action, action_id)
+        if action is not None and action.board.workspace_id == workspace_id:
+            found.append(action)
+    return found
+
+
+def _targets(
+    session: Session,
+    request: MessageRequest,
+    slack: Lookups,
+    workspace_id: int,
+    board: m.Board | None,
+    actor: updates.Actor,
+    parsed: ParsedUpdate,
+) -> list[_Target] | _Unresolved:
+    in_thread = _thread_actions(session, request, slack, workspace_id)
+    near = board or (in_thread[0].board if len(in_thread) == 1 else None)
+    mine = _boards_of(session, actor.person)
+    if near is None and len(mine) == 1:
+        near = mine[0]
+    targets = []
+    for wanted in parsed.wanted:
+        if not wanted.refs:
+            if len(in_thread) != 1:
+                return _Unresolved(
+                    "no_action" if not in_thread else "which_thread_action",
+                    {"refs": [act.ref for act in in_thread[:8]], "example": _with_ref(session, wanted, near)},
+                )
+            targets.append(_Target(wanted, in_thread))
+            continue
+        found_all = []
+        for ref in wanted.refs:
+            found = _find(session, workspace_id, ref, near, mine)
+            if not found:
+                return _Unresolved(
+                    "unknown_ref", _unknown_ref_context(session, ref, near, mine, workspace_id)
+                )
+            if len(found) > 1:
+                return _Unresolved(
+                    "which_ref",
+                    {
+                        "ref": ref.text,
+                        "refs": [f"{act.ref} ({act.board.short_name or act.board.name})" for act in found],
+                    },
+                )
+            found_all += found
+        targets.append(_Target(wanted, found_all))
+    if sum(len(t.actions) for t in targets) > MAX_ACTIONS:
+        return _Unresolved("parse", {"kind": str(Problem.TOO_LONG), "example": "A-12 done, A-14 in progress"})
+    return targets
+
+
+def _with_ref(session: Session, wanted: Wanted, near: m.Board | None) -> str:
+    """The message again with a reference, as an example of what works."""
+    ref = a.example_ref(session, near) if near else "A-12"
+    said = {
+        m.ActionStatus.DONE: "done",
+        m.ActionStatus.IN_PROGRESS: "in progress",
+        m.ActionStatus.BLOCKED: "blocked",
+        m.ActionStatus.OPEN: "open",
+        m.ActionStatus.CANCELLED: "cancelled",
+    }.get(wanted.status or "", "in progress")
+    return f"{ref} {said}" + (f": {wanted.note}" if wanted.note else "")
+
+
+def _unknown_ref_context(
+    session: Session, ref: Ref, near: m.Board | None, mine: list[m.Board], workspace_id: int
+) -> dict:
+    boards = [near] if near else mine
+    if not boards:
+        boards = list(
+            session.scalars(
+                select(m.Board).where(m.Board.workspace_id == workspace_id).order_by(m.Board.name).limit(5)
+            )
+        )
+    examples = []
+    for b in boards[:5]:
+        prefixes = a.board_prefixes(session, b)
+        last = a.last_refs(session, b, ref, prefixes) if ref.prefix else []
+        near_refs = a.near_refs(session, b, ref, prefixes) if prefixes else []
+        examples.append({"board": b, "near": near_refs[:3], "last": last[:2], "prefixes": prefixes})
+    return {"ref": ref.text, "refs": examples}
+
+
+def _merge(targets: list[_Target]) -> dict[int, tuple[m.Action, dict]] | str:
+    """Each action's new values, in the order the message named them; a conflict is named."""
+    merged: dict[int, tuple[m.Action, dict]] = {}
+    for target in targets:
+        w = target.wanted
+        values = {"status": w.status, "due_on": w.due_on, "rag": w.rag, "progress": w.note}
+        values = {k: v for k, v in values.items() if v is not None}
+        for action in target.actions:
+            _, existing = merged.setdefault(action.id, (action, {}))
+            for name, value in values.items():
+                if name in existing and existing[name] != value and name != "progress":
+                    return action.ref
+                existing[name] = (
+                    value if name != "progress" or name not in existing else f"{existing[name]}; {value}"
+                )
+    return merged
+
+
+def _apply(
+    session: Session,
+    claimed: m.UpdateRequest,
+    actor: updates.Actor,
+    request: MessageRequest,
+    targets: list[_Target],
+    slack: Lookups,
+) -> Reply:
+    merged = _merge(targets)
+    if isinstance(merged, str):
+        return _not_understood(
+            ParseProblem(Problem.AMBIGUOUS_STATUS, f"{merged} twice", None, f"{merged} done")
+        )
+    actions = [action for action, _ in merged.values()]
+    refused = [(action, updates.permission(session, actor, action)) for action in actions]
+    denied = [action for action, why in refused if why is None]
+    if denied:
+        claimed.outcome = m.UpdateOutcome.REFUSED.value
+        return _refusal(session, actor, denied)
+    link = slack.permalink(request.channel_id, request.ts)
+    note = request.text.strip()
+    results = [
+        updates.apply_changes(
+            session, claimed, actor, action.id, values, now=request.now, note=note, link=link
+        )
+        for action, values in merged.values()
+    ]
+    return applied_reply(session, results, request.now, via="message")
+
+
+def _refusal(session: Session, actor: updates.Actor, denied: list[m.Action]) -> Reply:
+    """Nothing changed: who may change these actions, or, for someone not in the data, who can add them."""
+    board = denied[0].board
+    if actor.person is None:
+        problem, people = "not_a_person", _secretaries([board]) or updates.editors(session, board)[:4]
+    else:
+        problem, people = "refused", updates.editors(session, board)[:4]
+    context = {
+        "refs": [act.ref for act in denied],
+        "board": board,
+        "people": people,
+        "lead": a.lead_name(denied[0]),
+    }
+    return reply("update_help.json.j2", problem=problem, **(_defaults() | context))
+
+
+def applied_reply(
+    session: Session,
+    results: list[updates.Applied],
+    now: datetime,
+    *,
+    via: str,
+    kept: list[tuple[str, str]] | None = None,
+) -> Reply:
+    """What changed, action by action, and each action's state now."""
+    rows = []
+    for result in results:
+        action = result.action
+        today = now.astimezone(ZoneInfo(action.board.timezone)).date()
+        rows.append(
+            {
+                "action": action,
+                "changes": [
+                    (
+                        a.FIELD_LABELS.get(r.field, r.field),
+                        a.shown_value(r.field, r.old, 80),
+                        a.shown_value(r.field, r.new, 300),
+                    )
+                    for r in result.rows
+                ],
+                "lead": a.lead_name(action),
+                "overdue_days": a.overdue_days(action, today),
+            }
+        )
+    return reply(
+        "update_done.json.j2",
+        rows=rows,
+        changed=any(result.rows for result in results),
+        via=via,
+        kept=kept or [],
+        undo_minutes=UNDO_MINUTES,
+        status_labels=a.STATUS_LABELS,
+        rag_labels=a.RAG_LABELS,
+    )
+
+
+def _undo(
+    session: Session,
+    claimed: m.UpdateRequest,
+    actor: updates.Actor,
+    request: MessageRequest,
+    board: m.Board | None,
+) -> Reply:
+    if actor.person is None:
+        boards = [board] if board else _workspace_boards(session, request.team_id)
+        return reply(
+            "update_help.json.j2",
+            problem="not_a_person",
+            **(_defaults() | {"board": boards[0] if boards else None, "people": _secretaries(boards)}),
+        )
+    undone = updates.undo_last(session, claimed, actor, request.now)
+    if undone.request is None:
+        return reply(
+            "update_help.json.j2",
+            problem="nothing_to_undo",
+            **(_defaults() | {"too_old": undone.too_old, "minutes": UNDO_MINUTES}),
+        )
+    by_action: dict[int, list[m.ActionUpdate]] = {}
+    for row in undone.rows:
+        by_action.setdefault(row.action_id, []).append(row)
+    results = [
+        updates.Applied(session.get(m.Action, action_id), rows) for action_id, rows in by_action.items()
+    ]
+    kept = [(change.action.ref, a.FIELD_LABELS.get(change.field, change.field)) for change in undone.kept]
+    return applied_reply(session, results, request.now, via="undo", kept=kept)
+
+
+def _workspace_boards(session: Session, team_id: str) -> list[m.Board]:
+    return list(
+        session.scalars(
+            select(m.Board)
+            .join(m.Workspace, m.Workspace.id == m.Board.workspace_id)
+            .where(m.Workspace.team_id == team_id)
+            .order_by(m.Board.name)
+            .limit(5)
+        )
+    )
+
+
+def _secretaries(boards: list[m.Board]) -> list[m.Person]:
+    return [b.secretary for b in boards if b.secretary]
+
+
+# --- buttons and forms ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ButtonRequest:
+    """A press of an action's button (or a form about one action): the action, the values, who."""
+
+    team_id: str
+    user_id: str
+    action_id: int  # the action's database id, from the button's value
+    values: dict[str, Any]  # {"status": "done"}, {"due_on": date}, {"progress": "text"}
+    key: str  # one per press (Slack's action_ts or view id): a press is applied once
+    now: datetime  # UTC
+    via: m.UpdateVia = m.UpdateVia.BUTTON
+    channel_id: str | None = None
+    message_ts: str | None = None  # the message the button was on
+    person_key: str | None = None  # a person the console vouches for (never from Slack)
+
+
+def past_due_date(session: Session, action_id: int, day: date, now: datetime) -> date | None:
+    """The action's board's today when `day` is before it (a new due date can't be in the past)."""
+    action = session.get(m.Action, action_id)
+    if action is None:
+        return None
+    today = now.astimezone(ZoneInfo(action.board.timezone)).date()
+    return today if day < today else None
+
+
+def press(request: ButtonRequest, session: Session, slack: updates.Directory | None = None) -> Reply | None:
+    """Apply a button or form: the same rules and the same history as a message."""
+    slack = slack or updates.NoDirectory()
+    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == request.team_id))
+    action = session.get(m.Action, request.action_id)
+    if workspace_id is None or action is None or action.board.workspace_id != workspace_id:
+        return reply("update_help.json.j2", problem="stale_button", **_defaults())
+    if updates.seen(session, request.key):
+        return None
+    actor = updates.identify(session, workspace_id, request.user_id, slack, person_key=request.person_key)
+    claimed = updates.claim(
+        session,
+        request.key,
+        team_id=request.team_id,
+        actor=actor,
+        slack_user_id=request.user_id,
+        via=request.via,
+        now=request.now,
+        channel=request.channel_id,
+        ts=request.message_ts,
+        thread_ts=request.message_ts,
+    )
+    assert claimed is not None
+    due_on = request.values.get("due_on")
+    if due_on is not None and (today := past_due_date(session, action.id, due_on, request.now)):
+        problem = ParseProblem(
+            Problem.PAST_DATE, f"{due_on.day} {due_on:%b %Y}", None, f"{action.ref} due {example_date(today)}"
+        )
+        return _not_understood(problem)
+    if updates.permission(session, actor, action) is None:
+        claimed.outcome = m.UpdateOutcome.REFUSED.value
+        return _refusal(session, actor, [action])
+    result = updates.apply_changes(session, claimed, actor, action.id, request.values, now=request.now)
+    return applied_reply(session, [result], request.now, via=str(request.via))
+
+
+def form_view(session: Session, team_id: str, action_id: int, form: str, metadata: str) -> dict | None:
+    """The modal for a new due date (`date`) or a progress note (`note`); None for a stale button."""
+    action = session.get(m.Action, action_id)
+    if action is None or action.board.workspace.team_id != team_id:
+        return None
+    template = {"date": "update_date_modal.json.j2", "note": "update_note_modal.json.j2"}[form]
+    return render_blocks(  # type: ignore[return-value]  # a view is one JSON object
+        template,
+        action=action,
+        description=a.shorten(action.description, 300),
+        progress=a.shorten(action.progress, 600) if action.progress else "",
+        metadata=metadata,
+    )
+
+
+def press_paper(
+    team_id: str, user_id: str, item_id: int, session: Session, slack: updates.Directory | None = None
+) -> Reply:
+    """The Submitted button on a paper reminder: the author, the secretary, a chair or an admin."""
+    item = session.get(m.AgendaItem, item_id)
+    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == team_id))
+    if item is None or item.meeting.board.workspace_id != workspace_id:
+        return reply("update_help.json.j2", problem="stale_button", **_defaults())
+    board = item.meeting.board
+    actor = updates.identify(session, board.workspace_id, user_id, slack or updates.NoDirectory())
+    if updates.paper_permission(session, actor, item) is None:
+        problem = "not_a_person" if actor.person is None else "paper_refused"
+        people = updates.editors(session, board)[:4]
+        context = {"board": board, "people": people, "refs": [], "item": item}
+        return reply("update_help.json.j2", problem=problem, **(_defaults() | context))
+    item, before = updates.mark_paper_submitted(session, item.id)
+    return reply("update_paper.json.j2", item=item, board=board, before=before)

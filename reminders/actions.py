@@ -1,0 +1,353 @@
+"""Actions: leads are reminded before, on and after the due date; the secretary and chair are told later.
+
+Defaults (BoardReminderSettings): 7 days before, on the day, then weekly while overdue; after 14
+days overdue the board secretary is told, after 28 the chair. Open actions with only a timescale as
+written ("Autumn 2027") cannot be overdue: they are listed in the secretary's monthly digest.
+
+The due dates that can have a stage in today's window form a few ranges (one per week overdue), so
+one indexed range query finds them: the work grows with the reminders due, not with the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import Session
+
+from bot import models as m
+from bot.actions import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, shorten
+from bot.render import short_date
+from reminders.items import People, Recipient, Reminder, Sieve, Stage, current_stage, snooze_key
+from reminders.timing import BoardDay, Rules
+
+MAX_RANGES = 300  # beyond this many weeks of backlog, one wide range is cheaper to plan
+VAGUE_LISTED = 10  # the monthly digest lists this many undated actions a board, then a count
+
+
+def due_date_ranges(days: list[BoardDay], oldest_open_due: date | None) -> list[tuple[date, date]]:
+    """The ranges of due dates whose reminders may fall in some board's window today, merged."""
+    first = min(d.first_nominal for d in days)
+    last = max(d.today for d in days)
+    spans = [(first, last)]  # due today (or over the weekend)
+    for rules in {d.rules for d in days}:
+        if rules.action_days_before:
+            shift = timedelta(days=rules.action_days_before)
+            spans.append((first + shift, last + shift))
+        for after in (rules.escalate_secretary_after_days, rules.escalate_chair_after_days):
+            if after:
+                spans.append((first - timedelta(days=after), last - timedelta(days=after)))
+        if oldest_open_due is not None:
+            every = timedelta(days=rules.action_overdue_every_days)
+            low, high = first - every, last - every
+            while high >= oldest_open_due:
+                spans.append((low, high))
+                low, high = low - every, high - every
+    spans.sort()
+    merged = [spans[0]]
+    for low, high in spans[1:]:
+        if low <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    if len(merged) > MAX_RANGES:
+        return [(merged[0][0], merged[-1][1])]
+    return merged
+
+
+def oldest_open_due(session: Session) -> date | None:
+    return session.scalar(
+        select(m.Action.due_on)
+        .where(m.Action.due_on.is_not(None), m.Action.status.in_(OPEN_STATUSES))
+        .order_by(m.Action.due_on)
+        .limit(1)
+    )
+
+
+ACTION_COLUMNS = (
+    m.Action.id,
+    m.Action.board_id,
+    m.Action.ref,
+    m.Action.description,
+    m.Action.lead_id,
+    m.Action.lead_text,
+    m.Action.due_on,
+    m.Action.status,
+    m.Action.rag,
+)
+
+
+@dataclass(slots=True)
+class DatedAction:
+    """The columns of an open action a reminder shows."""
+
+    id: int
+    board_id: int
+    ref: str
+    description: str
+    lead_id: int | None
+    lead_text: str | None
+    due_on: date
+    status: str
+    rag: str | None
+
+
+Candidate = tuple[int, int, int | None, date]  # id, board id, lead id, due date: enough to decide
+
+
+def dated_open_actions(session: Session, days: list[BoardDay]) -> list[Candidate]:
+    """Open actions of the boards whose due date may give a reminder today: the columns to decide on."""
+    ranges = due_date_ranges(days, oldest_open_due(session))
+    boards = {d.board.id for d in days}
+    # one simple range query per week, glued with UNION ALL: with an OR of ranges SQLite's planner
+    # prefers reading a whole covering index of the table once the statistics say it is large
+    columns = (m.Action.id, m.Action.board_id, m.Action.lead_id, m.Action.due_on)
+    selects = [
+        select(*columns).where(m.Action.due_on.between(low, high), m.Action.status.in_(OPEN_STATUSES))
+        for low, high in ranges
+    ]
+    stmt = selects[0] if len(selects) == 1 else union_all(*selects)
+    return [tuple(row) for row in session.execute(stmt) if row[1] in boards]
+
+
+def actions_by_id(session: Session, ids: set[int]) -> dict[int, DatedAction]:
+    found = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
+        for row in session.execute(select(*ACTION_COLUMNS).where(m.Action.id.in_(chunk))):
+            found[row[0]] = DatedAction(*row)
+    return found
+
+
+def lead_stage(due: date, day: BoardDay, rules: Rules) -> Stage | None:
+    """The latest rung of the lead's ladder in the day's window: before, due, or a week overdue."""
+    today, first = day.today, day.first_nominal
+    weeks = (today - due).days // rules.action_overdue_every_days
+    if weeks >= 1:
+        nominal = due + timedelta(days=weeks * rules.action_overdue_every_days)
+        if nominal >= first:
+            return Stage(nominal, f"overdue:{nominal.isoformat()}")
+    if first <= due <= today:
+        return Stage(due, "due")
+    if rules.action_days_before:
+        nominal = due - timedelta(days=rules.action_days_before)
+        if first <= nominal <= today:
+            return Stage(nominal, "before")
+    return None
+
+
+def lead_stages(due: date, today: date, rules: Rules) -> list[Stage]:
+    """Every rung up to today (a snooze's end needs them all to know the ladder has started)."""
+    found = [Stage(due, "due")]
+    if rules.action_days_before:
+        found.append(Stage(due - timedelta(days=rules.action_days_before), "before"))
+    weeks = (today - due).days // rules.action_overdue_every_days
+    if weeks >= 1:
+        nominal = due + timedelta(days=weeks * rules.action_overdue_every_days)
+        found.append(Stage(nominal, f"overdue:{nominal.isoformat()}"))
+    return found
+
+
+def when_due(due: date, today: date) -> str:
+    days = (due - today).days
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return "due tomorrow" if days == 1 else f"due in {days} days"
+    return "overdue by 1 day" if days == -1 else f"overdue by {-days} days"
+
+
+def action_context(action: DatedAction, day: BoardDay, people: People, escalate_to: str | None) -> dict:
+    context = {
+        "board": day.board,
+        "action": action,
+        "description": shorten(action.description, 400),
+        "state": when_due(action.due_on, day.today),
+        "overdue": day.today > action.due_on,
+        "lead": people.name(action.lead_id, shorten(action.lead_text, 120) if action.lead_text else None),
+        "status": STATUS_LABELS.get(action.status, action.status),
+        "rag": RAG_LABELS.get(action.rag) if action.rag else None,
+    }
+    if escalate_to:
+        context |= {"to": escalate_to, "overdue_days": (day.today - action.due_on).days}
+    return context
+
+
+def action_summary(
+    action: DatedAction, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
+) -> str:
+    behalf = f", for {on_behalf}" if on_behalf else ""
+    due = action.due_on
+    if escalate_to:
+        overdue = (day.today - due).days
+        lead = people.name(action.lead_id, action.lead_text)
+        return (
+            f"Escalation to the {escalate_to}: action {action.ref} ({day.board.name}) is {overdue} days "
+            f"overdue; lead {lead}{behalf}"
+        )
+    return (
+        f"Action {action.ref} ({day.board.name}): {when_due(due, day.today)} ({short_date(due)}): "
+        f"{shorten(action.description, 80)}{behalf}"
+    )
+
+
+def action_build(
+    action: DatedAction, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
+) -> dict:
+    return action_context(action, day, people, escalate_to)
+
+
+def due_action_reminders(
+    session: Session,
+    candidates: list[Candidate],
+    days: dict[int, BoardDay],
+    people: People,
+    snoozes: dict[tuple[int | None, str, int], date],
+    sieve: Sieve,
+) -> list[Reminder]:
+    """The lead's reminder for each action whose current stage is due, and the escalations.
+
+    Most candidates have no stage in the window on one of their ladders, or one an earlier run
+    settled: cheap date checks come first, then the ledger's keys; only the actions left are read
+    whole and made into reminders.
+    """
+    snoozed = {(kind, subject) for _, kind, subject in snoozes}
+    by_board: dict[int, list[Candidate]] = {}
+    for candidate in candidates:
+        by_board.setdefault(candidate[1], []).append(candidate)
+    wanted: list[tuple[str, int, BoardDay, Recipient, Stage, str, str | None, str | None]] = []
+    for board_id, board_candidates in by_board.items():
+        day = days[board_id]
+        rules, board, first, today = day.rules, day.board, day.first_nominal, day.today
+        if not rules.actions:
+            continue
+        ladder = []
+        if rules.escalate_secretary_after_days and board.secretary_id:
+            ladder.append(
+                ("secretary", timedelta(days=rules.escalate_secretary_after_days), [board.secretary_id])
+            )
+        if rules.escalate_chair_after_days:
+            chairs = [chair.id for chair in people.chairs.get(board_id, [])]
+            ladder.append(("chair", timedelta(days=rules.escalate_chair_after_days), chairs))
+        for action_id, _board_id, lead_id, due in board_candidates:
+            subject = ("action", action_id)
+            held = subject in snoozed
+            if held:  # the slow path, with the snooze's end as a rung of its own
+                recipient = people.route(lead_id, board)[0]
+                until = snoozes.get(snooze_key(recipient.person_id, subject))
+                stage = current_stage(lead_stages(due, today, rules), day, until)
+            else:
+                stage = lead_stage(due, day, rules)
+                recipient = people.route(lead_id, board)[0] if stage else None
+            if stage is not None:
+                occasion = f"action:{action_id}:due:{due.isoformat()}:{stage.label}"
+                if sieve.wanted("action", recipient, occasion):
+                    wanted.append(("action", action_id, day, recipient, stage, occasion, None, None))
+            for to, after, targets in ladder:
+                nominal = due + after
+                if not (held or first <= nominal <= today):
+                    continue
+                for person_id in targets:
+                    recipient, on_behalf = people.route(person_id, board)
+                    until = snoozes.get(snooze_key(recipient.person_id, subject)) if held else None
+                    stage = current_stage([Stage(nominal, f"escalated:{to}")], day, until)
+                    if stage is None:
+                        continue
+                    occasion = f"action:{action_id}:due:{due.isoformat()}:{stage.label}"
+                    if on_behalf:  # several chairs outside Slack: one reminder each, to the secretary
+                        occasion += f":for:{person_id}"
+                    if sieve.wanted("action_escalation", recipient, occasion):
+                        wanted.append(
+                            ("action_escalation", action_id, day, recipient, stage, occasion, to, on_behalf)
+                        )
+    details = actions_by_id(session, {action_id for _, action_id, *_ in wanted})
+    reminders = []
+    for kind, action_id, day, recipient, stage, occasion, to, on_behalf in wanted:
+        action = details[action_id]
+        if kind == "action":
+            on_behalf = people.route(action.lead_id, day.board, action.lead_text)[1]
+        reminders.append(
+            Reminder(
+                kind,
+                recipient,
+                occasion,
+                day,
+                stage,
+                action_summary,
+                action_build,
+                (action, day, people, on_behalf, to),
+                ("action", action_id),
+                on_behalf,
+                10 if to else 30,
+            )  # fmt: skip
+        )
+    return reminders
+
+
+def vague_action_digests(
+    session: Session, days: dict[int, BoardDay], people: People, sieve: Sieve
+) -> list[Reminder]:
+    """On the first working day of a month, each secretary's list of open actions without a date."""
+    due = {}
+    for board_id, day in days.items():
+        month = day.today.replace(day=1)
+        if not (day.rules.secretary_digest and day.board.secretary_id and day.eligible(month)):
+            continue
+        recipient, _ = people.route(day.board.secretary_id, day.board)
+        occasion = f"board:{board_id}:month:{month:%Y-%m}"
+        if sieve.wanted("vague_actions", recipient, occasion):
+            due[board_id] = (day, recipient, occasion, month)
+    if not due:
+        return []
+    undated = (m.Action.status.in_(OPEN_STATUSES), m.Action.due_on.is_(None))
+    counts = dict(
+        session.execute(
+            select(m.Action.board_id, func.count())
+            .where(m.Action.board_id.in_(list(due)), *undated)
+            .group_by(m.Action.board_id)
+        ).all()
+    )
+    listing = select(
+        m.Action.ref, m.Action.description, m.Action.timescale, m.Action.lead_id, m.Action.lead_text
+    )
+    rows = {
+        board_id: session.execute(
+            listing.where(m.Action.board_id == board_id, *undated)
+            .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
+            .limit(VAGUE_LISTED)
+        ).all()
+        for board_id in due
+        if counts.get(board_id)
+    }
+    leads = {row.lead_id for board_rows in rows.values() for row in board_rows if row.lead_id}
+    names = dict(session.execute(select(m.Person.id, m.Person.name).where(m.Person.id.in_(leads))).all())
+    digests = []
+    for board_id, board_rows in rows.items():
+        day, recipient, occasion, month = due[board_id]
+        total = counts[board_id]
+        listed = [
+            {
+                "action": row,
+                "description": shorten(row.description, 100),
+                "lead": names.get(row.lead_id)
+                or (shorten(row.lead_text, 120) if row.lead_text else "not recorded"),
+            }
+            for row in board_rows
+        ]
+        summary = f"{day.board.name}: {total} open action{'s' if total != 1 else ''} without a due date"
+        context = {"board": day.board, "total": total, "actions": listed, "month": month}
+        digests.append(
+            Reminder(
+                kind="vague_actions",
+                recipient=recipient,
+                occasion=occasion,
+                day=day,
+                stage=Stage(month, "monthly"),
+                describe=lambda summary=summary: summary,
+                build=lambda context=context: context,
+                order=95,
+            )
+        )
+    return digests

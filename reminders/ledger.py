@@ -1,0 +1,272 @@
+"""The delivery ledger: each reminder is claimed under its unique key before it is sent.
+
+A claim inserts the row (INSERT … ON CONFLICT DO NOTHING on (kind, recipient, occasion)); only the
+run whose insert wins may send it, so two clocks on one database never both send. A claim lasts a
+lease: a run that dies between claim and send leaves its rows claimed, and once the lease has run out
+a later run claims them again, marked `uncertain` because the dead run may have reached Slack first.
+Rows marked sent (or failed for good) are never claimed again.
+
+Also here: snoozes and the person's delivery preference, which the runs read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import case, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot import models as m
+from reminders.items import Reminder
+from reminders.timing import next_working_day
+
+LEASE = timedelta(minutes=10)  # longer than the longest delivery (retries and Retry-After included)
+Key = tuple[str, str, str]
+T = m.ReminderDelivery.__table__
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    uncertain: bool  # an earlier try may have reached Slack: look before sending again
+    created_at: datetime
+
+
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(T)
+    if dialect == "sqlite":
+        return sqlite.insert(T)
+    raise NotImplementedError(f"the reminder ledger supports SQLite and PostgreSQL, not {dialect}")
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they are UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def settled_keys(session: Session, since: date, now: datetime, lease: timedelta = LEASE) -> set[Key]:
+    """Keys a run need not try: sent, failed for good, or claimed by a run whose lease still holds.
+
+    Reads the rows first due on or after `since`: a reminder is only due within a few working days
+    of its day, so older rows cannot match.
+    """
+    cutoff = now - lease
+    rows = session.execute(
+        select(T.c.kind, T.c.recipient, T.c.occasion, T.c.status, T.c.claimed_at).where(T.c.day >= since)
+    )
+    settled = set()
+    for kind, recipient, occasion, status, claimed_at in rows:
+        if status != m.DeliveryStatus.PENDING or (claimed_at is not None and _utc(claimed_at) > cutoff):
+            settled.add((kind, recipient, occasion))
+    return settled
+
+
+def claim(
+    session: Session, reminders: list[Reminder], run_id: str, now: datetime, lease: timedelta = LEASE
+) -> dict[Key, Claim]:
+    """Claim what no one else holds: new rows, and pending rows released or past their lease."""
+    if not reminders:
+        return {}
+    rows = sorted(
+        (
+            {
+                "kind": r.kind,
+                "recipient": r.recipient.key,
+                "occasion": r.occasion,
+                "board_id": r.day.board.id,
+                "day": r.day.today,
+                "status": m.DeliveryStatus.PENDING.value,
+                "attempts": 0,
+                "claimed_by": run_id,
+                "claimed_at": now,
+                "uncertain": False,
+                "created_at": now,
+            }
+            for r in reminders
+        ),
+        key=lambda row: (row["kind"], row["recipient"], row["occasion"]),  # one lock order for all runs
+    )
+    inserted = session.execute(
+        _insert(session)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
+        .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion)
+    ).all()
+    claims = {(k, r, o): Claim(id, False, now) for id, k, r, o in inserted}
+    rest = [(row["kind"], row["recipient"], row["occasion"]) for row in rows]
+    rest = [key for key in rest if key not in claims]
+    if rest:
+        taken = session.execute(
+            update(T)
+            .where(
+                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(rest),
+                T.c.status == m.DeliveryStatus.PENDING,
+                or_(T.c.claimed_at.is_(None), T.c.claimed_at < now - lease),
+            )
+            .values(
+                claimed_by=run_id,
+                claimed_at=now,
+                # a lease that ran out belonged to a run that may have posted before it died
+                uncertain=case((T.c.claimed_by.is_not(None), True), else_=T.c.uncertain),
+            )
+            .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion, T.c.uncertain, T.c.created_at)
+        ).all()
+        for id, k, r, o, uncertain, created_at in taken:
+            claims[(k, r, o)] = Claim(id, bool(uncertain), _utc(created_at))
+    return claims
+
+
+def _held(ids: list[int], run_id: str):
+    return (T.c.id.in_(ids), T.c.claimed_by == run_id, T.c.status == m.DeliveryStatus.PENDING)
+
+
+def mark_sent(
+    session: Session, ids: list[int], run_id: str, now: datetime, channel: str | None, ts: str | None
+) -> int:
+    """Slack accepted the message holding these rows."""
+    result = session.execute(
+        update(T)
+        .where(*_held(ids, run_id))
+        .values(
+            status=m.DeliveryStatus.SENT,
+            sent_at=now,
+            channel=channel,
+            message_ts=ts,
+            attempts=T.c.attempts + 1,
+            last_error=None,
+        )
+    )
+    return result.rowcount
+
+
+def release(session: Session, ids: list[int], run_id: str, error: str, *, uncertain: bool) -> int:
+    """Leave the rows pending for the next run (which may claim them at once)."""
+    result = session.execute(
+        update(T)
+        .where(*_held(ids, run_id))
+        .values(
+            claimed_by=None,
+            claimed_at=None,
+            attempts=T.c.attempts + 1,
+            last_error=error[:2000],
+            uncertain=True if uncertain else T.c.uncertain,
+        )
+    )
+    return result.rowcount
+
+
+def mark_failed(session: Session, ids: list[int], run_id: str, error: str) -> int:
+    """Slack refused the message for good (no such user, archived channel …): never retried."""
+    result = session.execute(
+        update(T)
+        .where(*_held(ids, run_id))
+        .values(status=m.DeliveryStatus.FAILED, attempts=T.c.attempts + 1, last_error=error[:2000])
+    )
+    return result.rowcount
+
+
+def last_sent(session: Session, recipients: list[str], since: datetime) -> dict[str, datetime]:
+    """When each of these recipients was last sent something, if at or after `since` (UTC)."""
+    if not recipients:
+        return {}
+    rows = session.execute(
+        select(T.c.recipient, func.max(T.c.sent_at))
+        .where(
+            T.c.recipient.in_(recipients),
+            T.c.status == m.DeliveryStatus.SENT,
+            T.c.sent_at >= since,
+        )
+        .group_by(T.c.recipient)
+    )
+    return {recipient: _utc(at) for recipient, at in rows}
+
+
+# --- Snoozes and preferences ------------------------------------------------------------------------
+
+
+def snooze(
+    session: Session, person_id: int, subject_kind: str, subject_id: int, until: date, now: datetime
+) -> m.ReminderSnooze:
+    """No reminders of this action or paper to this person before `until`; the due date stays.
+
+    For the Snooze buttons (action_snooze_day, action_snooze_week; value `action:<id>` or
+    `paper:<agenda item id>`). Snoozing again replaces the day. On `until` the reminder comes back.
+    """
+    if subject_kind not in ("action", "paper"):
+        raise ValueError(f"can snooze an action or a paper, not {subject_kind!r}")
+    found = session.scalar(
+        select(m.ReminderSnooze).where(
+            m.ReminderSnooze.person_id == person_id,
+            m.ReminderSnooze.subject_kind == subject_kind,
+            m.ReminderSnooze.subject_id == subject_id,
+        )
+    )
+    if found is None:
+        found = m.ReminderSnooze(person_id=person_id, subject_kind=subject_kind, subject_id=subject_id)
+        session.add(found)
+    found.until = until
+    found.created_at = now
+    session.flush()
+    return found
+
+
+def snooze_for(
+    session: Session,
+    person_id: int,
+    subject_kind: str,
+    subject_id: int,
+    *,
+    days: int,
+    today: date,
+    region: str,
+    now: datetime,
+) -> m.ReminderSnooze:
+    """Snooze for 1 day or 7 (the buttons): back on the first working day on or after today + days."""
+    return snooze(
+        session,
+        person_id,
+        subject_kind,
+        subject_id,
+        next_working_day(today + timedelta(days=days), region),
+        now,
+    )
+
+
+def snoozes_since(session: Session, since: date) -> dict[tuple[int | None, str, int], date]:
+    """Snoozes still holding, or ended recently enough that their end is a reminder today."""
+    rows = session.execute(
+        select(
+            m.ReminderSnooze.person_id,
+            m.ReminderSnooze.subject_kind,
+            m.ReminderSnooze.subject_id,
+            m.ReminderSnooze.until,
+        ).where(m.ReminderSnooze.until >= since)
+    )
+    return {(person, kind, subject): until for person, kind, subject, until in rows}
+
+
+def set_delivery(session: Session, person_id: int, delivery: m.DeliveryPreference, now: datetime) -> None:
+    """Immediate or daily digest: for `/boardbot settings`."""
+    found = session.get(m.ReminderPreference, person_id)
+    if found is None:
+        found = m.ReminderPreference(person_id=person_id)
+        session.add(found)
+    found.delivery = m.DeliveryPreference(delivery).value
+    found.updated_at = now
+    session.flush()
+
+
+def daily_digest_people(session: Session, person_ids: list[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    rows = session.scalars(
+        select(m.ReminderPreference.person_id).where(
+            m.ReminderPreference.person_id.in_(person_ids),
+            m.ReminderPreference.delivery == m.DeliveryPreference.DAILY,
+        )
+    )
+    return set(rows)
