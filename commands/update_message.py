@@ -142,13 +142,14 @@ FILLERS = {
 }  # fmt: skip
 LEAD_IN = FILLERS | {"update", "updates", "quick", "morning", "afternoon", "team", "all", "actions"}
 NEGATIONS = {
+    "incomplete", "incompleted", "unfinished", "unresolved", "undelivered", "unstarted", "uncompleted",
     "not", "isn't", "isnt", "aren't", "arent", "no", "never", "hasn't", "hasnt", "haven't",
     "havent", "wasn't", "wasnt", "won't", "wont", "can't", "cant", "cannot", "nothing", "neither",
 }  # fmt: skip
 HEDGES = {
     "almost", "nearly", "partly", "partially", "half", "mostly", "maybe", "perhaps", "probably",
     "hopefully", "should", "will", "might", "may", "soon", "likely", "possibly", "virtually",
-    "practically", "kinda", "sort", "kind", "about", "close", "or",
+    "practically", "kinda", "sort", "kind", "about", "close", "or", "be",
 }  # fmt: skip
 CONNECTORS = {
     "because", "as", "since", "cos", "cause", "coz", "due", "waiting", "awaiting", "pending", "need",
@@ -156,6 +157,19 @@ CONNECTORS = {
     "by", "per", "from", "via", "see", "report", "sent", "agreed", "confirmed",
 }  # fmt: skip
 QUESTION_WORDS = {"is", "has", "have", "was", "what", "whats", "what's", "when", "why", "how", "did", "does"}
+NEGATING_PREFIXES = ("un", "in", "im", "non", "dis")
+NEGATED_STATUS_WORDS = {
+    "incomplete",
+    "incompleted",
+    "unfinished",
+    "unresolved",
+    "undone",
+    "undelivered",
+    "unstarted",
+    "unblocked",
+    "uncompleted",
+    "notdone",
+}
 REQUEST_OPENERS = ("can you", "could you", "would you", "please", "pls", "plz")
 NEVER_FUZZY = {
     "none", "gone", "one", "bone", "dine", "dune", "dome", "node", "nope", "oven", "opens", "even",
@@ -208,6 +222,11 @@ HARD_BREAK_RE = re.compile(r"(?:[,;.!\n]|\band)\s*(?:and\s+|also\s+|then\s+)?$",
 DOUBLE_QUOTES = '"“”„‟«»‹›「」『』〝〞〟＂″‶'
 SINGLE_QUOTES = "‘’‚‛′‵`´"
 EMOJI_WORDS = {
+    "x": "not",
+    "no_entry": "not",
+    "no_entry_sign": "not",
+    "heavy_multiplication_x": "not",
+    "negative_squared_cross_mark": "not",
     "white_check_mark": "done",
     "heavy_check_mark": "done",
     "ballot_box_with_check": "done",
@@ -221,6 +240,11 @@ EMOJI_WORDS = {
     "green_circle": "green",
 }
 UNICODE_EMOJI_WORDS = {
+    "❌": "not",
+    "✖": "not",
+    "❎": "not",
+    "🚫": "not",
+    "⛔": "not",
     "✅": "done",
     "✔": "done",
     "☑": "done",
@@ -374,6 +398,9 @@ def _same_word(typed: str, wanted: str) -> bool:
         return True
     if typed in NEVER_FUZZY or not typed.isalpha() or not wanted.isalpha() or len(wanted) < 4:
         return False
+    for prefix in NEGATING_PREFIXES:  # "incomplete" is not a typo for "complete"
+        if typed.startswith(prefix) and not wanted.startswith(prefix):
+            return False
     if abs(len(typed) - len(wanted)) > 2:
         return False
     allowed = 1 if len(wanted) <= 6 else 2
@@ -484,6 +511,16 @@ def _absolute(words: list[str], today: date) -> date | Problem | None:
         except ValueError:
             return Problem.BAD_DATE
         return found_day if found_day >= today else found_day + relativedelta(months=1)
+    if numeric:  # 15/12, 15.12.2024, 1-2: day first, always; dateutil would turn 12/13 round
+        parts = [int(x) for x in re.split(r"[/.-]", phrase)]
+        year = parts[2] if len(parts) == 3 else None
+        if year is not None and year < 100:
+            year += 2000
+        try:
+            day = date(year or today.year, parts[1], parts[0])
+        except ValueError:
+            return Problem.BAD_DATE
+        return _roll_forward(day, today) if year is None else day
     if not numeric and not (months and days):
         if months and len(words) <= 2 and all(w in MONTHS or YEAR_RE.match(w) for w in words):
             return Problem.VAGUE_DATE  # "March", "March 2024": which day?
@@ -495,9 +532,18 @@ def _absolute(words: list[str], today: date) -> date | Problem | None:
     except (dateparser.ParserError, ValueError, OverflowError):
         return None
     day = read.date()
-    year_written = any(YEAR_RE.match(w.rstrip(".,")) for w in words) or bool(numeric and numeric.group(1))
-    if not year_written and day < today:
-        day += relativedelta(years=1)
+    two_digit_year = len(days) == 2 and bool(months)  # "15 Dec 22"
+    year_written = any(YEAR_RE.match(w.rstrip(".,")) for w in words) or two_digit_year
+    return day if year_written else _roll_forward(day, today)
+
+
+RECENT_PAST_DAYS = 60  # a yearless date this recent is a date in the past, not next year's
+
+
+def _roll_forward(day: date, today: date) -> date:
+    """A date written without a year: next year's when it is long past; a recent one stays (and is refused)."""
+    if day < today and (today - day).days > RECENT_PAST_DAYS:
+        return day + relativedelta(years=1)
     return day
 
 
@@ -822,7 +868,7 @@ def parse_update(
     lead_in, clauses = _split_clauses(clean)
     first_ref = clauses[0].refs[0] if clauses else None
     ref_text = first_ref.text if first_ref and first_ref.prefix else example_ref
-    if _is_question(clean):
+    if _is_question(clean) or _words(clean)[:1] and _words(clean)[0] in QUESTION_WORDS - {"have"}:
         return ParseProblem(
             Problem.QUESTION, clean, first_ref, f"/actions {ref_text}", signal=first_ref is not None
         )
@@ -846,6 +892,10 @@ def parse_update(
             _read_clause(clause, today, shown)
         except _Trouble as trouble:
             return ParseProblem(trouble.kind, trouble.asked, ref, trouble.example or f"{shown} done", True)
+        if clause.status == "done" and clause.due_on is not None:  # "done by Friday" is a plan
+            return ParseProblem(
+                Problem.HEDGED, clause.body.strip(), ref, f"{shown} due {example_date(today)}", True
+            )
         if not (clause.found or clause.note):
             return ParseProblem(
                 Problem.NO_CHANGE,
@@ -869,4 +919,6 @@ def _thread_clause(clean: str, today: date, example_ref: str) -> ParsedUpdate | 
         return ParseProblem(trouble.kind, trouble.asked, None, trouble.example, signal=True)
     if not (clause.found or clause.note):
         return ParseProblem(Problem.NOTHING, clean, example=f"{example_ref} done")
+    if clause.status == "done" and clause.due_on is not None:  # "done by Friday" is a plan
+        return ParseProblem(Problem.HEDGED, clean, None, f"due {example_date(today)}", signal=True)
     return ParsedUpdate((Wanted((), clause.status, clause.due_on, clause.rag, clause.note),))

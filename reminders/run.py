@@ -297,9 +297,24 @@ def run_reminders(
     result.due = len(plan.due)
     result.held, result.unreachable, result.settled = len(plan.held), plan.unreachable_count, plan.settled
     started = timer.perf_counter()
+    run_started = started - result.decide_seconds
     for number, message in enumerate(plan.messages):
-        outcome, claimed, delivered = deliver_message(
-            sessions, sender, message, run_id=result.run_id, now=now, lease=lease, after_claim=after_claim
+        elapsed = timedelta(seconds=timer.perf_counter() - run_started)
+        if elapsed > lease / 2:  # claims must never outlive their lease while this run still holds them
+            rest = plan.messages[number:]
+            result.pending += sum(len(m.reminders) for m in rest)
+            log.warning(
+                "reminder run out of time after %s; %d messages left for the next run", elapsed, len(rest)
+            )
+            break
+        outcome, claimed, delivered = deliver_message(  # claimed and marked at the real time, not the start
+            sessions,
+            sender,
+            message,
+            run_id=result.run_id,
+            now=now + elapsed,
+            lease=lease,
+            after_claim=after_claim,
         )
         result.elsewhere += len(message.reminders) - claimed
         result.delivered += delivered

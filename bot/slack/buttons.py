@@ -263,25 +263,26 @@ def paper_button(sessions: sessionmaker[Session], settings: Settings):
 
 
 SNOOZE_DAYS = {"action_snooze_day": 1, "action_snooze_week": 7}
+SNOOZE_RE = re.compile(r"^(action|paper):(\d{1,12})$")
 
 
 def snooze_button(sessions: sessionmaker[Session], settings: Settings):
-    """A reminder's Snooze 1 day / 1 week buttons (value `action:<id>`): delay that reminder only."""
+    """A reminder's Snooze 1 day / 1 week buttons (`action:<id>` or `paper:<item id>`): that reminder only."""
 
     def listener(
         ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
     ):
         ack()
-        action_id = _action_id(action)
-        if action_id is None:
+        found = SNOOZE_RE.match(action.get("value") or "")
+        if found is None:
             respond(text=STALE, response_type="ephemeral", replace_original=False)
             return
         team, user, _, _ = _where(body)
-        days = SNOOZE_DAYS[action["action_id"]]
+        subject, days = (found.group(1), int(found.group(2))), SNOOZE_DAYS[action["action_id"]]
         reply = in_transaction(
             sessions,
             lambda session: snooze.press_snooze(
-                team, user, action_id, days, clock.now(settings), session, SlackLookups(client, context)
+                team, user, subject, days, clock.now(settings), session, SlackLookups(client, context)
             ),
         )
         _answer(respond, reply)

@@ -30,7 +30,7 @@ def _setup(engine):
 def test_snooze_a_day_lands_on_the_next_working_day_and_keeps_the_due_date(demo_db):
     action_id, person_id = _setup(demo_db)
     with make_sessions(demo_db).begin() as session:
-        reply = press_snooze("local", "UJOSH", action_id, 1, FRIDAY, session)
+        reply = press_snooze("local", "UJOSH", ("action", action_id), 1, FRIDAY, session)
     assert "again on Mon 4 Sep 2023. Its due date is unchanged (Fri 8 Sep 2023)" in text_of(reply)
     with make_sessions(demo_db)() as session:
         snoozes = session.scalars(select(m.ReminderSnooze)).all()
@@ -43,9 +43,9 @@ def test_snooze_a_day_lands_on_the_next_working_day_and_keeps_the_due_date(demo_
 def test_people_not_in_the_records_and_stale_buttons_are_told(demo_db):
     action_id, _ = _setup(demo_db)
     with make_sessions(demo_db).begin() as session:
-        stranger = text_of(press_snooze("local", "USTRANGER", action_id, 7, FRIDAY, session))
-        stale = text_of(press_snooze("local", "UJOSH", 10_000_000, 7, FRIDAY, session))
-        other_workspace = text_of(press_snooze("T0OTHER", "UJOSH", action_id, 7, FRIDAY, session))
+        stranger = text_of(press_snooze("local", "USTRANGER", ("action", action_id), 7, FRIDAY, session))
+        stale = text_of(press_snooze("local", "UJOSH", ("action", 10_000_000), 7, FRIDAY, session))
+        other_workspace = text_of(press_snooze("T0OTHER", "UJOSH", ("action", action_id), 7, FRIDAY, session))
     assert "I don't know you yet" in stranger
     assert "no longer here" in stale and "no longer here" in other_workspace
     with make_sessions(demo_db)() as session:
@@ -66,3 +66,28 @@ def test_the_week_button_is_wired(demo_db, fake_slack):
     assert app.dispatch(BoltRequest(body=body, mode="socket_mode")).status == 200
     [call] = fake_slack.calls_to("respond")
     assert "again on Fri 8 Sep 2023" in json.dumps(call.body)
+
+
+def test_a_paper_reminder_can_be_snoozed_too(demo_db, fake_slack):
+    _setup(demo_db)
+    with make_sessions(demo_db)() as session:
+        item = session.scalar(
+            select(m.AgendaItem)
+            .join(m.Meeting)
+            .where(m.Meeting.key == "hwb-2023-10-05", m.AgendaItem.number == "7")
+        )
+    app = create_app(Settings(slack_api_url=fake_slack.api_url, now=FRIDAY), make_sessions(demo_db))
+    body = {
+        "type": "block_actions",
+        "team": {"id": "local"},
+        "user": {"id": "UJOSH", "team_id": "local"},
+        "channel": {"id": "DJOSH", "name": "directmessage"},
+        "response_url": fake_slack.response_url(),
+        "actions": [{"action_id": "action_snooze_day", "value": f"paper:{item.id}", "type": "button"}],
+    }
+    assert app.dispatch(BoltRequest(body=body, mode="socket_mode")).status == 200
+    [call] = fake_slack.calls_to("respond")
+    assert "*the paper for item 7, YOUTH JUSTICE PLANS* again on Mon 4 Sep 2023" in call.body["text"]
+    with make_sessions(demo_db)() as session:
+        [snoozed] = session.scalars(select(m.ReminderSnooze)).all()
+        assert (snoozed.subject_kind, snoozed.subject_id) == ("paper", item.id)

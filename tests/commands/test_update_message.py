@@ -361,3 +361,49 @@ def test_junk_words_change_nothing(text):
     result = parse(text)
     assert isinstance(result, ParseProblem)
     assert result.kind in (Problem.NOTHING, Problem.UNKNOWN_WORDS, Problem.NO_CHANGE)
+
+
+# Found in review: each of these once changed an action; now none does.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A-12 incomplete",
+        "A-12 unfinished",
+        "A-12 unresolved",
+        "A-12 undelivered",
+        "A-12 unblocked",
+        "A-12 unstarted",
+        "is it done",
+        "has A-12 been done",
+        "was A-12 done",
+        "when is A-12 due",
+        "A-12 done by Friday",
+        "A-12 to be done by Friday",
+        "done by Friday",
+        "A-12 to be completed by 15 Dec",
+        "A-12 ❌ done",
+        "A-12 :x: done",
+        "A-12 :no_entry: done",
+        "A-12 🚫 done",
+        "A-12 due 12/13",
+        "A-12 due 5/13/2024",
+        "A-12 due 15 Dec 22",
+        "A-12 due 1 Sept",
+    ],
+)
+def test_review_findings_change_nothing(text):
+    assert isinstance(parse_update(text, today=date(2023, 9, 4), tz="Europe/London"), ParseProblem), text
+
+
+@pytest.mark.parametrize(
+    "text, due",
+    [
+        ("A-12 due 1.2", date(2024, 2, 1)),
+        ("A-12 due 15/12", date(2023, 12, 15)),
+        ("A-12 due 15.12.2024", date(2024, 12, 15)),
+        ("A-12 due 1 Jan", date(2024, 1, 1)),
+    ],
+)
+def test_numeric_dates_are_day_first_and_yearless_ones_come_next(text, due):
+    [wanted] = parse_update(text, today=date(2023, 9, 4), tz="Europe/London").wanted
+    assert wanted.due_on == due
