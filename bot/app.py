@@ -20,6 +20,7 @@ from bot.slack.buttons import (
 )
 from bot.slack.events import message_listener
 from bot.slack.listeners import CommandFn, on_error, page_button, slash_command
+from bot.slack.record import record_shortcut, record_submitted
 from commands import actions, agenda, help, kpi, nextmeeting
 
 
@@ -29,6 +30,7 @@ class Command:
     run: CommandFn
     description: str  # shown in Slack's command picker (manifest)
     usage_hint: str
+    asks_slack: bool = False  # run also gets a Slack directory (admins, e-mails) as its third argument
 
 
 COMMANDS = (
@@ -43,8 +45,24 @@ COMMANDS = (
         "Actions: open, overdue, yours, or one by reference",
         "[board] [mine|overdue|open|done|@person|A-12]",
     ),
-    Command("boardbot", help.run, "What BoardBot can do", "[help]"),
+    Command(
+        "boardbot",
+        help.run,
+        "What BoardBot can do; mark a paper submitted; record an action",
+        "[help | paper submitted [board] item | action add]",
+        asks_slack=True,
+    ),
 )
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    callback_id: str
+    name: str  # shown in a message's ⋯ menu (manifest)
+    description: str
+
+
+SHORTCUTS = (Shortcut("record_action", "Record as action", "Record this message as a board action"),)
 
 
 def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: bool = False) -> App:
@@ -59,7 +77,14 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
     )
     for command in COMMANDS:
         app.command(f"/{command.name}")(
-            slash_command(command.name, command.run, sessions, settings, trust_console=console)
+            slash_command(
+                command.name,
+                command.run,
+                sessions,
+                settings,
+                trust_console=console,
+                asks_slack=command.asks_slack,
+            )
         )
     runs = {command.name: command.run for command in COMMANDS}
     app.action(re.compile(r"^page_(next|previous)$"))(
@@ -77,5 +102,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
     app.view("action_add_note_modal")(form_submitted(sessions, settings, "note"))
     app.action("paper_submitted")(paper_button(sessions, settings))
     app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
+    app.shortcut("record_action")(record_shortcut(sessions, settings, **buttons))
+    app.view("record_action_modal")(record_submitted(sessions, settings, **buttons))
     app.error(on_error)
     return app

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from bot.app import COMMANDS
+from bot.app import COMMANDS, SHORTCUTS
 
 PLACEHOLDER_URL = "https://boardbot.example.org/slack/events"
 BOT_SCOPES = [
@@ -51,6 +51,15 @@ def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[s
                     }
                 )
                 for c in COMMANDS
+            ],
+            "shortcuts": [
+                {
+                    "name": s.name,
+                    "type": "message",
+                    "callback_id": s.callback_id,
+                    "description": s.description,
+                }
+                for s in SHORTCUTS
             ],
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},

@@ -18,6 +18,7 @@ Slack-free: the Slack layer passes a `Directory` that can look a Slack user up (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -436,3 +437,76 @@ def mark_paper_submitted(session: Session, item_id: int) -> tuple[m.AgendaItem, 
     if before not in (m.PaperStatus.SUBMITTED, m.PaperStatus.PUBLISHED):
         item.paper_status = m.PaperStatus.SUBMITTED.value
     return item, before
+
+
+# --- recording actions ---------------------------------------------------------------------------
+
+
+def board_permission(session: Session, actor: Actor, board: m.Board) -> str | None:
+    """Why the actor may record actions on the board ("secretary", "chair", "co-chair", "admin"), or None."""
+    person = actor.person
+    if person is not None:
+        if board.secretary_id == person.id:
+            return "secretary"
+        role = session.scalar(
+            select(m.Membership.role).where(
+                m.Membership.board_id == board.id, m.Membership.person_id == person.id
+            )
+        )
+        if role in EDITING_ROLES:
+            return EDITING_ROLES[role]
+    return "admin" if actor.is_admin() else None
+
+
+def editable_boards(session: Session, actor: Actor, workspace_id: int, limit: int = 100) -> list[m.Board]:
+    """The boards the actor may record actions on, by name: every board for an admin."""
+    in_workspace = m.Board.workspace_id == workspace_id
+    if actor.is_admin():
+        return list(session.scalars(select(m.Board).where(in_workspace).order_by(m.Board.name).limit(limit)))
+    if actor.person is None:
+        return []
+    roles = select(m.Membership.board_id).where(
+        m.Membership.person_id == actor.person.id, m.Membership.role.in_(list(EDITING_ROLES))
+    )
+    return list(
+        session.scalars(
+            select(m.Board)
+            .where(in_workspace, (m.Board.secretary_id == actor.person.id) | m.Board.id.in_(roles))
+            .order_by(m.Board.name)
+            .limit(limit)
+        )
+    )
+
+
+REF_NUMBER_RE = re.compile(r"^(.+)-(\d{1,9})$")
+
+
+def next_ref(session: Session, board: m.Board) -> str:
+    """The next free reference on the board: the prefix of its latest action (else `A`), number + 1."""
+    latest = session.scalar(
+        select(m.Action.ref).where(m.Action.board_id == board.id).order_by(m.Action.id.desc()).limit(1)
+    )
+    found = REF_NUMBER_RE.match(latest or "")
+    prefix = found.group(1) if found else "A"
+    refs = session.scalars(
+        select(m.Action.ref).where(m.Action.board_id == board.id, m.Action.ref.like(f"{prefix}-%"))
+    )
+    numbers = [int(f.group(2)) for r in refs if (f := REF_NUMBER_RE.match(r)) and f.group(1) == prefix]
+    return f"{prefix}-{max(numbers, default=0) + 1}"
+
+
+def record_action(
+    session: Session,
+    request: m.UpdateRequest,
+    actor: Actor,
+    action: m.Action,
+    *,
+    now: datetime,
+    link: str | None = None,
+) -> m.Action:
+    """Add a new action (its ref and status set by the caller) and its first history row."""
+    session.add(action)
+    session.flush()  # a ref taken meanwhile fails here, and the caller runs the transaction again
+    row = _row(action, 1, "status", None, action.status, actor, request, now, "recorded from Slack", link)
+    _record(session, request, [row])
+    return action

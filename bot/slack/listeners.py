@@ -6,13 +6,16 @@ import json
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, BoltResponse, Respond
+from slack_bolt import Ack, BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
 from bot.reply import Reply
 from bot.request import CommandRequest
+from bot.slack.events import SlackLookups, in_transaction
 from bot.slack.payloads import BadButton, command_request, page_request
 
 CommandFn = Callable[[CommandRequest, Session], Reply]
@@ -24,6 +27,9 @@ SORRY = (
 )
 
 
+FORM_FAILED = "Sorry, Slack did not open the form. Please try again in a moment."
+
+
 def slash_command(
     name: str,
     run: CommandFn,
@@ -31,11 +37,31 @@ def slash_command(
     settings: Settings,
     *,
     trust_console: bool = False,
+    asks_slack: bool = False,
 ):
-    def listener(ack: Ack, command: dict) -> None:
+    """`asks_slack`: the command is also given a Slack directory (who is an admin, whose e-mail).
+
+    A reply carrying `extra["view"]` opens that form with the command's trigger_id instead.
+    """
+
+    def listener(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
         request = command_request(name, command, clock.now(settings), trust_console=trust_console)
-        with sessions.begin() as session:
-            reply = run(request, session)
+        if asks_slack:
+            lookups = SlackLookups(client, context)
+            reply = in_transaction(sessions, lambda session: run(request, session, lookups))  # type: ignore[call-arg]
+        else:
+            with sessions.begin() as session:
+                reply = run(request, session)
+        view = reply.extra.get("view")
+        if view is not None:
+            try:
+                client.views_open(trigger_id=command.get("trigger_id") or "", view=view)
+            except SlackApiError as error:
+                log.warning("views.open failed: %s", error.response.get("error"))
+                ack(response_type="ephemeral", text=FORM_FAILED)
+                return
+            ack()
+            return
         ack(**reply.as_slack())  # a fast reply rides on the ack: one round trip
 
     listener.__name__ = f"{name}_command"
