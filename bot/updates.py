@@ -411,21 +411,9 @@ def _typed(name: str, text: str | None) -> Any:
 
 def paper_permission(session: Session, actor: Actor, item: m.AgendaItem) -> str | None:
     """Why the actor may mark the item's paper ("author", "secretary", "chair", …), or None."""
-    person = actor.person
-    board = item.meeting.board
-    if person is not None:
-        if item.report_author_id == person.id:
-            return "author"
-        if board.secretary_id == person.id:
-            return "secretary"
-        role = session.scalar(
-            select(m.Membership.role).where(
-                m.Membership.board_id == board.id, m.Membership.person_id == person.id
-            )
-        )
-        if role in EDITING_ROLES:
-            return EDITING_ROLES[role]
-    return "admin" if actor.is_admin() else None
+    if actor.person is not None and item.report_author_id == actor.person.id:
+        return "author"
+    return board_permission(session, actor, item.meeting.board)
 
 
 def mark_paper_submitted(session: Session, item_id: int) -> tuple[m.AgendaItem, str | None]:
