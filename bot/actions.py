@@ -14,7 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from bot import models as m
 from bot.boards import normalise
@@ -194,7 +194,7 @@ def _order(scope: Scope) -> list[ColumnElement]:
 def _page_query(scope: Scope, led: bool) -> Select:
     return (
         select(m.Action)
-        .options(joinedload(m.Action.lead))
+        .options(selectinload(m.Action.lead))  # a join under LIMIT makes PostgreSQL hash all people
         .where(*_scope_filter(scope, led))
         .order_by(*_order(scope))
         .offset(bindparam("offset"))
