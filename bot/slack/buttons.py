@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -239,52 +240,57 @@ def form_submitted(sessions: sessionmaker[Session], settings: Settings, form: st
 
 
 PAPER_RE = re.compile(r"^paper:(\d{1,12})$")
+SNOOZE_RE = re.compile(r"^(action|paper):(\d{1,12})$")
+SNOOZE_DAYS = {"action_snooze_day": 1, "action_snooze_week": 7}
 
 
-def paper_button(sessions: sessionmaker[Session], settings: Settings):
-    """A paper reminder's Submitted button (value `paper:<agenda item id>`)."""
+def _value_button(sessions: sessionmaker[Session], value_re: re.Pattern, press) -> Callable:
+    """A button whose value names what it is about: ack, read the value, run `press`, answer.
+
+    `press(session, team, user, found, action, lookups) -> Reply`; a value we did not make is stale.
+    """
 
     def listener(
         ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
     ):
         ack()
-        found = PAPER_RE.match(action.get("value") or "")
+        found = value_re.match(action.get("value") or "")
         if found is None:
             respond(text=STALE, response_type="ephemeral", replace_original=False)
             return
         team, user, _, _ = _where(body)
         lookups = SlackLookups(client, context)
-        reply = in_transaction(
-            sessions, lambda session: update.press_paper(team, user, int(found.group(1)), session, lookups)
+        _answer(
+            respond,
+            in_transaction(sessions, lambda session: press(session, team, user, found, action, lookups)),
         )
-        _answer(respond, reply)
 
     return listener
 
 
-SNOOZE_DAYS = {"action_snooze_day": 1, "action_snooze_week": 7}
-SNOOZE_RE = re.compile(r"^(action|paper):(\d{1,12})$")
+def paper_button(sessions: sessionmaker[Session], settings: Settings):
+    """A paper reminder's Submitted button (value `paper:<agenda item id>`)."""
+    return _value_button(
+        sessions,
+        PAPER_RE,
+        lambda session, team, user, found, action, lookups: update.press_paper(
+            team, user, int(found.group(1)), session, lookups
+        ),
+    )
 
 
 def snooze_button(sessions: sessionmaker[Session], settings: Settings):
     """A reminder's Snooze 1 day / 1 week buttons (`action:<id>` or `paper:<item id>`): that reminder only."""
-
-    def listener(
-        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
-    ):
-        ack()
-        found = SNOOZE_RE.match(action.get("value") or "")
-        if found is None:
-            respond(text=STALE, response_type="ephemeral", replace_original=False)
-            return
-        team, user, _, _ = _where(body)
-        subject, days = (found.group(1), int(found.group(2))), SNOOZE_DAYS[action["action_id"]]
-        reply = in_transaction(
-            sessions,
-            lambda session: snooze.press_snooze(
-                team, user, subject, days, clock.now(settings), session, SlackLookups(client, context)
-            ),
-        )
-        _answer(respond, reply)
-
-    return listener
+    return _value_button(
+        sessions,
+        SNOOZE_RE,
+        lambda session, team, user, found, action, lookups: snooze.press_snooze(
+            team,
+            user,
+            (found.group(1), int(found.group(2))),
+            SNOOZE_DAYS[action["action_id"]],
+            clock.now(settings),
+            session,
+            lookups,
+        ),
+    )

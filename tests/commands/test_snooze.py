@@ -52,19 +52,25 @@ def test_people_not_in_the_records_and_stale_buttons_are_told(demo_db):
         assert session.scalars(select(m.ReminderSnooze)).all() == []
 
 
-def test_the_week_button_is_wired(demo_db, fake_slack):
-    action_id, _ = _setup(demo_db)
-    app = create_app(Settings(slack_api_url=fake_slack.api_url, now=FRIDAY), make_sessions(demo_db))
+def press(engine, fake_slack, action_id: str, value: str):
+    """Josh presses a reminder button in his DM; what BoardBot sent back through response_url."""
+    app = create_app(Settings(slack_api_url=fake_slack.api_url, now=FRIDAY), make_sessions(engine))
     body = {
         "type": "block_actions",
         "team": {"id": "local"},
         "user": {"id": "UJOSH", "team_id": "local"},
         "channel": {"id": "DJOSH", "name": "directmessage"},
         "response_url": fake_slack.response_url(),
-        "actions": [{"action_id": "action_snooze_week", "value": f"action:{action_id}", "type": "button"}],
+        "actions": [{"action_id": action_id, "value": value, "type": "button"}],
     }
     assert app.dispatch(BoltRequest(body=body, mode="socket_mode")).status == 200
     [call] = fake_slack.calls_to("respond")
+    return call
+
+
+def test_the_week_button_is_wired(demo_db, fake_slack):
+    action_id, _ = _setup(demo_db)
+    call = press(demo_db, fake_slack, "action_snooze_week", f"action:{action_id}")
     assert "again on Fri 8 Sep 2023" in json.dumps(call.body)
 
 
@@ -76,17 +82,7 @@ def test_a_paper_reminder_can_be_snoozed_too(demo_db, fake_slack):
             .join(m.Meeting)
             .where(m.Meeting.key == "hwb-2023-10-05", m.AgendaItem.number == "7")
         )
-    app = create_app(Settings(slack_api_url=fake_slack.api_url, now=FRIDAY), make_sessions(demo_db))
-    body = {
-        "type": "block_actions",
-        "team": {"id": "local"},
-        "user": {"id": "UJOSH", "team_id": "local"},
-        "channel": {"id": "DJOSH", "name": "directmessage"},
-        "response_url": fake_slack.response_url(),
-        "actions": [{"action_id": "action_snooze_day", "value": f"paper:{item.id}", "type": "button"}],
-    }
-    assert app.dispatch(BoltRequest(body=body, mode="socket_mode")).status == 200
-    [call] = fake_slack.calls_to("respond")
+    call = press(demo_db, fake_slack, "action_snooze_day", f"paper:{item.id}")
     assert "*the paper for item 7, YOUTH JUSTICE PLANS* again on Mon 4 Sep 2023" in call.body["text"]
     with make_sessions(demo_db)() as session:
         [snoozed] = session.scalars(select(m.ReminderSnooze)).all()
