@@ -31,19 +31,29 @@ class Command:
     description: str  # shown in Slack's command picker (manifest)
     usage_hint: str
     asks_slack: bool = False  # run also gets a Slack directory (admins, e-mails) as its third argument
+    reads_only: bool = False  # never writes: runs without a transaction (bot.db.reading)
 
 
 COMMANDS = (
     Command(
-        "nextmeeting", nextmeeting.run, "When and where your board meets next, and its agenda", "[board]"
+        "nextmeeting",
+        nextmeeting.run,
+        "When and where your board meets next, and its agenda",
+        "[board]",
+        reads_only=True,
     ),
-    Command("agenda", agenda.run, "The full agenda of a meeting", "[board] [next|last|date]"),
-    Command("kpi", kpi.run, "Headline KPIs, or the KPIs matching your words", "[board] [words]"),
+    Command(
+        "agenda", agenda.run, "The full agenda of a meeting", "[board] [next|last|date]", reads_only=True
+    ),
+    Command(
+        "kpi", kpi.run, "Headline KPIs, or the KPIs matching your words", "[board] [words]", reads_only=True
+    ),
     Command(
         "actions",
         actions.run,
         "Actions: open, overdue, yours, or one by reference",
         "[board] [mine|overdue|open|done|@person|A-12]",
+        reads_only=True,
     ),
     Command(
         "boardbot",
@@ -84,11 +94,18 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
                 settings,
                 trust_console=console,
                 asks_slack=command.asks_slack,
+                reads_only=command.reads_only,
             )
         )
     runs = {command.name: command.run for command in COMMANDS}
     app.action(re.compile(r"^page_(next|previous)$"))(
-        page_button(runs, sessions, settings, trust_console=console)
+        page_button(
+            runs,
+            sessions,
+            settings,
+            trust_console=console,
+            reading_only=frozenset(c.name for c in COMMANDS if c.reads_only),
+        )
     )
     app.event("message")(message_listener(sessions, settings, mention=False))  # DMs, threads under ours
     app.event("app_mention")(message_listener(sessions, settings, mention=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
@@ -33,8 +35,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class WriteInReadOnlySession(RuntimeError):
+    """A command declared as only reading tried to write."""
+
+
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    event.listen(sessions, "before_flush", _refuse_read_only_flush)
+    return sessions
+
+
+def _refuse_read_only_flush(session: Session, _context, _instances) -> None:
+    if session.info.get("read_only"):
+        raise WriteInReadOnlySession(
+            "a read-only command tried to write; declare it as writing in bot/app.py's COMMANDS"
+        )
+
+
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for commands that only read: no transaction, so PostgreSQL gets no BEGIN and no
+    ROLLBACK (two of a short command's round trips). Each statement sees the data as committed when
+    it runs; writing is refused (see make_sessions), since nothing here could be rolled back."""
+    with sessions() as session:
+        session.info["read_only"] = True
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

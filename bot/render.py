@@ -120,6 +120,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the code: no stat() of each file on every reply
     )
     env.globals.update(link=link, mention=mention, bold=bold, when=when, Mrkdwn=Mrkdwn)
     env.filters.update(short_date=short_date, number=number, slack=slack_escape)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
+from bot.db import reading
 from bot.reply import Reply
 from bot.request import CommandRequest
 from bot.slack.events import SlackLookups, in_transaction
@@ -38,8 +39,10 @@ def slash_command(
     *,
     trust_console: bool = False,
     asks_slack: bool = False,
+    reads_only: bool = False,
 ):
     """`asks_slack`: the command is also given a Slack directory (who is an admin, whose e-mail).
+    `reads_only`: the command only reads, so it runs without a transaction (bot.db.reading).
 
     A reply carrying `extra["view"]` opens that form with the command's trigger_id instead.
     """
@@ -50,8 +53,7 @@ def slash_command(
             lookups = SlackLookups(client, context)
             reply = in_transaction(sessions, lambda session: run(request, session, lookups))  # type: ignore[call-arg]
         else:
-            with sessions.begin() as session:
-                reply = run(request, session)
+            reply = _run(run, request, sessions, reads_only)
         view = reply.extra.get("view")
         if view is not None:
             try:
@@ -68,13 +70,24 @@ def slash_command(
     return listener
 
 
+def _run(run: CommandFn, request: CommandRequest, sessions: sessionmaker[Session], reads_only: bool) -> Reply:
+    if reads_only:
+        with reading(sessions) as session:
+            return run(request, session)
+    with sessions.begin() as session:
+        return run(request, session)
+
+
 def page_button(
     commands: dict[str, CommandFn],
     sessions: sessionmaker[Session],
     settings: Settings,
     *,
     trust_console: bool = False,
+    reading_only: frozenset[str] = frozenset(),
 ):
+    """Another page of a command's list; `reading_only` names the commands that only read."""
+
     def listener(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         try:
@@ -89,8 +102,7 @@ def page_button(
                 replace_original=False,
             )
             return
-        with sessions.begin() as session:
-            reply = run(request, session)
+        reply = _run(run, request, sessions, request.command in reading_only)
         respond(replace_original=True, **reply.as_slack())
 
     return listener

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
-from bot.db import SchemaOutOfDate, alembic_config, check_schema, schema_revisions, upgrade
-from bot.models import Base
+from bot.db import (
+    SchemaOutOfDate,
+    WriteInReadOnlySession,
+    alembic_config,
+    check_schema,
+    make_sessions,
+    reading,
+    schema_revisions,
+    upgrade,
+)
+from bot.models import Base, Workspace
 from tests.conftest import engine_for
 
 
@@ -49,3 +59,27 @@ def test_migrations_match_the_models(empty_engine):
     with empty_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def _in_transaction(session) -> bool:
+    """Whether the database driver has a transaction open on the session's connection."""
+    dbapi = session.connection().connection.dbapi_connection
+    if hasattr(dbapi, "in_transaction"):  # sqlite3
+        return dbapi.in_transaction
+    return dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
+def test_reading_runs_without_a_transaction_and_refuses_to_write(fresh_db):
+    sessions = make_sessions(fresh_db)
+    with reading(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(Workspace)) == 0
+        assert not _in_transaction(session)  # no BEGIN, so no ROLLBACK either
+        session.add(Workspace(team_id="TREAD"))
+        with pytest.raises(WriteInReadOnlySession, match="declare it as writing"):
+            session.flush()
+    with sessions.begin() as session:  # the pooled connection is back in transactions
+        session.add(Workspace(team_id="TWRITE"))
+        session.flush()
+        assert _in_transaction(session)
+    with sessions() as session:
+        assert session.scalars(select(Workspace.team_id)).all() == ["TWRITE"]
