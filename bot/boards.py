@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import Select, and_, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 from bot.request import CommandRequest
@@ -40,48 +40,64 @@ class BoardChoice:
 
 def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     """The asker as a person in the data, by Slack user id (or the console's vouched key)."""
-    return _asker(session, request)[1]
+    return _lookup(session, request, None).person
 
 
-def _asker_statement(is_asker) -> Select:
-    return (
-        select(m.Workspace.id, m.Person)
-        .outerjoin(m.Person, and_(m.Person.workspace_id == m.Workspace.id, is_asker))
-        .where(m.Workspace.team_id == bindparam("team"))
-        .limit(1)
-    )
+@dataclass
+class _Lookup:
+    """What one statement finds for a request: the workspace, the asker, and the boards named by
+    the first word (as a key), by the console's hint and by the channel, each None when there is none."""
+
+    workspace_id: int | None = None
+    person: m.Person | None = None
+    by_word: m.Board | None = None
+    by_hint: m.Board | None = None
+    by_channel: m.Board | None = None
 
 
-# Built once: constructing a statement costs more than running these indexed lookups.
-_ASKER_BY_SLACK_ID = _asker_statement(m.Person.slack_user_id == bindparam("who"))
-_ASKER_BY_KEY = _asker_statement(m.Person.key == bindparam("who"))
-_BOARD_BY = {
-    name: select(m.Board)
-    .where(m.Board.workspace_id == bindparam("workspace"), column == bindparam("value"))
-    .limit(1)
-    for name, column in (("key", m.Board.key), ("channel", m.Board.slack_channel))
-}
+def _lookup_statement(is_asker) -> Select:
+    in_workspace = [m.Person.workspace_id == m.Workspace.id, is_asker]
+    boards = {name: aliased(m.Board, name=f"board_by_{name}") for name in ("word", "hint", "channel")}
+    stmt = select(m.Workspace.id, m.Person, *boards.values()).outerjoin(m.Person, and_(*in_workspace))
+    for name, column in (("word", "key"), ("hint", "key"), ("channel", "slack_channel")):
+        board = boards[name]
+        stmt = stmt.outerjoin(
+            board,
+            and_(board.workspace_id == m.Workspace.id, getattr(board, column) == bindparam(name)),
+        )
+    return stmt.where(m.Workspace.team_id == bindparam("team")).limit(1)
+
+
+# Built once: constructing a statement costs more than running these indexed lookups, and one
+# statement instead of three saves two round trips on every command.
+_LOOKUP_BY_SLACK_ID = _lookup_statement(m.Person.slack_user_id == bindparam("who"))
+_LOOKUP_BY_KEY = _lookup_statement(m.Person.key == bindparam("who"))
 _BOARD_NAMES = select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name).where(
     m.Board.workspace_id == bindparam("workspace")
 )
 _SECOND_BOARD = select(m.Board.id).where(m.Board.workspace_id == bindparam("workspace")).offset(1).limit(1)
 
 
-def _asker(session: Session, request: CommandRequest) -> tuple[int | None, m.Person | None]:
-    """The asker's workspace id and, when they are in the data, the person: one query."""
+def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Lookup:
+    """The asker's workspace and person, and the boards the request may mean: one query."""
     stmt, who = (
-        (_ASKER_BY_KEY, request.person_hint) if request.person_hint else (_ASKER_BY_SLACK_ID, request.user_id)
+        (_LOOKUP_BY_KEY, request.person_hint)
+        if request.person_hint
+        else (_LOOKUP_BY_SLACK_ID, request.user_id)
     )
-    row = session.execute(stmt, {"team": request.team_id, "who": who}).first()
-    return (row[0], row[1]) if row else (None, None)
+    params = {
+        "team": request.team_id,
+        "who": who,
+        "word": word,
+        "hint": request.board_hint,
+        "channel": request.channel_id,
+    }
+    row = session.execute(stmt, params).first()
+    return _Lookup(*row) if row else _Lookup()
 
 
 def _board_names(session: Session, workspace_id: int) -> list[_Names]:
     return [_Names.of(*row) for row in session.execute(_BOARD_NAMES, {"workspace": workspace_id})]
-
-
-def _board_by(session: Session, workspace_id: int, name: str, value: str) -> m.Board | None:
-    return session.scalar(_BOARD_BY[name], {"workspace": workspace_id, "value": value})
 
 
 @dataclass(frozen=True)
@@ -132,9 +148,10 @@ def resolve_board(
     none is, for the reply that asks which): a workspace may have hundreds of boards.
     """
     words = request.words if words is None else words
-    workspace_id, person = _asker(session, request)
     named = bool(words) and not (not_a_board and not_a_board(words[0]))
-    choice = _choose(session, request, words, workspace_id, person, named) if workspace_id else None
+    found = _lookup(session, request, words[0].lower() if named else None)
+    workspace_id, person = found.workspace_id, found.person
+    choice = _choose(session, words, found, named) if workspace_id else None
     if choice is None:
         choice = BoardChoice(None, words, problem="none", person=person)
     if choice.board is None and choice.problem != "none":
@@ -158,28 +175,21 @@ def _boards(session: Session, *where, limit: int | None = None) -> list[m.Board]
     return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name).limit(limit)))
 
 
-def _choose(
-    session: Session,
-    request: CommandRequest,
-    words: list[str],
-    workspace_id: int,
-    person: m.Person | None,
-    named: bool,
-) -> BoardChoice | None:
+def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> BoardChoice | None:
+    workspace_id, person = found.workspace_id, found.person
     in_workspace = m.Board.workspace_id == workspace_id
     if named:
-        by_key = _board_by(session, workspace_id, "key", words[0].lower())
-        if by_key is not None:  # the usual case, and one indexed lookup
-            return BoardChoice(by_key, words[1:], person=person)
+        if found.by_word is not None:  # the usual case: the first word is the board's key
+            return BoardChoice(found.by_word, words[1:], person=person)
         names = _board_names(session, workspace_id)
         ambiguous: tuple[str, list[int]] | None = None
         for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
             phrase = " ".join(words[:size])
-            found = _match(names, phrase)
-            if len(found) == 1:
-                return BoardChoice(session.get(m.Board, found[0]), words[size:], person=person)
-            if len(found) > 1 and ambiguous is None:
-                ambiguous = (phrase, found)
+            ids = _match(names, phrase)
+            if len(ids) == 1:
+                return BoardChoice(session.get(m.Board, ids[0]), words[size:], person=person)
+            if len(ids) > 1 and ambiguous is None:
+                ambiguous = (phrase, ids)
         if ambiguous:
             phrase, ids = ambiguous
             listed = _boards(session, m.Board.id.in_(ids), limit=LISTED_BOARDS)
@@ -192,11 +202,9 @@ def _choose(
                 person=person,
                 board_count=len(ids),
             )
-    for name, value in (("key", request.board_hint), ("channel", request.channel_id)):
-        if value:
-            board = _board_by(session, workspace_id, name, value)
-            if board is not None:
-                return BoardChoice(board, words, person=person)
+    for board in (found.by_hint, found.by_channel):
+        if board is not None:
+            return BoardChoice(board, words, person=person)
     second = session.scalar(_SECOND_BOARD, {"workspace": workspace_id})
     only = _boards(session, in_workspace) if second is None else []
     if len(only) == 1:
