@@ -13,8 +13,8 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
 from bot.boards import normalise
@@ -146,9 +146,12 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def lead_name(action: m.Action) -> str:
-    if action.lead is not None:
-        return action.lead.name
+def lead_name(action: m.Action, name: str | None = None) -> str:
+    """The lead's name (`name` when it was read with the action), else the lead as written."""
+    if name is None and action.lead is not None:
+        name = action.lead.name
+    if name is not None:
+        return name
     return shorten(action.lead_text, 120) if action.lead_text else "not recorded"
 
 
@@ -175,30 +178,81 @@ def _led_by(led: bool) -> list[ColumnElement]:
     return [m.Action.lead_id == bindparam("lead_id")] if led else []
 
 
-def _by_ref() -> list[ColumnElement]:
-    """Prefix, then number: FPS-2 before FPS-10 (refs are letters, a hyphen and digits)."""
-    return [func.rtrim(m.Action.ref, "0123456789"), func.length(m.Action.ref), m.Action.ref]
+def _by_ref(ref=m.Action.ref) -> list[ColumnElement]:
+    """Prefix, then number: FPS-2 before FPS-10 (the expressions the list indexes are on)."""
+    return list(m.ref_order(ref))
 
 
-def _order(scope: Scope) -> list[ColumnElement]:
+def _order(scope: Scope, due_on=m.Action.due_on, ref=m.Action.ref) -> list[ColumnElement]:
     if scope is Scope.OVERDUE:
-        return [m.Action.due_on, *_by_ref()]  # most overdue first
+        return [due_on, *_by_ref(ref)]  # most overdue first
     if scope is Scope.OPEN:
-        return [m.Action.due_on.is_(None), m.Action.due_on, *_by_ref()]
-    return _by_ref()
+        return [due_on.is_(None), due_on, *_by_ref(ref)]  # dated first, soonest first
+    return _by_ref(ref)
+
+
+def _parts(scope: Scope) -> list[list[ColumnElement]]:
+    """The scope as disjoint parts that an index returns in the list's order (one status each,
+    dated apart from undated), so a page reads at most offset + limit rows of each part."""
+    board = m.Action.board_id == bindparam("board_id")
+    if scope is Scope.OPEN:
+        dated = (m.Action.due_on.is_not(None), m.Action.due_on.is_(None))
+        return [[board, m.Action.status == status, when] for status in OPEN_STATUSES for when in dated]
+    if scope is Scope.OVERDUE:
+        return [
+            [board, m.Action.status == status, m.Action.due_on < bindparam("today")]
+            for status in OPEN_STATUSES
+        ]
+    return [[board, m.Action.status == scope.value]]
+
+
+def _written(name: str):
+    """A LIMIT or OFFSET written into the SQL rather than sent as a parameter (see _page_query)."""
+    return bindparam(name, type_=Integer, literal_execute=True)
 
 
 # The list queries are built once per shape and run with bound values: building a statement costs
 # more than running it on an index.
 @cache
 def _page_query(scope: Scope, led: bool) -> Select:
+    """One page of a list, each action with its lead's name and its latest update: one statement.
+
+    Each part of the scope is read in index order up to `reach` (offset + limit) rows; the page is
+    cut from their union, then joined to what is shown. The limits are written into the SQL (one
+    statement per page size and number, in practice a handful): with them as parameters
+    PostgreSQL cannot cost a generic plan and plans this statement afresh on every run (~1 ms).
+    """
+    in_index_order = [m.Action.due_on, *_by_ref()] if scope in (Scope.OPEN, Scope.OVERDUE) else _by_ref()
+    parts = [
+        select(m.Action.id, m.Action.due_on, m.Action.ref)
+        .where(*where, *_led_by(led))
+        .order_by(*in_index_order)
+        .limit(_written("reach"))
+        .subquery()
+        for where in _parts(scope)
+    ]
+    candidates = union_all(*(select(*part.c) for part in parts)).subquery("candidates")
+    page = (
+        select(candidates.c.id)
+        .order_by(*_order(scope, candidates.c.due_on, candidates.c.ref))
+        .offset(_written("offset"))
+        .limit(_written("limit"))
+        .subquery("page")
+    )
+    lead, latest, later, by = (
+        aliased(m.Person, name="lead"),
+        aliased(m.ActionUpdate, name="latest"),
+        aliased(m.ActionUpdate),
+        aliased(m.Person, name="by"),
+    )
+    newest = select(func.max(later.seq)).where(later.action_id == m.Action.id).scalar_subquery()
     return (
-        select(m.Action)
-        .options(selectinload(m.Action.lead))  # a join under LIMIT makes PostgreSQL hash all people
-        .where(*_scope_filter(scope, led))
+        select(m.Action, lead.name, latest, by.name)
+        .join(page, page.c.id == m.Action.id)
+        .outerjoin(lead, lead.id == m.Action.lead_id)
+        .outerjoin(latest, and_(latest.action_id == m.Action.id, latest.seq == newest))
+        .outerjoin(by, by.id == latest.by_id)
         .order_by(*_order(scope))
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
     )
 
 
@@ -209,17 +263,6 @@ def _counts_query(led: bool) -> Select:
         select(m.Action.status, func.count(), past_due)
         .where(m.Action.board_id == bindparam("board_id"), *_led_by(led))
         .group_by(m.Action.status)
-    )
-
-
-@cache
-def _last_changes_query() -> Select:
-    later = aliased(m.ActionUpdate)
-    latest = select(func.max(later.seq)).where(later.action_id == m.ActionUpdate.action_id).scalar_subquery()
-    return (
-        select(m.ActionUpdate)
-        .options(joinedload(m.ActionUpdate.by))
-        .where(m.ActionUpdate.action_id.in_(bindparam("ids", expanding=True)), m.ActionUpdate.seq == latest)
     )
 
 
@@ -234,12 +277,24 @@ def action_rows(
     limit: int = 8,
 ) -> list[ActionRow]:
     """One page of a list, each action with its lead and its last update."""
-    params = {"board_id": board.id, "today": today, "lead_id": lead_id, "offset": offset, "limit": limit}
-    actions = list(session.scalars(_page_query(scope, lead_id is not None), params))
-    last = last_changes(session, [a.id for a in actions], board.timezone)
+    params = {
+        "board_id": board.id,
+        "today": today,
+        "lead_id": lead_id,
+        "offset": offset,
+        "limit": limit,
+        "reach": offset + limit,
+    }
+    rows = session.execute(_page_query(scope, lead_id is not None), params)
     return [
-        ActionRow(a, shorten(a.description, 200), lead_name(a), overdue_days(a, today), last.get(a.id))
-        for a in actions
+        ActionRow(
+            action,
+            shorten(action.description, 200),
+            lead_name(action, lead),
+            overdue_days(action, today),
+            describe_update(latest, by, board.timezone, value_limit=60) if latest else None,
+        )
+        for action, lead, latest, by in rows
     ]
 
 
@@ -280,14 +335,6 @@ def undated(session: Session, board: m.Board, *, lead_id: int | None = None, lim
     return Undated(with_timescale, total - with_timescale, list(session.scalars(first, params)))
 
 
-def last_changes(session: Session, action_ids: list[int], zone: str) -> dict[int, Change]:
-    """The latest history entry of each action, in one query."""
-    if not action_ids:
-        return {}
-    updates = session.scalars(_last_changes_query(), {"ids": action_ids})
-    return {u.action_id: describe_update(u, zone, value_limit=60) for u in updates}
-
-
 @cache
 def _history_queries() -> tuple[Select, Select]:
     of_action = m.ActionUpdate.action_id == bindparam("action_id")
@@ -305,16 +352,18 @@ def _history_queries() -> tuple[Select, Select]:
 def history(session: Session, action: m.Action, zone: str, *, offset: int, limit: int) -> list[Change]:
     """A page of the action's history, in the order it happened."""
     params = {"action_id": action.id, "offset": offset, "limit": limit}
-    return [describe_update(u, zone, value_limit=300) for u in session.scalars(_history_queries()[0], params)]
+    updates = session.scalars(_history_queries()[0], params)
+    return [describe_update(u, u.by.name if u.by else None, zone, value_limit=300) for u in updates]
 
 
 def history_length(session: Session, action: m.Action) -> int:
     return session.scalar(_history_queries()[1], {"action_id": action.id}) or 0
 
 
-def describe_update(update: m.ActionUpdate, zone: str, *, value_limit: int) -> Change:
+def describe_update(update: m.ActionUpdate, by: str | None, zone: str, *, value_limit: int) -> Change:
+    """`by`: the name of the person who made the change, when they are in the data."""
     at = update.at if update.at.tzinfo else update.at.replace(tzinfo=UTC)  # SQLite drops the zone
-    who = update.by.name if update.by else (update.by_text or "not recorded")
+    who = by or update.by_text or "not recorded"
     field = FIELD_LABELS.get(update.field, update.field)
     old = shown_value(update.field, update.old, value_limit)
     new = shown_value(update.field, update.new, value_limit)

@@ -112,3 +112,79 @@ def test_the_check_sees_a_full_scan_when_there_is_one(demo_db):
         explain = postgres_full_scans if demo_db.dialect.name == "postgresql" else sqlite_full_scans
         assert explain(connection, "SELECT id FROM actions WHERE description = 'x'", ())
         assert not explain(connection, "SELECT id FROM actions WHERE board_id = 1 AND ref = 'A-1'", ())
+
+
+def sqlite_sorted_index_ranges(connection, statement, parameters) -> list[str]:
+    """Sorts of rows read from a range of an actions index (rows fetched by primary key are few)."""
+    rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    ranges = {
+        parent for _, parent, _, detail in rows if re.match(r"SEARCH actions USING (COVERING )?INDEX", detail)
+    }
+    return [
+        f"sort under plan node {parent}"
+        for _, parent, _, detail in rows
+        if detail.startswith("USE TEMP B-TREE FOR ORDER BY") and parent in ranges
+    ]
+
+
+def postgres_sorted_index_ranges(connection, statement, parameters) -> list[str]:
+    """Sort nodes over a range of actions by status with no Limit between: sorting a board's list."""
+    connection.exec_driver_sql("SET enable_seqscan = off")
+    connection.exec_driver_sql("SET enable_sort = off")  # a sort then appears only where unavoidable
+    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    found = []
+
+    def unbounded_actions_scan(node) -> bool:
+        if node["Node Type"] == "Limit":
+            return False
+        if node.get("Relation Name") == "actions":
+            return "status" in node.get("Index Cond", "") + node.get("Filter", "")
+        return any(unbounded_actions_scan(child) for child in node.get("Plans", []))
+
+    def walk(node):
+        if node["Node Type"] in ("Sort", "Incremental Sort") and any(
+            unbounded_actions_scan(child) for child in node.get("Plans", [])
+        ):
+            found.append(f"{node['Node Type']} by {node.get('Sort Key')}")
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    connection.exec_driver_sql("RESET enable_sort")
+    return found
+
+
+@pytest.mark.parametrize("text", ["fps", "fps done", "hwb overdue", "fps cancelled"])
+def test_a_page_of_actions_is_read_in_index_order(demo_db, text):
+    """A list page reads at most offset + limit rows of each status, in index order: never sorts
+    all of a board's open or done actions to show eight."""
+    statements = [
+        (statement, parameters)
+        for statement, parameters in captured_statements(demo_db, actions.run, "actions", text)
+        if "candidates" in statement
+    ]
+    assert len(statements) == 1
+    with make_sessions(demo_db)() as session:
+        connection = session.connection()
+        check = (
+            postgres_sorted_index_ranges
+            if demo_db.dialect.name == "postgresql"
+            else sqlite_sorted_index_ranges
+        )
+        assert check(connection, *statements[0]) == []
+
+
+def test_the_check_sees_a_sorted_list_when_there_is_one(demo_db):
+    sorted_list = (
+        "SELECT id FROM actions WHERE board_id = 1 AND status IN ('open', 'blocked') "
+        "ORDER BY due_on IS NULL, due_on, length(ref), ref LIMIT 8"
+    )
+    with make_sessions(demo_db)() as session:
+        connection = session.connection()
+        check = (
+            postgres_sorted_index_ranges
+            if demo_db.dialect.name == "postgresql"
+            else sqlite_sorted_index_ranges
+        )
+        assert check(connection, sorted_list, ())

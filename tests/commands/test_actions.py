@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot import models as m
+from bot.actions import OPEN_STATUSES as OPEN
 from bot.actions import Ref, Scope, parse_ref, shorten
 from bot.db import make_sessions
 from commands import actions
@@ -249,6 +251,54 @@ def test_a_board_without_actions_says_so(demo_db):
         session.add(m.Board(workspace=workspace, key="allotments", name="Allotments Board"))
     text = text_of(run(demo_db, "allotments"))
     assert "Allotments Board: open actions\nNo actions are recorded for this board yet." in text
+
+
+def test_every_page_of_every_list_is_in_order_across_statuses_and_dates(demo_db):
+    """Pages are cut from per-status index reads: together they are the whole list, in order."""
+    rng = random.Random(7)
+    statuses = [s.value for s in m.ActionStatus]
+    with make_sessions(demo_db).begin() as session:
+        workspace = session.scalar(select(m.Workspace).where(m.Workspace.team_id == "local"))
+        board = m.Board(workspace=workspace, key="mixed", name="Mixed Board")
+        session.add(board)
+        for number in range(1, 61):
+            due = date(2023, 8, 1) + timedelta(days=rng.randrange(90)) if rng.random() < 0.6 else None
+            session.add(
+                m.Action(
+                    board=board,
+                    ref=f"{rng.choice(['M', 'MX'])}-{number}",
+                    description=f"action {number}",
+                    due_on=due,
+                    status=rng.choice(statuses),
+                )
+            )
+    with make_sessions(demo_db)() as session:
+        stored = session.scalars(select(m.Action).join(m.Board).where(m.Board.key == "mixed")).all()
+        today = date(2023, 9, 1)
+
+        def by_ref(act):  # prefix, then number: M-2 before M-10
+            return (act.ref.rstrip("0123456789"), len(act.ref), act.ref)
+
+        expected = {
+            "open": sorted(
+                (a for a in stored if a.status in OPEN),
+                key=lambda a: (a.due_on is None, a.due_on or today, *by_ref(a)),
+            ),
+            "overdue": sorted(
+                (a for a in stored if a.status in OPEN and a.due_on and a.due_on < today),
+                key=lambda a: (a.due_on, *by_ref(a)),
+            ),
+            "done": sorted((a for a in stored if a.status == "done"), key=by_ref),
+            "cancelled": sorted((a for a in stored if a.status == "cancelled"), key=by_ref),
+        }
+    for word, wanted in expected.items():
+        pages = -(-len(wanted) // 8)
+        shown = [
+            ref
+            for page in range(1, pages + 1)
+            for ref in refs_shown(run(demo_db, f"mixed {word}", page=page))
+        ]
+        assert shown == [a.ref for a in wanted], word
 
 
 def test_share_posts_to_the_channel(demo_db):
