@@ -13,11 +13,24 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
 from bot.boards import normalise
+from bot.db import written, written_number
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -165,11 +178,11 @@ def overdue_days(action: m.Action, today: date) -> int:
 def _scope_filter(scope: Scope, led: bool) -> list[ColumnElement]:
     where: list[ColumnElement] = [m.Action.board_id == bindparam("board_id")]
     if scope is Scope.OPEN:
-        where.append(m.Action.status.in_(OPEN_STATUSES))
+        where.append(m.Action.status.in_(written(OPEN_STATUSES)))
     elif scope is Scope.OVERDUE:
-        where += [m.Action.status.in_(OPEN_STATUSES), m.Action.due_on < bindparam("today")]
+        where += [m.Action.status.in_(written(OPEN_STATUSES)), m.Action.due_on < bindparam("today")]
     else:
-        where.append(m.Action.status == scope.value)
+        where.append(m.Action.status == written(scope.value))
     return [*where, *_led_by(led)]
 
 
@@ -197,18 +210,29 @@ def _parts(scope: Scope) -> list[list[ColumnElement]]:
     board = m.Action.board_id == bindparam("board_id")
     if scope is Scope.OPEN:
         dated = (m.Action.due_on.is_not(None), m.Action.due_on.is_(None))
-        return [[board, m.Action.status == status, when] for status in OPEN_STATUSES for when in dated]
+        return [
+            [board, m.Action.status == written(status), when] for status in OPEN_STATUSES for when in dated
+        ]
     if scope is Scope.OVERDUE:
         return [
-            [board, m.Action.status == status, m.Action.due_on < bindparam("today")]
+            [board, m.Action.status == written(status), m.Action.due_on < bindparam("today")]
             for status in OPEN_STATUSES
         ]
-    return [[board, m.Action.status == scope.value]]
+    return [[board, m.Action.status == written(scope.value)]]
 
 
-def _written(name: str):
-    """A LIMIT or OFFSET written into the SQL rather than sent as a parameter (see _page_query)."""
-    return bindparam(name, type_=Integer, literal_execute=True)
+def _candidates(parts: list[list[ColumnElement]], in_index_order: list[ColumnElement], reach) -> Subquery:
+    """The first `reach` actions of each part, each part read in index order: one union of
+    (id, due_on, ref) from which a page is cut."""
+    firsts = [
+        select(m.Action.id, m.Action.due_on, m.Action.ref)
+        .where(*where)
+        .order_by(*in_index_order)
+        .limit(reach)
+        .subquery()
+        for where in parts
+    ]
+    return union_all(*(select(*first.c) for first in firsts)).subquery("candidates")
 
 
 # The list queries are built once per shape and run with bound values: building a statement costs
@@ -223,20 +247,13 @@ def _page_query(scope: Scope, led: bool) -> Select:
     PostgreSQL cannot cost a generic plan and plans this statement afresh on every run (~1 ms).
     """
     in_index_order = [m.Action.due_on, *_by_ref()] if scope in (Scope.OPEN, Scope.OVERDUE) else _by_ref()
-    parts = [
-        select(m.Action.id, m.Action.due_on, m.Action.ref)
-        .where(*where, *_led_by(led))
-        .order_by(*in_index_order)
-        .limit(_written("reach"))
-        .subquery()
-        for where in _parts(scope)
-    ]
-    candidates = union_all(*(select(*part.c) for part in parts)).subquery("candidates")
+    led_parts = [[*where, *_led_by(led)] for where in _parts(scope)]
+    candidates = _candidates(led_parts, in_index_order, written_number("reach"))
     page = (
         select(candidates.c.id)
         .order_by(*_order(scope, candidates.c.due_on, candidates.c.ref))
-        .offset(_written("offset"))
-        .limit(_written("limit"))
+        .offset(written_number("offset"))
+        .limit(written_number("limit"))
         .subquery("page")
     )
     lead, latest, later, by = (
@@ -258,7 +275,7 @@ def _page_query(scope: Scope, led: bool) -> Select:
 
 @cache
 def _counts_query(led: bool) -> Select:
-    past_due = func.sum(case((m.Action.due_on < bindparam("today"), 1), else_=0))
+    past_due = func.sum(case((m.Action.due_on < bindparam("today"), written(1)), else_=written(0)))
     return (
         select(m.Action.status, func.count(), past_due)
         .where(m.Action.board_id == bindparam("board_id"), *_led_by(led))
@@ -315,24 +332,50 @@ def scope_total(tally: Counts, scope: Scope) -> int:
 
 
 @cache
-def _undated_queries(led: bool) -> tuple[Select, Select]:
-    where = [*_scope_filter(Scope.OPEN, led), m.Action.due_on.is_(None)]
-    how_many = select(func.count(), func.count(m.Action.timescale)).where(*where)
-    first = (
-        select(m.Action)
-        .where(*where, m.Action.timescale.is_not(None))
-        .order_by(*_by_ref())
-        .limit(bindparam("limit"))
+def _undated_query(led: bool) -> Select:
+    """How many open actions have no due date and how many of those have a timescale, with the
+    first few of the latter by reference: one statement (a one-row tally left-joined to them)."""
+    undated = [*_scope_filter(Scope.OPEN, led), m.Action.due_on.is_(None)]
+    tally = (
+        select(func.count().label("total"), func.count(m.Action.timescale).label("with_timescale"))
+        .where(*undated)
+        .subquery("tally")
     )
-    return how_many, first
+    board = m.Action.board_id == bindparam("board_id")
+    parts = [
+        [
+            board,
+            m.Action.status == written(status),
+            m.Action.due_on.is_(None),
+            m.Action.timescale.is_not(None),
+            *_led_by(led),
+        ]
+        for status in OPEN_STATUSES
+    ]
+    candidates = _candidates(parts, [m.Action.due_on, *_by_ref()], written_number("limit"))
+    first = (
+        select(candidates.c.id)
+        .order_by(*_by_ref(candidates.c.ref))
+        .limit(written_number("limit"))
+        .subquery("first")
+    )
+    return (
+        select(tally.c.total, tally.c.with_timescale, m.Action)
+        .select_from(tally)
+        .outerjoin(first, true())
+        .outerjoin(m.Action, m.Action.id == first.c.id)
+        .order_by(*_by_ref())
+    )
 
 
 def undated(session: Session, board: m.Board, *, lead_id: int | None = None, limit: int = 5) -> Undated:
     """Open actions with no due date: how many have a timescale as written, and the first few."""
-    how_many, first = _undated_queries(lead_id is not None)
     params = {"board_id": board.id, "lead_id": lead_id, "limit": limit}
-    total, with_timescale = session.execute(how_many, params).one()
-    return Undated(with_timescale, total - with_timescale, list(session.scalars(first, params)))
+    rows = session.execute(_undated_query(lead_id is not None), params).all()
+    total, with_timescale = rows[0][0], rows[0][1]
+    return Undated(
+        with_timescale, total - with_timescale, [action for _, _, action in rows if action is not None]
+    )
 
 
 @cache
@@ -343,8 +386,8 @@ def _history_queries() -> tuple[Select, Select]:
         .options(joinedload(m.ActionUpdate.by))
         .where(of_action)
         .order_by(m.ActionUpdate.seq)
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
+        .offset(written_number("offset"))
+        .limit(written_number("limit"))
     )
     return page, select(func.count()).select_from(m.ActionUpdate).where(of_action)
 

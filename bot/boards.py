@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
+from bot.db import written
 from bot.request import CommandRequest
 
 STOP_WORDS = {"and", "the", "of", "for", "board", "committee", "partnership", "a", "an", "in", "on", "to"}
@@ -65,7 +66,7 @@ def _lookup_statement(is_asker) -> Select:
             board,
             and_(board.workspace_id == m.Workspace.id, getattr(board, column) == bindparam(name)),
         )
-    return stmt.where(m.Workspace.team_id == bindparam("team")).limit(1)
+    return stmt.where(m.Workspace.team_id == bindparam("team")).limit(written(1))
 
 
 # Built once: constructing a statement costs more than running these indexed lookups, and one

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
+from bot.db import written
 from bot.workdays import paper_deadline, working_days_between
 
 CHAIR_ROLES = (m.MembershipRole.CHAIR.value, m.MembershipRole.CO_CHAIR.value)
@@ -24,7 +25,7 @@ _DAY = bindparam("day")
 _CHAIRS = (
     select(m.Person)
     .join(m.Membership)
-    .where(m.Membership.board_id == _BOARD, m.Membership.role.in_(CHAIR_ROLES))
+    .where(m.Membership.board_id == _BOARD, m.Membership.role.in_(written(CHAIR_ROLES)))
     .order_by(m.Membership.role, m.Person.name)
 )
 _UPCOMING = (
@@ -32,28 +33,28 @@ _UPCOMING = (
     .options(joinedload(m.Meeting.host))
     .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY)
     .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
-    .limit(UPCOMING_LOOKAHEAD)
+    .limit(written(UPCOMING_LOOKAHEAD))
 )
 _NEXT_HELD = (
     select(m.Meeting)
     .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY, m.Meeting.status != "cancelled")
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY, m.Meeting.status != written("cancelled"))
     .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
-    .limit(1)
+    .limit(written(1))
 )
 _LAST_HELD = (
     select(m.Meeting)
     .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status == "confirmed")
+    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status == written("confirmed"))
     .order_by(m.Meeting.meets_on.desc())
-    .limit(1)
+    .limit(written(1))
 )
 _ON_DAY = (
     select(m.Meeting)
     .options(joinedload(m.Meeting.host))
     .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on == _DAY)
     .order_by(m.Meeting.starts_at)
-    .limit(1)
+    .limit(written(1))
 )
 _BEFORE = (
     select(m.Meeting)
