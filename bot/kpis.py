@@ -336,6 +336,7 @@ def working_example(kpis: Sequence[KpiInfo]) -> str | None:
 
 
 # --- queries ------------------------------------------------------------------------------------
+# Statements are built once and run with bound values: building one costs more than running it.
 
 KPI_COLUMNS = (
     m.Kpi.id,
@@ -373,44 +374,43 @@ def _info(row: Row) -> KpiInfo:
     return KpiInfo(kpi_id, key, name, unit, better, theme, aliases)
 
 
-def _theme_order():
-    return (m.Kpi.theme.is_(None), func.lower(m.Kpi.theme), func.lower(m.Kpi.name), m.Kpi.id)
+_THEMES = (
+    select(m.Kpi.theme, func.count())
+    .where(m.Kpi.board_id == bindparam("board_id"))
+    .group_by(m.Kpi.theme)
+    .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme))
+)
+_PAGE = (
+    select(*KPI_COLUMNS)
+    .where(m.Kpi.board_id == bindparam("board_id"))
+    .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme), func.lower(m.Kpi.name), m.Kpi.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
+_DESCRIPTIONS = select(m.Kpi.id, m.Kpi.description).where(m.Kpi.id.in_(bindparam("ids", expanding=True)))
 
 
 def themes(session: Session, board: m.Board) -> list[tuple[str | None, int]]:
     """The board's themes in order, each with how many KPIs it has."""
-    stmt = (
-        select(m.Kpi.theme, func.count())
-        .where(m.Kpi.board_id == board.id)
-        .group_by(m.Kpi.theme)
-        .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme))
-    )
-    return [(theme, count) for theme, count in session.execute(stmt)]
+    return [(theme, count) for theme, count in session.execute(_THEMES, {"board_id": board.id})]
 
 
 def kpis_page(session: Session, board: m.Board, offset: int, limit: int) -> list[KpiInfo]:
-    stmt = (
-        select(*KPI_COLUMNS)
-        .where(m.Kpi.board_id == board.id)
-        .order_by(*_theme_order())
-        .offset(offset)
-        .limit(limit)
-    )
-    return [_info(row) for row in session.execute(stmt)]
+    params = {"board_id": board.id, "offset": offset, "limit": limit}
+    return [_info(row) for row in session.execute(_PAGE, params)]
 
 
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:
     """Every KPI of the board, for matching: names, aliases, themes and keys, no values (nor order)."""
-    stmt = select(*KPI_COLUMNS).where(m.Kpi.board_id == board.id)
-    return [_info(row) for row in session.execute(stmt)]
+    return [_info(row) for row in session.execute(_BOARD_KPIS, {"board_id": board.id})]
 
 
 def describe(session: Session, kpis: Sequence[KpiInfo]) -> None:
     """Fill in the descriptions of the KPIs about to be shown (left out of the board-wide read)."""
     if not kpis:
         return
-    stmt = select(m.Kpi.id, m.Kpi.description).where(m.Kpi.id.in_([k.id for k in kpis]))
-    found = {kpi_id: description for kpi_id, description in session.execute(stmt)}
+    found = {kpi_id: text for kpi_id, text in session.execute(_DESCRIPTIONS, {"ids": [k.id for k in kpis]})}
     for kpi in kpis:
         kpi.description = found.get(kpi.id)
 
