@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Row, bindparam, func, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, bindparam, func, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 
@@ -347,22 +347,25 @@ KPI_COLUMNS = (
     m.Kpi.theme,
     m.Kpi.aliases,
 )
-VALUE_COLUMNS = (
+HEADLINE_COLUMNS = (  # what a headline shows and needs for its trend and its sources' agreement
     m.KpiValue.id,
     m.KpiValue.kpi_id,
     m.KpiValue.area,
     m.KpiValue.period,
     m.KpiValue.period_end,
     m.KpiValue.value,
-    m.KpiValue.target,
     m.KpiValue.rag,
     m.KpiValue.london,
     m.KpiValue.england,
     m.KpiValue.statistical_neighbours,
     m.KpiValue.previous,
     m.KpiValue.previous_period,
-    m.KpiValue.note,
     m.KpiValue.source_document_id,
+)
+VALUE_COLUMNS = (  # a history shows these too
+    *HEADLINE_COLUMNS,
+    m.KpiValue.target,
+    m.KpiValue.note,
     m.KpiValue.source_line,
     m.KpiValue.source_page,
 )
@@ -417,7 +420,7 @@ def describe(session: Session, kpis: Sequence[KpiInfo]) -> None:
 
 @dataclass(slots=True)
 class Value:
-    """A KPI value as read: the columns of VALUE_COLUMNS, in that order."""
+    """A KPI value as read: the columns of HEADLINE_COLUMNS, then the rest of VALUE_COLUMNS, in order."""
 
     id: int
     kpi_id: int
@@ -425,50 +428,65 @@ class Value:
     period: str
     period_end: date | None
     value: float
-    target: float | None
     rag: str | None
     london: float | None
     england: float | None
     statistical_neighbours: float | None
     previous: float | None
     previous_period: str | None
-    note: str | None
     source_document_id: int | None
-    source_line: int | None
-    source_page: int | None
-
-
-def recent_values(session: Session, kpi_ids: Sequence[int]) -> dict[int, list[Value]]:
-    """Each KPI's newest dated values, then its undated ones: one query, bounded per KPI."""
-    if not kpi_ids:
-        return {}
-    params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
-    found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
-    values = [Value(*row) for row in session.execute(_recent_values_stmt(len(kpi_ids)), params)]
-    for value in sorted(values, key=newest_first):
-        found[value.kpi_id].append(value)
-    return found
-
-
-@lru_cache(maxsize=32)
-def _recent_values_stmt(count: int):
-    """Built once per number of KPIs: constructing sixteen subqueries costs more than running them."""
-    parts = []
-    for i in range(count):
-        of_kpi = select(*VALUE_COLUMNS).where(m.KpiValue.kpi_id == bindparam(f"k{i}"))
-        dated = (
-            of_kpi.where(m.KpiValue.period_end.is_not(None))
-            .order_by(m.KpiValue.period_end.desc(), m.KpiValue.id.desc())
-            .limit(RECENT_DATED)
-        )
-        undated = of_kpi.where(m.KpiValue.period_end.is_(None)).order_by(m.KpiValue.id).limit(RECENT_UNDATED)
-        parts += [dated.subquery(), undated.subquery()]
-    return union_all(*(select(*part.c) for part in parts))
+    target: float | None = None  # not read for headlines, which do not show them
+    note: str | None = None
+    source_line: int | None = None
+    source_page: int | None = None
 
 
 def newest_first(row: Value) -> tuple:
     dated = row.period_end is not None
     return (not dated, -(row.period_end.toordinal() if dated else 0), -row.id if dated else row.id)
+
+
+def area_order(area: str) -> tuple[str, str]:
+    """Areas are shown alphabetically, whatever their case."""
+    return area.lower(), area
+
+
+def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True) -> dict[int, list[Value]]:
+    """Each KPI's newest dated values, then its undated ones: one query, bounded per KPI. Every
+    column for a history; `full=False` reads only what a headline shows (HEADLINE_COLUMNS)."""
+    if not kpi_ids:
+        return {}
+    params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
+    params.update(dated=RECENT_DATED, undated=RECENT_UNDATED)
+    found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
+    values = [Value(*row) for row in session.execute(_recent_values_stmt(len(kpi_ids), full), params)]
+    for value in sorted(values, key=newest_first):
+        found[value.kpi_id].append(value)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _recent_values_stmt(count: int, full: bool) -> Select:
+    """For `count` KPIs (k0, k1 …): each one's newest dated values, then its first undated ones,
+    each a bounded read through ix_kpi_values_kpi_period_end.
+
+    The reads select ids and the columns are read once outside them: the statement stays short
+    enough for psycopg to cache its parsing (4,096 characters), which a union of sixteen full
+    selects is not. Built once per shape: building sixteen subqueries costs more than running them.
+    """
+    v = aliased(m.KpiValue, name="v")  # a short name: psycopg caches statements by their length
+    parts = []
+    for i in range(count):
+        of_kpi = select(v.id).where(v.kpi_id == bindparam(f"k{i}"))
+        dated = (
+            of_kpi.where(v.period_end.is_not(None))
+            .order_by(v.period_end.desc(), v.id.desc())
+            .limit(bindparam("dated"))
+        )
+        undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(bindparam("undated"))
+        parts += [dated.subquery(), undated.subquery()]
+    ids = union_all(*(select(part.c.id) for part in parts))
+    return select(*(VALUE_COLUMNS if full else HEADLINE_COLUMNS)).where(m.KpiValue.id.in_(ids))
 
 
 def documents(session: Session, ids: Iterable[int | None]) -> dict[int, m.Document]:
@@ -635,19 +653,20 @@ def by_area(rows: Sequence[Value]) -> dict[str, list[Value]]:
     grouped: dict[str, list[Value]] = {}
     for row in rows:
         grouped.setdefault(row.area, []).append(row)
-    return dict(sorted(grouped.items(), key=lambda item: item[0].lower()))
+    return dict(sorted(grouped.items(), key=lambda item: area_order(item[0])))
 
 
 def headlines(session: Session, kpis: Sequence[KpiInfo]) -> list[Headline]:
-    """Each KPI's latest value per area with its direction of travel and one comparator."""
-    values = recent_values(session, [k.id for k in kpis])
+    """Each KPI's latest value in its first areas, with its direction of travel and one comparator."""
+    values = recent_values(session, [k.id for k in kpis], full=False)
     shown = []
     for kpi in kpis:
-        areas = []
-        for rows in by_area(values[kpi.id]).values():
-            latest = rows[0]
-            areas.append(AreaLatest(figure(latest, kpi, rows, comparators="one"), trend(latest, rows, kpi)))
-        shown.append(Headline(kpi, areas[:HEADLINE_AREAS], len(areas) > HEADLINE_AREAS))
+        grouped = list(by_area(values[kpi.id]).values())
+        areas = [
+            AreaLatest(figure(rows[0], kpi, rows, comparators="one"), trend(rows[0], rows, kpi))
+            for rows in grouped[:HEADLINE_AREAS]  # only the areas shown are worked out
+        ]
+        shown.append(Headline(kpi, areas, len(grouped) > HEADLINE_AREAS))
     return shown
 
 
