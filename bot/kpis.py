@@ -346,6 +346,7 @@ KPI_COLUMNS = (
     m.Kpi.better,
     m.Kpi.theme,
     m.Kpi.aliases,
+    m.Kpi.description,
 )
 HEADLINE_COLUMNS = (  # what a headline shows and needs for its trend and its sources' agreement
     m.KpiValue.id,
@@ -372,9 +373,9 @@ VALUE_COLUMNS = (  # a history shows these too
 
 
 def _info(row: Row) -> KpiInfo:
-    kpi_id, key, name, unit, better, theme, aliases = row  # unpacked: much cheaper than by name
+    kpi_id, key, name, unit, better, theme, aliases, description = row  # unpacked: cheaper than by name
     aliases = tuple(a for a in aliases if isinstance(a, str) and a.strip()) if aliases else ()
-    return KpiInfo(kpi_id, key, name, unit, better, theme, aliases)
+    return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
 _THEMES = (
@@ -391,7 +392,6 @@ _PAGE = (
     .limit(bindparam("limit"))
 )
 _BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
-_DESCRIPTIONS = select(m.Kpi.id, m.Kpi.description).where(m.Kpi.id.in_(bindparam("ids", expanding=True)))
 
 
 def themes(session: Session, board: m.Board) -> list[tuple[str | None, int]]:
@@ -405,17 +405,9 @@ def kpis_page(session: Session, board: m.Board, offset: int, limit: int) -> list
 
 
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:
-    """Every KPI of the board, for matching: names, aliases, themes and keys, no values (nor order)."""
+    """Every KPI of the board, for matching (names, aliases, themes and keys) and showing: no values
+    (nor order). Descriptions come too: one statement fewer costs more than a few hundred short texts."""
     return [_info(row) for row in session.execute(_BOARD_KPIS, {"board_id": board.id})]
-
-
-def describe(session: Session, kpis: Sequence[KpiInfo]) -> None:
-    """Fill in the descriptions of the KPIs about to be shown (left out of the board-wide read)."""
-    if not kpis:
-        return
-    found = {kpi_id: text for kpi_id, text in session.execute(_DESCRIPTIONS, {"ids": [k.id for k in kpis]})}
-    for kpi in kpis:
-        kpi.description = found.get(kpi.id)
 
 
 @dataclass(slots=True)
@@ -439,6 +431,8 @@ class Value:
     note: str | None = None
     source_line: int | None = None
     source_page: int | None = None
+    source_title: str | None = None  # of the source document: read with a history's values
+    source_url: str | None = None
 
 
 def newest_first(row: Value) -> tuple:
@@ -453,7 +447,8 @@ def area_order(area: str) -> tuple[str, str]:
 
 def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True) -> dict[int, list[Value]]:
     """Each KPI's newest dated values, then its undated ones: one query, bounded per KPI. Every
-    column for a history; `full=False` reads only what a headline shows (HEADLINE_COLUMNS)."""
+    column and the source document's title and URL for a history; `full=False` reads only what a
+    headline shows (HEADLINE_COLUMNS)."""
     if not kpi_ids:
         return {}
     params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
@@ -486,14 +481,13 @@ def _recent_values_stmt(count: int, full: bool) -> Select:
         undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(bindparam("undated"))
         parts += [dated.subquery(), undated.subquery()]
     ids = union_all(*(select(part.c.id) for part in parts))
-    return select(*(VALUE_COLUMNS if full else HEADLINE_COLUMNS)).where(m.KpiValue.id.in_(ids))
-
-
-def documents(session: Session, ids: Iterable[int | None]) -> dict[int, m.Document]:
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
-        return {}
-    return {d.id: d for d in session.scalars(select(m.Document).where(m.Document.id.in_(wanted)))}
+    if not full:
+        return select(*HEADLINE_COLUMNS).where(m.KpiValue.id.in_(ids))
+    return (
+        select(*VALUE_COLUMNS, m.Document.title, m.Document.url)
+        .outerjoin(m.Document, m.Document.id == m.KpiValue.source_document_id)
+        .where(m.KpiValue.id.in_(ids))
+    )
 
 
 # --- what is shown ------------------------------------------------------------------------------
@@ -672,9 +666,8 @@ def headlines(session: Session, kpis: Sequence[KpiInfo]) -> list[Headline]:
 
 def details(session: Session, kpis: Sequence[KpiInfo]) -> list[Detail]:
     """Each KPI's recent history per area, in time order, with comparators and sources."""
-    describe(session, kpis)
     values = recent_values(session, [k.id for k in kpis])
-    docs = documents(session, (r.source_document_id for rows in values.values() for r in rows))
+    docs = {r.source_document_id: r for rows in values.values() for r in rows if r.source_document_id}
     shown = []
     for kpi in kpis:
         grouped = list(by_area(values[kpi.id]).items())
@@ -691,7 +684,7 @@ def details(session: Session, kpis: Sequence[KpiInfo]) -> list[Detail]:
     return shown
 
 
-def number_sources(detail: Detail, docs: dict[int, m.Document]) -> list[Source]:
+def number_sources(detail: Detail, docs: dict[int, Value]) -> list[Source]:
     """The documents a KPI's figures cite; numbered (and each figure told its number) when several."""
     order: list[int | None] = []
     for area in detail.areas:
@@ -704,7 +697,7 @@ def number_sources(detail: Detail, docs: dict[int, m.Document]) -> list[Source]:
             fig.source_number = order.index(fig.document_id) + 1 if numbered else None
     sources = []
     for position, doc_id in enumerate(order, start=1):
-        doc = docs.get(doc_id) if doc_id is not None else None
-        title = clip(doc.title, 200) if doc else "source not recorded"
-        sources.append(Source(position if numbered else None, title, doc.url if doc else None))
+        doc = docs.get(doc_id) if doc_id is not None else None  # a value citing the document
+        title = clip(doc.source_title, 200) if doc else "source not recorded"
+        sources.append(Source(position if numbered else None, title, doc.source_url if doc else None))
     return sources
