@@ -480,13 +480,15 @@ def _recent_values_stmt(count: int, full: bool) -> Select:
         )
         undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(bindparam("undated"))
         parts += [dated.subquery(), undated.subquery()]
-    ids = union_all(*(select(part.c.id) for part in parts))
+    # the KPIs again outside: with few rows PostgreSQL may read the ids against all of kpi_values
+    of_kpis = m.KpiValue.kpi_id.in_([bindparam(f"k{i}") for i in range(count)])
+    read = m.KpiValue.id.in_(union_all(*(select(part.c.id) for part in parts)))
     if not full:
-        return select(*HEADLINE_COLUMNS).where(m.KpiValue.id.in_(ids))
+        return select(*HEADLINE_COLUMNS).where(of_kpis, read)
     return (
         select(*VALUE_COLUMNS, m.Document.title, m.Document.url)
         .outerjoin(m.Document, m.Document.id == m.KpiValue.source_document_id)
-        .where(m.KpiValue.id.in_(ids))
+        .where(of_kpis, read)
     )
 
 
