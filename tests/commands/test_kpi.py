@@ -100,6 +100,13 @@ def test_first_time_entrants_shows_both_boroughs_rates_with_units(demo_db):
     )
 
 
+def test_a_kpi_found_shows_its_description(demo_db):
+    text = kpi_text(demo_db, "hwb cssa-section-7-count")
+    assert "Unit: count · which way is better: not recorded · theme: Child protection\n" in text
+    assert 'The RBKC self-assessment writes "completed section 7s".' in text
+    assert "The RBKC self-assessment" not in "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+
+
 @pytest.mark.parametrize(
     ("board", "words", "expected_first"),
     [
