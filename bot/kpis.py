@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Row, bindparam, func, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, bindparam, func, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 
@@ -336,6 +336,7 @@ def working_example(kpis: Sequence[KpiInfo]) -> str | None:
 
 
 # --- queries ------------------------------------------------------------------------------------
+# Statements are built once and run with bound values: building one costs more than running it.
 
 KPI_COLUMNS = (
     m.Kpi.id,
@@ -345,79 +346,73 @@ KPI_COLUMNS = (
     m.Kpi.better,
     m.Kpi.theme,
     m.Kpi.aliases,
+    m.Kpi.description,
 )
-VALUE_COLUMNS = (
+HEADLINE_COLUMNS = (  # what a headline shows and needs for its trend and its sources' agreement
     m.KpiValue.id,
     m.KpiValue.kpi_id,
     m.KpiValue.area,
     m.KpiValue.period,
     m.KpiValue.period_end,
     m.KpiValue.value,
-    m.KpiValue.target,
     m.KpiValue.rag,
     m.KpiValue.london,
     m.KpiValue.england,
     m.KpiValue.statistical_neighbours,
     m.KpiValue.previous,
     m.KpiValue.previous_period,
-    m.KpiValue.note,
     m.KpiValue.source_document_id,
+)
+VALUE_COLUMNS = (  # a history shows these too
+    *HEADLINE_COLUMNS,
+    m.KpiValue.target,
+    m.KpiValue.note,
     m.KpiValue.source_line,
     m.KpiValue.source_page,
 )
 
 
 def _info(row: Row) -> KpiInfo:
-    kpi_id, key, name, unit, better, theme, aliases = row  # unpacked: much cheaper than by name
+    kpi_id, key, name, unit, better, theme, aliases, description = row  # unpacked: cheaper than by name
     aliases = tuple(a for a in aliases if isinstance(a, str) and a.strip()) if aliases else ()
-    return KpiInfo(kpi_id, key, name, unit, better, theme, aliases)
+    return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
-def _theme_order():
-    return (m.Kpi.theme.is_(None), func.lower(m.Kpi.theme), func.lower(m.Kpi.name), m.Kpi.id)
+_THEMES = (
+    select(m.Kpi.theme, func.count())
+    .where(m.Kpi.board_id == bindparam("board_id"))
+    .group_by(m.Kpi.theme)
+    .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme))
+)
+_PAGE = (
+    select(*KPI_COLUMNS)
+    .where(m.Kpi.board_id == bindparam("board_id"))
+    .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme), func.lower(m.Kpi.name), m.Kpi.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
 
 
 def themes(session: Session, board: m.Board) -> list[tuple[str | None, int]]:
     """The board's themes in order, each with how many KPIs it has."""
-    stmt = (
-        select(m.Kpi.theme, func.count())
-        .where(m.Kpi.board_id == board.id)
-        .group_by(m.Kpi.theme)
-        .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme))
-    )
-    return [(theme, count) for theme, count in session.execute(stmt)]
+    return [(theme, count) for theme, count in session.execute(_THEMES, {"board_id": board.id})]
 
 
 def kpis_page(session: Session, board: m.Board, offset: int, limit: int) -> list[KpiInfo]:
-    stmt = (
-        select(*KPI_COLUMNS)
-        .where(m.Kpi.board_id == board.id)
-        .order_by(*_theme_order())
-        .offset(offset)
-        .limit(limit)
-    )
-    return [_info(row) for row in session.execute(stmt)]
+    params = {"board_id": board.id, "offset": offset, "limit": limit}
+    return [_info(row) for row in session.execute(_PAGE, params)]
 
 
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:
-    """Every KPI of the board, for matching: names, aliases, themes and keys, no values (nor order)."""
-    stmt = select(*KPI_COLUMNS).where(m.Kpi.board_id == board.id)
-    return [_info(row) for row in session.execute(stmt)]
-
-
-def describe(session: Session, kpis: Sequence[KpiInfo]) -> None:
-    """Fill in the descriptions of the KPIs about to be shown (left out of the board-wide read)."""
-    if not kpis:
-        return
-    stmt = select(m.Kpi.id, m.Kpi.description).where(m.Kpi.id.in_([k.id for k in kpis]))
-    found = {kpi_id: description for kpi_id, description in session.execute(stmt)}
-    for kpi in kpis:
-        kpi.description = found.get(kpi.id)
+    """Every KPI of the board, for matching (names, aliases, themes and keys) and showing: no values
+    (nor order). Descriptions come too: one statement fewer costs more than a few hundred short texts."""
+    return [_info(row) for row in session.execute(_BOARD_KPIS, {"board_id": board.id})]
 
 
 @dataclass(slots=True)
 class Value:
-    """A KPI value as read: the columns of VALUE_COLUMNS, in that order."""
+    """A KPI value as read: the columns of HEADLINE_COLUMNS, then the rest of VALUE_COLUMNS, in order."""
 
     id: int
     kpi_id: int
@@ -425,45 +420,19 @@ class Value:
     period: str
     period_end: date | None
     value: float
-    target: float | None
     rag: str | None
     london: float | None
     england: float | None
     statistical_neighbours: float | None
     previous: float | None
     previous_period: str | None
-    note: str | None
     source_document_id: int | None
-    source_line: int | None
-    source_page: int | None
-
-
-def recent_values(session: Session, kpi_ids: Sequence[int]) -> dict[int, list[Value]]:
-    """Each KPI's newest dated values, then its undated ones: one query, bounded per KPI."""
-    if not kpi_ids:
-        return {}
-    params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
-    found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
-    values = [Value(*row) for row in session.execute(_recent_values_stmt(len(kpi_ids)), params)]
-    for value in sorted(values, key=newest_first):
-        found[value.kpi_id].append(value)
-    return found
-
-
-@lru_cache(maxsize=32)
-def _recent_values_stmt(count: int):
-    """Built once per number of KPIs: constructing sixteen subqueries costs more than running them."""
-    parts = []
-    for i in range(count):
-        of_kpi = select(*VALUE_COLUMNS).where(m.KpiValue.kpi_id == bindparam(f"k{i}"))
-        dated = (
-            of_kpi.where(m.KpiValue.period_end.is_not(None))
-            .order_by(m.KpiValue.period_end.desc(), m.KpiValue.id.desc())
-            .limit(RECENT_DATED)
-        )
-        undated = of_kpi.where(m.KpiValue.period_end.is_(None)).order_by(m.KpiValue.id).limit(RECENT_UNDATED)
-        parts += [dated.subquery(), undated.subquery()]
-    return union_all(*(select(*part.c) for part in parts))
+    target: float | None = None  # not read for headlines, which do not show them
+    note: str | None = None
+    source_line: int | None = None
+    source_page: int | None = None
+    source_title: str | None = None  # of the source document: read with a history's values
+    source_url: str | None = None
 
 
 def newest_first(row: Value) -> tuple:
@@ -471,11 +440,56 @@ def newest_first(row: Value) -> tuple:
     return (not dated, -(row.period_end.toordinal() if dated else 0), -row.id if dated else row.id)
 
 
-def documents(session: Session, ids: Iterable[int | None]) -> dict[int, m.Document]:
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
+def area_order(area: str) -> tuple[str, str]:
+    """Areas are shown alphabetically, whatever their case."""
+    return area.lower(), area
+
+
+def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True) -> dict[int, list[Value]]:
+    """Each KPI's newest dated values, then its undated ones: one query, bounded per KPI. Every
+    column and the source document's title and URL for a history; `full=False` reads only what a
+    headline shows (HEADLINE_COLUMNS)."""
+    if not kpi_ids:
         return {}
-    return {d.id: d for d in session.scalars(select(m.Document).where(m.Document.id.in_(wanted)))}
+    params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
+    params.update(dated=RECENT_DATED, undated=RECENT_UNDATED)
+    found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
+    values = [Value(*row) for row in session.execute(_recent_values_stmt(len(kpi_ids), full), params)]
+    for value in sorted(values, key=newest_first):
+        found[value.kpi_id].append(value)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _recent_values_stmt(count: int, full: bool) -> Select:
+    """For `count` KPIs (k0, k1 …): each one's newest dated values, then its first undated ones,
+    each a bounded read through ix_kpi_values_kpi_period_end.
+
+    The reads select ids and the columns are read once outside them: the statement stays short
+    enough for psycopg to cache its parsing (4,096 characters), which a union of sixteen full
+    selects is not. Built once per shape: building sixteen subqueries costs more than running them.
+    """
+    v = aliased(m.KpiValue, name="v")  # a short name: psycopg caches statements by their length
+    parts = []
+    for i in range(count):
+        of_kpi = select(v.id).where(v.kpi_id == bindparam(f"k{i}"))
+        dated = (
+            of_kpi.where(v.period_end.is_not(None))
+            .order_by(v.period_end.desc(), v.id.desc())
+            .limit(bindparam("dated"))
+        )
+        undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(bindparam("undated"))
+        parts += [dated.subquery(), undated.subquery()]
+    # the KPIs again outside: with few rows PostgreSQL may read the ids against all of kpi_values
+    of_kpis = m.KpiValue.kpi_id.in_([bindparam(f"k{i}") for i in range(count)])
+    read = m.KpiValue.id.in_(union_all(*(select(part.c.id) for part in parts)))
+    if not full:
+        return select(*HEADLINE_COLUMNS).where(of_kpis, read)
+    return (
+        select(*VALUE_COLUMNS, m.Document.title, m.Document.url)
+        .outerjoin(m.Document, m.Document.id == m.KpiValue.source_document_id)
+        .where(of_kpis, read)
+    )
 
 
 # --- what is shown ------------------------------------------------------------------------------
@@ -635,27 +649,27 @@ def by_area(rows: Sequence[Value]) -> dict[str, list[Value]]:
     grouped: dict[str, list[Value]] = {}
     for row in rows:
         grouped.setdefault(row.area, []).append(row)
-    return dict(sorted(grouped.items(), key=lambda item: item[0].lower()))
+    return dict(sorted(grouped.items(), key=lambda item: area_order(item[0])))
 
 
 def headlines(session: Session, kpis: Sequence[KpiInfo]) -> list[Headline]:
-    """Each KPI's latest value per area with its direction of travel and one comparator."""
-    values = recent_values(session, [k.id for k in kpis])
+    """Each KPI's latest value in its first areas, with its direction of travel and one comparator."""
+    values = recent_values(session, [k.id for k in kpis], full=False)
     shown = []
     for kpi in kpis:
-        areas = []
-        for rows in by_area(values[kpi.id]).values():
-            latest = rows[0]
-            areas.append(AreaLatest(figure(latest, kpi, rows, comparators="one"), trend(latest, rows, kpi)))
-        shown.append(Headline(kpi, areas[:HEADLINE_AREAS], len(areas) > HEADLINE_AREAS))
+        grouped = list(by_area(values[kpi.id]).values())
+        areas = [
+            AreaLatest(figure(rows[0], kpi, rows, comparators="one"), trend(rows[0], rows, kpi))
+            for rows in grouped[:HEADLINE_AREAS]  # only the areas shown are worked out
+        ]
+        shown.append(Headline(kpi, areas, len(grouped) > HEADLINE_AREAS))
     return shown
 
 
 def details(session: Session, kpis: Sequence[KpiInfo]) -> list[Detail]:
     """Each KPI's recent history per area, in time order, with comparators and sources."""
-    describe(session, kpis)
     values = recent_values(session, [k.id for k in kpis])
-    docs = documents(session, (r.source_document_id for rows in values.values() for r in rows))
+    docs = {r.source_document_id: r for rows in values.values() for r in rows if r.source_document_id}
     shown = []
     for kpi in kpis:
         grouped = list(by_area(values[kpi.id]).items())
@@ -672,7 +686,7 @@ def details(session: Session, kpis: Sequence[KpiInfo]) -> list[Detail]:
     return shown
 
 
-def number_sources(detail: Detail, docs: dict[int, m.Document]) -> list[Source]:
+def number_sources(detail: Detail, docs: dict[int, Value]) -> list[Source]:
     """The documents a KPI's figures cite; numbered (and each figure told its number) when several."""
     order: list[int | None] = []
     for area in detail.areas:
@@ -685,7 +699,7 @@ def number_sources(detail: Detail, docs: dict[int, m.Document]) -> list[Source]:
             fig.source_number = order.index(fig.document_id) + 1 if numbered else None
     sources = []
     for position, doc_id in enumerate(order, start=1):
-        doc = docs.get(doc_id) if doc_id is not None else None
-        title = clip(doc.title, 200) if doc else "source not recorded"
-        sources.append(Source(position if numbered else None, title, doc.url if doc else None))
+        doc = docs.get(doc_id) if doc_id is not None else None  # a value citing the document
+        title = clip(doc.source_title, 200) if doc else "source not recorded"
+        sources.append(Source(position if numbered else None, title, doc.source_url if doc else None))
     return sources

@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql
 
 from bot import models as m
 from bot.db import make_sessions
-from bot.kpis import KpiInfo, Query, board_kpis, measure, rank
+from bot.kpis import KpiInfo, Query, _recent_values_stmt, board_kpis, measure, rank
 from commands import kpi
 from tests.helpers import ask, text_of
 
@@ -97,6 +98,13 @@ def test_first_time_entrants_shows_both_boroughs_rates_with_units(demo_db):
     assert (
         "Sources: 1. Annual Self Assessment, April 2022/March 2023; 2. Creating a Fairer Westminster" in text
     )
+
+
+def test_a_kpi_found_shows_its_description(demo_db):
+    text = kpi_text(demo_db, "hwb cssa-section-7-count")
+    assert "Unit: count · which way is better: not recorded · theme: Child protection\n" in text
+    assert 'The RBKC self-assessment writes "completed section 7s".' in text
+    assert "The RBKC self-assessment" not in "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
 
 
 @pytest.mark.parametrize(
@@ -422,3 +430,11 @@ def test_a_search_page_costs_the_same_few_queries_however_many_match(demo_db):
 )
 def test_values_are_shown_with_their_units(value, unit, shown):
     assert measure(value, unit) == shown
+
+
+@pytest.mark.parametrize("count", [kpi.HEADLINES_PER_PAGE, kpi.MATCHES_PER_PAGE])
+def test_the_value_read_stays_short_enough_for_psycopg_to_cache_its_parsing(count):
+    # psycopg re-parses every statement longer than 4,096 characters or with more than 50 parameters
+    # on each run (psycopg/_queries.py): for a page of headlines that cost more than the query itself
+    compiled = _recent_values_stmt(count, False).compile(dialect=postgresql.psycopg.dialect())
+    assert len(str(compiled)) <= 4096 and len(compiled.params) <= 50
