@@ -19,6 +19,7 @@ from sqlalchemy import Row, Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
+from bot.db import written, written_number
 
 MAX_QUERY_WORDS = 8  # more is junk or a sentence: the first few say what is wanted
 SPELLING_TRIES = 3  # unknown words looked up for a likely spelling
@@ -388,8 +389,8 @@ _PAGE = (
     select(*KPI_COLUMNS)
     .where(m.Kpi.board_id == bindparam("board_id"))
     .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme), func.lower(m.Kpi.name), m.Kpi.id)
-    .offset(bindparam("offset"))
-    .limit(bindparam("limit"))
+    .offset(written_number("offset"))
+    .limit(written_number("limit"))
 )
 _BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
 
@@ -452,7 +453,6 @@ def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True
     if not kpi_ids:
         return {}
     params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
-    params.update(dated=RECENT_DATED, undated=RECENT_UNDATED)
     found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
     values = [Value(*row) for row in session.execute(_recent_values_stmt(len(kpi_ids), full), params)]
     for value in sorted(values, key=newest_first):
@@ -476,9 +476,9 @@ def _recent_values_stmt(count: int, full: bool) -> Select:
         dated = (
             of_kpi.where(v.period_end.is_not(None))
             .order_by(v.period_end.desc(), v.id.desc())
-            .limit(bindparam("dated"))
+            .limit(written(RECENT_DATED))
         )
-        undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(bindparam("undated"))
+        undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(written(RECENT_UNDATED))
         parts += [dated.subquery(), undated.subquery()]
     # the KPIs again outside: with few rows PostgreSQL may read the ids against all of kpi_values
     of_kpis = m.KpiValue.kpi_id.in_([bindparam(f"k{i}") for i in range(count)])

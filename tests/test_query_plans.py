@@ -242,3 +242,19 @@ def test_the_check_sees_a_sorted_list_when_there_is_one(scaled_db):
             else sqlite_sorted_index_ranges
         )
         assert check(connection, sorted_list, ())
+
+
+def test_every_statement_is_short_enough_for_psycopg_to_cache(scaled_db):
+    """psycopg converts a statement's placeholders anew on every run when it is longer than 4,096
+    characters or has more than 50 parameters (psycopg._queries): keep the hot ones within."""
+    if scaled_db.dialect.name != "postgresql":
+        pytest.skip("psycopg's statement cache: PostgreSQL only")
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+
+    too_long = [
+        f"/{command} {text}: {len(statement)} characters, {len(parameters or ())} parameters"
+        for command, text, channel in cases(scaled_db)
+        for statement, parameters in captured_statements(scaled_db, command, text, channel)
+        if len(statement) > MAX_CACHED_STATEMENT_LENGTH or len(parameters or ()) > MAX_CACHED_STATEMENT_PARAMS
+    ]
+    assert not too_long, "\n".join(too_long)
