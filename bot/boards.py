@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
@@ -54,12 +54,29 @@ class _Lookup:
     by_word: m.Board | None = None
     by_hint: m.Board | None = None
     by_channel: m.Board | None = None
+    probe_in_a_name: bool = True  # whether any board's name, short name or key contains the probe
 
 
 def _lookup_statement(is_asker) -> Select:
     in_workspace = [m.Person.workspace_id == m.Workspace.id, is_asker]
     boards = {name: aliased(m.Board, name=f"board_by_{name}") for name in ("word", "hint", "channel")}
-    stmt = select(m.Workspace.id, m.Person, *boards.values()).outerjoin(m.Person, and_(*in_workspace))
+    any_board = aliased(m.Board, name="any_board")
+    probe = bindparam("probe")
+    probe_in_a_name = (
+        select(any_board.id)
+        .where(
+            any_board.workspace_id == m.Workspace.id,
+            or_(
+                func.lower(any_board.name).contains(probe),
+                func.lower(func.coalesce(any_board.short_name, "")).contains(probe),
+                func.lower(any_board.key).contains(probe),
+            ),
+        )
+        .exists()
+    )
+    stmt = select(m.Workspace.id, m.Person, *boards.values(), probe_in_a_name).outerjoin(
+        m.Person, and_(*in_workspace)
+    )
     for name, column in (("word", "key"), ("hint", "key"), ("channel", "slack_channel")):
         board = boards[name]
         stmt = stmt.outerjoin(
@@ -79,8 +96,15 @@ _BOARD_NAMES = select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name)
 _SECOND_BOARD = select(m.Board.id).where(m.Board.workspace_id == bindparam("workspace")).offset(1).limit(1)
 
 
+def _probe(word: str) -> str | None:
+    """The first word's first token that board names are matched on (see _match), if any: when
+    no board's name contains it, no phrase starting with the word can name a board."""
+    return next((token for token in normalise(word).split() if token not in STOP_WORDS), None)
+
+
 def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Lookup:
-    """The asker's workspace and person, and the boards the request may mean: one query."""
+    """The asker's workspace and person, and the boards the request may mean: one query. `word`:
+    the first word, when it may name a board."""
     stmt, who = (
         (_LOOKUP_BY_KEY, request.person_hint)
         if request.person_hint
@@ -89,12 +113,15 @@ def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Loo
     params = {
         "team": request.team_id,
         "who": who,
-        "word": word,
+        "word": word.lower() if word else None,
+        "probe": _probe(word) if word else None,
         "hint": request.board_hint,
         "channel": request.channel_id,
     }
     row = session.execute(stmt, params).first()
-    return _Lookup(*row) if row else _Lookup()
+    found = _Lookup(*row) if row else _Lookup()
+    found.probe_in_a_name = found.probe_in_a_name or (word is not None and params["probe"] is None)
+    return found
 
 
 def _board_names(session: Session, workspace_id: int) -> list[_Names]:
@@ -150,7 +177,7 @@ def resolve_board(
     """
     words = request.words if words is None else words
     named = bool(words) and not (not_a_board and not_a_board(words[0]))
-    found = _lookup(session, request, words[0].lower() if named else None)
+    found = _lookup(session, request, words[0] if named else None)
     workspace_id, person = found.workspace_id, found.person
     choice = _choose(session, words, found, named) if workspace_id else None
     if choice is None:
@@ -179,9 +206,9 @@ def _boards(session: Session, *where, limit: int | None = None) -> list[m.Board]
 def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> BoardChoice | None:
     workspace_id, person = found.workspace_id, found.person
     in_workspace = m.Board.workspace_id == workspace_id
-    if named:
-        if found.by_word is not None:  # the usual case: the first word is the board's key
-            return BoardChoice(found.by_word, words[1:], person=person)
+    if named and found.by_word is not None:  # the usual case: the first word is the board's key
+        return BoardChoice(found.by_word, words[1:], person=person)
+    if named and found.probe_in_a_name:  # else no board's name has the word: no need to read them
         names = _board_names(session, workspace_id)
         ambiguous: tuple[str, list[int]] | None = None
         for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
