@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
@@ -61,16 +61,13 @@ def _lookup_statement(is_asker) -> Select:
     in_workspace = [m.Person.workspace_id == m.Workspace.id, is_asker]
     boards = {name: aliased(m.Board, name=f"board_by_{name}") for name in ("word", "hint", "channel")}
     any_board = aliased(m.Board, name="any_board")
-    probe = bindparam("probe")
+    probe = bindparam("probe", type_=String)
+    space = written(" ")
+    names = any_board.name + space + func.coalesce(any_board.short_name, written("")) + space + any_board.key
     probe_in_a_name = (
         select(any_board.id)
         .where(
-            any_board.workspace_id == m.Workspace.id,
-            or_(
-                func.lower(any_board.name).contains(probe),
-                func.lower(func.coalesce(any_board.short_name, "")).contains(probe),
-                func.lower(any_board.key).contains(probe),
-            ),
+            probe.is_not(None), any_board.workspace_id == m.Workspace.id, func.lower(names).contains(probe)
         )
         .exists()
     )
