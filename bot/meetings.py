@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
@@ -22,8 +22,8 @@ UPCOMING_LOOKAHEAD = 6  # cancelled meetings shown before the next one, at most
 _BOARD = bindparam("board_id")
 _DAY = bindparam("day")
 
-_CHAIRS = (
-    select(m.Person)
+_CHAIRS = (  # names only: plain rows cost less than loading Person objects
+    select(m.Person.id, m.Person.name)
     .join(m.Membership)
     .where(m.Membership.board_id == _BOARD, m.Membership.role.in_(written(CHAIR_ROLES)))
     .order_by(m.Membership.role, m.Person.name)
@@ -68,8 +68,8 @@ _FROM = (
     .order_by(m.Meeting.meets_on)
     .limit(bindparam("count"))
 )
-_ITEMS = (
-    select(m.AgendaItem)
+_ITEMS = (  # plain rows with every column: the replies only read them
+    select(*m.AgendaItem.__table__.c)
     .where(m.AgendaItem.meeting_id == bindparam("meeting_id"))
     .order_by(m.AgendaItem.position, m.AgendaItem.number)
 )
@@ -81,8 +81,9 @@ class Deadline:
     working_days_left: int  # negative once passed
 
 
-def chairs(session: Session, board: m.Board) -> list[m.Person]:
-    return list(session.scalars(_CHAIRS, {"board_id": board.id}))
+def chairs(session: Session, board: m.Board) -> list[Row]:
+    """The board's chairs and co-chairs (id, name)."""
+    return list(session.execute(_CHAIRS, {"board_id": board.id}))
 
 
 def upcoming(session: Session, board: m.Board, today: date) -> tuple[m.Meeting | None, list[m.Meeting]]:
@@ -121,11 +122,10 @@ def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -
     return sorted(found, key=lambda mt: (abs((mt.meets_on - day).days), mt.meets_on))
 
 
-def agenda_items(
-    session: Session, meeting: m.Meeting, *, show_restricted: bool
-) -> tuple[list[m.AgendaItem], int]:
-    """The items in order, and how many restricted items were left out."""
-    items = list(session.scalars(_ITEMS, {"meeting_id": meeting.id}))
+def agenda_items(session: Session, meeting: m.Meeting, *, show_restricted: bool) -> tuple[list[Row], int]:
+    """The items in order (rows with the agenda_items columns), and how many restricted items
+    were left out."""
+    items = list(session.execute(_ITEMS, {"meeting_id": meeting.id}))
     if show_restricted:
         return items, 0
     public = [item for item in items if not item.restricted]
