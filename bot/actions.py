@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     Subquery,
     and_,
@@ -26,7 +27,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Bundle, Session, aliased, joinedload
 
 from bot import models as m
 from bot.boards import normalise
@@ -112,7 +113,7 @@ class Change:
 
 @dataclass
 class ActionRow:
-    action: m.Action
+    action: m.Action | Row  # lists read the action's columns as a plain row
     summary: str  # the description on one line, cut short
     lead: str
     overdue_days: int  # > 0 when a real due date has passed and the action is still open
@@ -160,8 +161,9 @@ def clip(text: str, limit: int) -> str:
 
 
 def lead_name(action: m.Action, name: str | None = None) -> str:
-    """The lead's name (`name` when it was read with the action), else the lead as written."""
-    if name is None and action.lead is not None:
+    """The lead's name (`name` when it was read with the action, which may then be a plain row),
+    else the lead as written."""
+    if name is None and action.lead_id is not None and isinstance(action, m.Action):
         name = action.lead.name
     if name is not None:
         return name
@@ -263,8 +265,13 @@ def _page_query(scope: Scope, led: bool) -> Select:
         aliased(m.Person, name="by"),
     )
     newest = select(func.max(later.seq)).where(later.action_id == m.Action.id).scalar_subquery()
+    # plain rows in bundles (attribute access, as the templates use) cost less than loading
+    # Action and ActionUpdate objects for a list that is only read
+    action = Bundle("action", *(getattr(m.Action, c.key) for c in m.Action.__table__.c))
+    update = Bundle("latest", *(getattr(latest, c.key) for c in m.ActionUpdate.__table__.c))
     return (
-        select(m.Action, lead.name, latest, by.name)
+        select(action, lead.name, update, by.name)
+        .select_from(m.Action)
         .join(page, page.c.id == m.Action.id)
         .outerjoin(lead, lead.id == m.Action.lead_id)
         .outerjoin(latest, and_(latest.action_id == m.Action.id, latest.seq == newest))
@@ -309,7 +316,7 @@ def action_rows(
             shorten(action.description, 200),
             lead_name(action, lead),
             overdue_days(action, today),
-            describe_update(latest, by, board.timezone, value_limit=60) if latest else None,
+            describe_update(latest, by, board.timezone, value_limit=60) if latest.id is not None else None,
         )
         for action, lead, latest, by in rows
     ]
