@@ -10,16 +10,17 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Row, Select, bindparam, func, select, union_all
+from sqlalchemy import Row, Select, bindparam, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import written, written_number
+from bot.db import written
 
 MAX_QUERY_WORDS = 8  # more is junk or a sentence: the first few say what is wanted
 SPELLING_TRIES = 3  # unknown words looked up for a likely spelling
@@ -374,35 +375,26 @@ VALUE_COLUMNS = (  # a history shows these too
 
 
 def _info(row: Row) -> KpiInfo:
-    kpi_id, key, name, unit, better, theme, aliases, description = row  # unpacked: cheaper than by name
+    kpi_id, key, name, unit, better, theme, aliases, *rest = row  # unpacked: cheaper than by name
+    description = rest[0] if rest else None
     aliases = tuple(a for a in aliases if isinstance(a, str) and a.strip()) if aliases else ()
     return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
-_THEMES = (
-    select(m.Kpi.theme, func.count())
-    .where(m.Kpi.board_id == bindparam("board_id"))
-    .group_by(m.Kpi.theme)
-    .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme))
-)
-_PAGE = (
-    select(*KPI_COLUMNS)
-    .where(m.Kpi.board_id == bindparam("board_id"))
-    .order_by(m.Kpi.theme.is_(None), func.lower(m.Kpi.theme), func.lower(m.Kpi.name), m.Kpi.id)
-    .offset(written_number("offset"))
-    .limit(written_number("limit"))
-)
+_HEADLINE_KPIS = select(*KPI_COLUMNS[:-1]).where(m.Kpi.board_id == bindparam("board_id"))  # no descriptions
 _BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
 
 
-def themes(session: Session, board: m.Board) -> list[tuple[str | None, int]]:
-    """The board's themes in order, each with how many KPIs it has."""
-    return [(theme, count) for theme, count in session.execute(_THEMES, {"board_id": board.id})]
+def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
+    """Every KPI of the board, by theme (themeless last) then name, without descriptions: one
+    statement for the page and its theme counts (a board has tens of KPIs, not thousands)."""
+    kpis = [_info(row) for row in session.execute(_HEADLINE_KPIS, {"board_id": board.id})]
+    return sorted(kpis, key=lambda k: (k.theme is None, (k.theme or "").lower(), k.name.lower(), k.id))
 
 
-def kpis_page(session: Session, board: m.Board, offset: int, limit: int) -> list[KpiInfo]:
-    params = {"board_id": board.id, "offset": offset, "limit": limit}
-    return [_info(row) for row in session.execute(_PAGE, params)]
+def themes(kpis: Sequence[KpiInfo]) -> list[tuple[str | None, int]]:
+    """The themes of KPIs in order (as kpis_in_order gives them), each with how many KPIs it has."""
+    return list(Counter(k.theme for k in kpis).items())
 
 
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:

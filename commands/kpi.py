@@ -13,7 +13,7 @@ from bot.kpis import (
     clip,
     details,
     headlines,
-    kpis_page,
+    kpis_in_order,
     rank,
     suggestions,
     themes,
@@ -40,12 +40,12 @@ def run(request: CommandRequest, session: Session) -> Reply:
 
 
 def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
-    counts = themes(session, board)
-    total = sum(count for _, count in counts)
-    if total == 0:
+    kpis = kpis_in_order(session, board)
+    if not kpis:
         return reply("kpi_none.json.j2", board=board, empty=True)
-    page = page_of(total, request.page, HEADLINES_PER_PAGE)
-    shown = headlines(session, kpis_page(session, board, page.offset, page.size))
+    counts = themes(kpis)
+    page = page_of(len(kpis), request.page, HEADLINES_PER_PAGE)
+    shown = headlines(session, kpis[page.offset : page.offset + page.size])
     groups = [(theme, list(items)) for theme, items in groupby(shown, key=lambda h: h.kpi.theme)]
     return reply(
         "kpi.json.j2",
