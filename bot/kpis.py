@@ -8,6 +8,7 @@ KPI with years of history costs no more than one with a single figure.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Row, Select, bindparam, select, union_all
+from sqlalchemy import Row, Select, Text, bindparam, cast, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
@@ -175,6 +176,7 @@ class KpiInfo:
     theme: str | None
     aliases: tuple[str, ...]
     description: str | None = None
+    aliases_json: str | None = None  # the aliases as stored, when they were read undecoded
 
     @property
     def unit_label(self) -> str:
@@ -195,7 +197,8 @@ class KpiInfo:
     @property
     def example(self) -> str:
         """Words that find this KPI: its shortest alias, else its key."""
-        return min(self.aliases, key=len) if self.aliases else self.key
+        aliases = self.aliases or (_aliases(json.loads(self.aliases_json)) if self.aliases_json else ())
+        return min(aliases, key=len) if aliases else self.key
 
     @property
     def terms(self) -> Terms:
@@ -374,21 +377,28 @@ VALUE_COLUMNS = (  # a history shows these too
 )
 
 
+def _aliases(stored) -> tuple[str, ...]:
+    return tuple(a for a in stored if isinstance(a, str) and a.strip()) if stored else ()
+
+
 def _info(row: Row) -> KpiInfo:
-    kpi_id, key, name, unit, better, theme, aliases, *rest = row  # unpacked: cheaper than by name
-    description = rest[0] if rest else None
-    aliases = tuple(a for a in aliases if isinstance(a, str) and a.strip()) if aliases else ()
-    return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
+    kpi_id, key, name, unit, better, theme, aliases, description = row  # unpacked: cheaper than by name
+    return KpiInfo(kpi_id, key, name, unit, better, theme, _aliases(aliases), description)
 
 
-_HEADLINE_KPIS = select(*KPI_COLUMNS[:-1]).where(m.Kpi.board_id == bindparam("board_id"))  # no descriptions
+# Headlines read every KPI of the board but show eight: no descriptions, and the aliases as stored
+# (decoding a hundred JSON lists costs more than the read), decoded for the one example shown.
+_HEADLINE_KPIS = select(*KPI_COLUMNS[:-2], cast(m.Kpi.aliases, Text)).where(
+    m.Kpi.board_id == bindparam("board_id")
+)
 _BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
 
 
 def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
     """Every KPI of the board, by theme (themeless last) then name, without descriptions: one
     statement for the page and its theme counts (a board has tens of KPIs, not thousands)."""
-    kpis = [_info(row) for row in session.execute(_HEADLINE_KPIS, {"board_id": board.id})]
+    rows = session.execute(_HEADLINE_KPIS, {"board_id": board.id})
+    kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in rows]
     return sorted(kpis, key=lambda k: (k.theme is None, (k.theme or "").lower(), k.name.lower(), k.id))
 
 
