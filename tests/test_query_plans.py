@@ -207,6 +207,12 @@ def postgres_sorted_index_ranges(connection, statement, parameters) -> list[str]
     return found
 
 
+def sorted_list_reads(connection, statement, parameters) -> list[str]:
+    postgresql = connection.dialect.name == "postgresql"
+    check = postgres_sorted_index_ranges if postgresql else sqlite_sorted_index_ranges
+    return check(connection, statement, parameters)
+
+
 @pytest.mark.parametrize("words", ["", "done", "overdue", "cancelled", "open"])
 def test_a_page_of_actions_is_read_in_index_order(scaled_db, words):
     """A list page reads at most offset + limit rows of each status, in index order: never sorts
@@ -220,13 +226,8 @@ def test_a_page_of_actions_is_read_in_index_order(scaled_db, words):
     assert statements
     with make_sessions(scaled_db)() as session:
         connection = session.connection()
-        check = (
-            postgres_sorted_index_ranges
-            if scaled_db.dialect.name == "postgresql"
-            else sqlite_sorted_index_ranges
-        )
         for statement, parameters in statements:
-            assert check(connection, statement, parameters) == []
+            assert sorted_list_reads(connection, statement, parameters) == []
 
 
 def test_the_check_sees_a_sorted_list_when_there_is_one(scaled_db):
@@ -236,12 +237,7 @@ def test_the_check_sees_a_sorted_list_when_there_is_one(scaled_db):
     )
     with make_sessions(scaled_db)() as session:
         connection = session.connection()
-        check = (
-            postgres_sorted_index_ranges
-            if scaled_db.dialect.name == "postgresql"
-            else sqlite_sorted_index_ranges
-        )
-        assert check(connection, sorted_list, ())
+        assert sorted_list_reads(connection, sorted_list, ())
 
 
 def test_every_statement_is_short_enough_for_psycopg_to_cache(scaled_db):
