@@ -41,7 +41,12 @@ def written(value) -> BindParameter:
     LIMITs and statuses are unknown, keeps planning it afresh on every run (0.1-1 ms on the hot
     statements) and so loses what preparing saves; with the constants in the text it keeps one."""
     values = list(value) if isinstance(value, list | tuple) else [value]
-    type_ = String() if all(isinstance(v, str) for v in values) else Integer()
+    if all(isinstance(v, str) for v in values):
+        type_ = String()
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        type_ = Integer()
+    else:
+        raise TypeError(f"written() takes strings or integers, not {values!r}")
     if isinstance(value, list | tuple):
         return bindparam(None, values, type_=type_, expanding=True, literal_execute=True)
     return literal(value, type_, literal_execute=True)

@@ -11,6 +11,7 @@ import difflib
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -399,7 +400,15 @@ def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
     statement for the page and its theme counts (a board has tens of KPIs, not thousands)."""
     rows = session.execute(_HEADLINE_KPIS, {"board_id": board.id})
     kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in rows]
-    return sorted(kpis, key=lambda k: (k.theme is None, (k.theme or "").lower(), k.name.lower(), k.id))
+    return sorted(
+        kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
+    )
+
+
+def reading_order(text: str) -> str:
+    """Alphabetical as a reader expects: case and accents aside (éducation beside education)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def themes(kpis: Sequence[KpiInfo]) -> list[tuple[str | None, int]]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.db import make_sessions
+from bot.app import COMMANDS
+from bot.db import make_sessions, reading
 from bot.render import plain
 from bot.reply import Reply
 from bot.request import CommandRequest
 
 SEPT_2023 = datetime(2023, 9, 1, 8, 0, tzinfo=UTC)
+_READ_ONLY = {command.run for command in COMMANDS if command.reads_only}
 
 
 def ask(
@@ -39,7 +41,11 @@ def ask(
         board_hint=board_hint,
         person_hint=person_hint,
     ).on_page(page)
-    with make_sessions(engine).begin() as session:
+    sessions = make_sessions(engine)
+    if run in _READ_ONLY:  # as the listeners run them: without a transaction, refusing writes
+        with reading(sessions) as session:
+            return run(request, session)
+    with sessions.begin() as session:
         return run(request, session)
 
 

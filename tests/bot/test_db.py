@@ -18,6 +18,7 @@ from bot.db import (
     reading,
     schema_revisions,
     upgrade,
+    written,
 )
 from bot.models import Base, Workspace
 from tests.conftest import engine_for
@@ -83,3 +84,9 @@ def test_reading_runs_without_a_transaction_and_refuses_to_write(fresh_db):
         assert _in_transaction(session)
     with sessions() as session:
         assert session.scalars(select(Workspace.team_id)).all() == ["TWRITE"]
+
+
+@pytest.mark.parametrize("value", [1.5, True, [1, "a"], None])
+def test_written_takes_only_strings_and_integers(value):
+    with pytest.raises(TypeError, match="strings or integers"):
+        written(value)

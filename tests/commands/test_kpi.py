@@ -438,3 +438,23 @@ def test_the_value_read_stays_short_enough_for_psycopg_to_cache_its_parsing(coun
     # on each run (psycopg/_queries.py): for a page of headlines that cost more than the query itself
     compiled = _recent_values_stmt(count, False).compile(dialect=postgresql.psycopg.dialect())
     assert len(str(compiled)) <= 4096 and len(compiled.params) <= 50
+
+
+def test_headlines_are_alphabetical_as_a_reader_expects(fresh_db):
+    """Themes and names in reading order: case and accents aside, themeless last."""
+    with make_sessions(fresh_db).begin() as session:
+        board = m.Board(
+            workspace=m.Workspace(team_id="local", name="Test"), key="adults", name="Adults Board"
+        )
+        for key, name, theme in [
+            ("emp", "Employment rate", "employment"),
+            ("edu2", "Exclusions", "Éducation"),
+            ("edu1", "attendance", "education"),
+            ("none", "Aardvark count", None),
+        ]:
+            session.add(m.Kpi(board=board, key=key, name=name, theme=theme, scope=m.KpiScope.PARTNERSHIP))
+    text = kpi_text(fresh_db, "")
+    positions = [
+        text.index(name) for name in ("attendance", "Exclusions", "Employment rate", "Aardvark count")
+    ]
+    assert positions == sorted(positions)
