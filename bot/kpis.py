@@ -407,6 +407,8 @@ def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
 
 def reading_order(text: str) -> str:
     """Alphabetical as a reader expects: case and accents aside (éducation beside education)."""
+    if text.isascii():  # nearly every name, and a hundred times cheaper
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
