@@ -160,14 +160,15 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def lead_name(action: m.Action, name: str | None = None) -> str:
-    """The lead's name (`name` when it was read with the action, which may then be a plain row),
-    else the lead as written."""
-    if name is None and action.lead_id is not None and isinstance(action, m.Action):
-        name = action.lead.name
+def lead_name(action: m.Action) -> str:
+    return lead_label(action.lead.name if action.lead else None, action.lead_text)
+
+
+def lead_label(name: str | None, as_written: str | None) -> str:
+    """The lead's name when they are in the data, else the lead as written, else "not recorded"."""
     if name is not None:
         return name
-    return shorten(action.lead_text, 120) if action.lead_text else "not recorded"
+    return shorten(as_written, 120) if as_written else "not recorded"
 
 
 def overdue_days(action: m.Action, today: date) -> int:
@@ -206,21 +207,23 @@ def _order(scope: Scope, due_on=m.Action.due_on, ref=m.Action.ref) -> list[Colum
     return _by_ref(ref)
 
 
+def _per_status(statuses, *conditions: ColumnElement) -> list[list[ColumnElement]]:
+    """One part per status, each with the board and the conditions (see _parts)."""
+    board = m.Action.board_id == bindparam("board_id")
+    return [[board, m.Action.status == written(status), *conditions] for status in statuses]
+
+
 def _parts(scope: Scope) -> list[list[ColumnElement]]:
     """The scope as disjoint parts that an index returns in the list's order (one status each,
     dated apart from undated), so a page reads at most offset + limit rows of each part."""
-    board = m.Action.board_id == bindparam("board_id")
     if scope is Scope.OPEN:
-        dated = (m.Action.due_on.is_not(None), m.Action.due_on.is_(None))
         return [
-            [board, m.Action.status == written(status), when] for status in OPEN_STATUSES for when in dated
+            *_per_status(OPEN_STATUSES, m.Action.due_on.is_not(None)),
+            *_per_status(OPEN_STATUSES, m.Action.due_on.is_(None)),
         ]
     if scope is Scope.OVERDUE:
-        return [
-            [board, m.Action.status == written(status), m.Action.due_on < bindparam("today")]
-            for status in OPEN_STATUSES
-        ]
-    return [[board, m.Action.status == written(scope.value)]]
+        return _per_status(OPEN_STATUSES, m.Action.due_on < bindparam("today"))
+    return _per_status([scope.value])
 
 
 def _candidates(parts: list[list[ColumnElement]], in_index_order: list[ColumnElement], reach) -> Subquery:
@@ -314,7 +317,7 @@ def action_rows(
         ActionRow(
             action,
             shorten(action.description, 200),
-            lead_name(action, lead),
+            lead_label(lead, action.lead_text),
             overdue_days(action, today),
             describe_update(latest, by, board.timezone, value_limit=60) if latest.id is not None else None,
         )
@@ -348,17 +351,9 @@ def _undated_query(led: bool) -> Select:
         .where(*undated)
         .subquery("tally")
     )
-    board = m.Action.board_id == bindparam("board_id")
-    parts = [
-        [
-            board,
-            m.Action.status == written(status),
-            m.Action.due_on.is_(None),
-            m.Action.timescale.is_not(None),
-            *_led_by(led),
-        ]
-        for status in OPEN_STATUSES
-    ]
+    parts = _per_status(
+        OPEN_STATUSES, m.Action.due_on.is_(None), m.Action.timescale.is_not(None), *_led_by(led)
+    )
     candidates = _candidates(parts, [m.Action.due_on, *_by_ref()], written_number("limit"))
     first = (
         select(candidates.c.id)

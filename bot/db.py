@@ -75,6 +75,11 @@ def _refuse_read_only_flush(session: Session, _context, _instances) -> None:
         )
 
 
+def session_for(sessions: sessionmaker[Session], *, reads_only: bool):
+    """The session a command runs in: `reading` for one that only reads, else one transaction."""
+    return reading(sessions) if reads_only else sessions.begin()
+
+
 @contextmanager
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A session for commands that only read: no transaction, so PostgreSQL gets no BEGIN and no

@@ -344,16 +344,15 @@ def working_example(kpis: Sequence[KpiInfo]) -> str | None:
 # --- queries ------------------------------------------------------------------------------------
 # Statements are built once and run with bound values: building one costs more than running it.
 
-KPI_COLUMNS = (
+KPI_NAMING = (
     m.Kpi.id,
     m.Kpi.key,
     m.Kpi.name,
     m.Kpi.unit,
     m.Kpi.better,
     m.Kpi.theme,
-    m.Kpi.aliases,
-    m.Kpi.description,
-)
+)  # KpiInfo's first fields
+KPI_COLUMNS = (*KPI_NAMING, m.Kpi.aliases, m.Kpi.description)
 HEADLINE_COLUMNS = (  # what a headline shows and needs for its trend and its sources' agreement
     m.KpiValue.id,
     m.KpiValue.kpi_id,
@@ -389,9 +388,7 @@ def _info(row: Row) -> KpiInfo:
 
 # Headlines read every KPI of the board but show eight: no descriptions, and the aliases as stored
 # (decoding a hundred JSON lists costs more than the read), decoded for the one example shown.
-_HEADLINE_KPIS = select(*KPI_COLUMNS[:-2], cast(m.Kpi.aliases, Text)).where(
-    m.Kpi.board_id == bindparam("board_id")
-)
+_HEADLINE_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text)).where(m.Kpi.board_id == bindparam("board_id"))
 _BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
 
 
@@ -455,8 +452,8 @@ def newest_first(row: Value) -> tuple:
 
 
 def area_order(area: str) -> tuple[str, str]:
-    """Areas are shown alphabetically, whatever their case."""
-    return area.lower(), area
+    """Areas are shown alphabetically, whatever their case and accents."""
+    return reading_order(area), area
 
 
 def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True) -> dict[int, list[Value]]:

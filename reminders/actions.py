@@ -17,7 +17,7 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.actions import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, shorten
+from bot.actions import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, lead_label, shorten
 from bot.render import short_date
 from reminders.items import People, Recipient, Reminder, Sieve, Stage, current_stage, snooze_key
 from reminders.timing import BoardDay, Rules
@@ -331,8 +331,7 @@ def vague_action_digests(
             {
                 "action": row,
                 "description": shorten(row.description, 100),
-                "lead": names.get(row.lead_id)
-                or (shorten(row.lead_text, 120) if row.lead_text else "not recorded"),
+                "lead": lead_label(names.get(row.lead_id), row.lead_text),
             }
             for row in board_rows
         ]

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from bot.app import COMMANDS
-from bot.db import make_sessions, reading
+from bot.db import make_sessions, session_for
 from bot.render import plain
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -41,11 +41,7 @@ def ask(
         board_hint=board_hint,
         person_hint=person_hint,
     ).on_page(page)
-    sessions = make_sessions(engine)
-    if run in _READ_ONLY:  # as the listeners run them: without a transaction, refusing writes
-        with reading(sessions) as session:
-            return run(request, session)
-    with sessions.begin() as session:
+    with session_for(make_sessions(engine), reads_only=run in _READ_ONLY) as session:  # as the listeners do
         return run(request, session)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
-from bot.db import reading
+from bot.db import session_for
 from bot.reply import Reply
 from bot.request import CommandRequest
 from bot.slack.events import SlackLookups, in_transaction
@@ -71,10 +71,7 @@ def slash_command(
 
 
 def _run(run: CommandFn, request: CommandRequest, sessions: sessionmaker[Session], reads_only: bool) -> Reply:
-    if reads_only:
-        with reading(sessions) as session:
-            return run(request, session)
-    with sessions.begin() as session:
+    with session_for(sessions, reads_only=reads_only) as session:
         return run(request, session)
 
 
