@@ -45,6 +45,19 @@ def _action_id(action: dict[str, Any]) -> int | None:
     return None
 
 
+def _stale(respond: Respond) -> None:
+    """Tell the presser, privately, that the button is from a message we can no longer act on."""
+    respond(text=STALE, response_type="ephemeral", replace_original=False)
+
+
+def _subject(action: dict[str, Any], respond: Respond) -> int | None:
+    """The action a button is about; None (the presser told) when the button is stale."""
+    action_id = _action_id(action)
+    if action_id is None:
+        _stale(respond)
+    return action_id
+
+
 def _console_person(body: dict[str, Any], trust_console: bool) -> str | None:
     """The console vouches for a person; nothing from Slack may."""
     hints = body.get("boardbot_console") if trust_console else None
@@ -98,9 +111,8 @@ def status_button(sessions: sessionmaker[Session], settings: Settings, *, trust_
         ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
     ):
         ack()
-        action_id = _action_id(action)
+        action_id = _subject(action, respond)
         if action_id is None:
-            respond(text=STALE, response_type="ephemeral", replace_original=False)
             return
         status = STATUS_BUTTONS[action["action_id"]]
         key = (
@@ -126,7 +138,7 @@ def _open_form(
     with sessions.begin() as session:
         view = update.form_view(session, team, action_id, form, metadata)
     if view is None:
-        respond(text=STALE, response_type="ephemeral", replace_original=False)
+        _stale(respond)
         return
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -138,9 +150,8 @@ def new_date_button(sessions: sessionmaker[Session], settings: Settings, *, trus
         ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
     ):
         ack()
-        action_id = _action_id(action)
+        action_id = _subject(action, respond)
         if action_id is None:
-            respond(text=STALE, response_type="ephemeral", replace_original=False)
             return
         if action.get("type") != "datepicker":
             _open_form(sessions, "date", body, action_id, client, respond)
@@ -164,9 +175,8 @@ def new_date_button(sessions: sessionmaker[Session], settings: Settings, *, trus
 def note_button(sessions: sessionmaker[Session], settings: Settings):
     def listener(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient):
         ack()
-        action_id = _action_id(action)
+        action_id = _subject(action, respond)
         if action_id is None:
-            respond(text=STALE, response_type="ephemeral", replace_original=False)
             return
         _open_form(sessions, "note", body, action_id, client, respond)
 
@@ -256,7 +266,7 @@ def _value_button(sessions: sessionmaker[Session], value_re: re.Pattern, press) 
         ack()
         found = value_re.match(action.get("value") or "")
         if found is None:
-            respond(text=STALE, response_type="ephemeral", replace_original=False)
+            _stale(respond)
             return
         team, user, _, _ = _where(body)
         lookups = SlackLookups(client, context)
