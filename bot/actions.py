@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -27,11 +27,11 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Bundle, Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
 from bot.boards import normalise
-from bot.db import written, written_number
+from bot.db import rows, written, written_number
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -105,7 +105,7 @@ def parse_ref(word: str) -> Ref | None:
 class Change:
     """One history entry as a reader sees it."""
 
-    update: m.ActionUpdate
+    update: m.ActionUpdate | None  # the history's entries have theirs; a list's latest change does not
     on: date  # in the board's zone
     who: str
     what: str  # "status: In progress → Done"
@@ -140,7 +140,7 @@ class Undated:
 
     with_timescale: int
     without_any_date: int
-    first: list[m.Action]
+    first: list[Row]  # reference, description and timescale
 
 
 def shorten(text: str | None, limit: int) -> str:
@@ -268,12 +268,20 @@ def _page_query(scope: Scope, led: bool) -> Select:
         aliased(m.Person, name="by"),
     )
     newest = select(func.max(later.seq)).where(later.action_id == m.Action.id).scalar_subquery()
-    # plain rows in bundles (attribute access, as the templates use) cost less than loading
-    # Action and ActionUpdate objects for a list that is only read
-    action = Bundle("action", *(getattr(m.Action, c.key) for c in m.Action.__table__.c))
-    update = Bundle("latest", *(getattr(latest, c.key) for c in m.ActionUpdate.__table__.c))
+    # plain rows (see bot.db.rows): the action's columns under their own names, then what the list
+    # shows of its lead and its latest update
     return (
-        select(action, lead.name, update, by.name)
+        select(
+            *m.Action.__table__.c,
+            lead.name.label("lead_name"),
+            latest.id.label("update_id"),
+            latest.at.label("update_at"),
+            latest.field.label("update_field"),
+            latest.old.label("update_old"),
+            latest.new.label("update_new"),
+            latest.by_text.label("update_by_text"),
+            by.name.label("update_by"),
+        )
         .select_from(m.Action)
         .join(page, page.c.id == m.Action.id)
         .outerjoin(lead, lead.id == m.Action.lead_id)
@@ -312,25 +320,36 @@ def action_rows(
         "limit": limit,
         "reach": offset + limit,
     }
-    rows = session.execute(_page_query(scope, lead_id is not None), params)
     return [
         ActionRow(
-            action,
-            shorten(action.description, 200),
-            lead_label(lead, action.lead_text),
-            overdue_days(action, today),
-            describe_update(latest, by, board.timezone, value_limit=60) if latest.id is not None else None,
+            row,
+            shorten(row.description, 200),
+            lead_label(row.lead_name, row.lead_text),
+            overdue_days(row, today),
+            _latest_change(row, board.timezone) if row.update_id is not None else None,
         )
-        for action, lead, latest, by in rows
+        for row in rows(session, _page_query(scope, lead_id is not None), params)
     ]
+
+
+def _latest_change(row: Row, zone: str) -> Change:
+    return describe_change(
+        row.update_at,
+        row.update_field,
+        row.update_old,
+        row.update_new,
+        row.update_by or row.update_by_text,
+        zone,
+        60,
+    )
 
 
 def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None = None) -> Counts:
     """How many actions the board has in each status, and how many are overdue: one index scan."""
     params = {"board_id": board.id, "today": today, "lead_id": lead_id}
-    rows = session.execute(_counts_query(lead_id is not None), params).all()
-    by_status = {status: n for status, n, _ in rows}
-    return Counts(by_status, sum(late or 0 for status, _, late in rows if status in OPEN_STATUSES))
+    found = rows(session, _counts_query(lead_id is not None), params).all()
+    by_status = {status: n for status, n, _ in found}
+    return Counts(by_status, sum(late or 0 for status, _, late in found if status in OPEN_STATUSES))
 
 
 def scope_total(tally: Counts, scope: Scope) -> int:
@@ -362,7 +381,7 @@ def _undated_query(led: bool) -> Select:
         .subquery("first")
     )
     return (
-        select(tally.c.total, tally.c.with_timescale, m.Action)
+        select(tally.c.total, tally.c.with_timescale, m.Action.ref, m.Action.description, m.Action.timescale)
         .select_from(tally)
         .outerjoin(first, true())
         .outerjoin(m.Action, m.Action.id == first.c.id)
@@ -373,11 +392,9 @@ def _undated_query(led: bool) -> Select:
 def undated(session: Session, board: m.Board, *, lead_id: int | None = None, limit: int = 5) -> Undated:
     """Open actions with no due date: how many have a timescale as written, and the first few."""
     params = {"board_id": board.id, "lead_id": lead_id, "limit": limit}
-    rows = session.execute(_undated_query(lead_id is not None), params).all()
-    total, with_timescale = rows[0][0], rows[0][1]
-    return Undated(
-        with_timescale, total - with_timescale, [action for _, _, action in rows if action is not None]
-    )
+    found = rows(session, _undated_query(lead_id is not None), params).all()
+    total, with_timescale = found[0][0], found[0][1]
+    return Undated(with_timescale, total - with_timescale, [row for row in found if row.ref is not None])
 
 
 @cache
@@ -407,12 +424,21 @@ def history_length(session: Session, action: m.Action) -> int:
 
 def describe_update(update: m.ActionUpdate, by: str | None, zone: str, *, value_limit: int) -> Change:
     """`by`: the name of the person who made the change, when they are in the data."""
-    at = update.at if update.at.tzinfo else update.at.replace(tzinfo=UTC)  # SQLite drops the zone
-    who = by or update.by_text or "not recorded"
-    field = FIELD_LABELS.get(update.field, update.field)
-    old = shown_value(update.field, update.old, value_limit)
-    new = shown_value(update.field, update.new, value_limit)
-    return Change(update, at.astimezone(ZoneInfo(zone)).date(), who, f"{field}: {old} → {new}")
+    change = describe_change(
+        update.at, update.field, update.old, update.new, by or update.by_text, zone, value_limit
+    )
+    change.update = update
+    return change
+
+
+def describe_change(
+    at: datetime, field: str, old: str | None, new: str | None, who: str | None, zone: str, value_limit: int
+) -> Change:
+    """A change as a reader sees it: the day in the board's zone, who (or "not recorded"), what."""
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite drops the zone
+    label = FIELD_LABELS.get(field, field)
+    shown = f"{label}: {shown_value(field, old, value_limit)} → {shown_value(field, new, value_limit)}"
+    return Change(None, at.astimezone(ZoneInfo(zone)).date(), who or "not recorded", shown)
 
 
 def shown_value(field: str, value: str | None, limit: int) -> str:

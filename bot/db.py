@@ -9,7 +9,18 @@ from pathlib import Path
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import BindParameter, Engine, Integer, String, bindparam, create_engine, event, literal
+from sqlalchemy import (
+    BindParameter,
+    CursorResult,
+    Engine,
+    Executable,
+    Integer,
+    String,
+    bindparam,
+    create_engine,
+    event,
+    literal,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -56,6 +67,16 @@ def written_number(name: str) -> BindParameter:
     """A LIMIT or OFFSET given at run time, written into the SQL like `written` (one prepared
     statement per value: page sizes and numbers are few)."""
     return bindparam(name, type_=Integer, literal_execute=True)
+
+
+def rows(session: Session, statement: Executable, params: dict | None = None) -> CursorResult:
+    """The rows of a statement that selects columns, not ORM objects: run on the session's
+    connection, past the ORM's result handling, which costs 0.1-0.7 ms a statement on the commands'
+    reads (more than PostgreSQL takes to run most of them). Pending changes are flushed first, as
+    the ORM would, so a transaction sees its own writes."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params or {})
 
 
 class WriteInReadOnlySession(RuntimeError):
