@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
 from bot.boards import normalise
-from bot.db import rows, written, written_number
+from bot.db import plain_rows, written, written_number
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -268,8 +268,8 @@ def _page_query(scope: Scope, led: bool) -> Select:
         aliased(m.Person, name="by"),
     )
     newest = select(func.max(later.seq)).where(later.action_id == m.Action.id).scalar_subquery()
-    # plain rows (see bot.db.rows): the action's columns under their own names, then what the list
-    # shows of its lead and its latest update
+    # plain rows (see bot.db.plain_rows): the action's columns under their own names, then what
+    # the list shows of its lead and its latest update
     return (
         select(
             *m.Action.__table__.c,
@@ -328,7 +328,7 @@ def action_rows(
             overdue_days(row, today),
             _latest_change(row, board.timezone) if row.update_id is not None else None,
         )
-        for row in rows(session, _page_query(scope, lead_id is not None), params)
+        for row in plain_rows(session, _page_query(scope, lead_id is not None), params)
     ]
 
 
@@ -347,7 +347,7 @@ def _latest_change(row: Row, zone: str) -> Change:
 def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None = None) -> Counts:
     """How many actions the board has in each status, and how many are overdue: one index scan."""
     params = {"board_id": board.id, "today": today, "lead_id": lead_id}
-    found = rows(session, _counts_query(lead_id is not None), params).all()
+    found = plain_rows(session, _counts_query(lead_id is not None), params).all()
     by_status = {status: n for status, n, _ in found}
     return Counts(by_status, sum(late or 0 for status, _, late in found if status in OPEN_STATUSES))
 
@@ -392,7 +392,7 @@ def _undated_query(led: bool) -> Select:
 def undated(session: Session, board: m.Board, *, lead_id: int | None = None, limit: int = 5) -> Undated:
     """Open actions with no due date: how many have a timescale as written, and the first few."""
     params = {"board_id": board.id, "lead_id": lead_id, "limit": limit}
-    found = rows(session, _undated_query(lead_id is not None), params).all()
+    found = plain_rows(session, _undated_query(lead_id is not None), params).all()
     total, with_timescale = found[0][0], found[0][1]
     return Undated(with_timescale, total - with_timescale, [row for row in found if row.ref is not None])
 

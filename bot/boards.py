@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import written
+from bot.db import plain_rows, written
 from bot.request import CommandRequest
 
 STOP_WORDS = {"and", "the", "of", "for", "board", "committee", "partnership", "a", "an", "in", "on", "to"}
@@ -122,7 +122,7 @@ def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Loo
 
 
 def _board_names(session: Session, workspace_id: int) -> list[_Names]:
-    return [_Names.of(*row) for row in session.execute(_BOARD_NAMES, {"workspace": workspace_id})]
+    return [_Names.of(*row) for row in plain_rows(session, _BOARD_NAMES, {"workspace": workspace_id})]
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def written_number(name: str) -> BindParameter:
     return bindparam(name, type_=Integer, literal_execute=True)
 
 
-def rows(session: Session, statement: Executable, params: dict | None = None) -> CursorResult:
+def plain_rows(session: Session, statement: Executable, params: dict | None = None) -> CursorResult:
     """The rows of a statement that selects columns, not ORM objects: run on the session's
     connection, past the ORM's result handling, which costs 0.1-0.7 ms a statement on the commands'
     reads (more than PostgreSQL takes to run most of them). Pending changes are flushed first, as

@@ -22,7 +22,7 @@ from sqlalchemy import Row, Select, Text, bindparam, cast, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import written
+from bot.db import plain_rows, written
 
 MAX_QUERY_WORDS = 8  # more is junk or a sentence: the first few say what is wanted
 SPELLING_TRIES = 3  # unknown words looked up for a likely spelling
@@ -395,8 +395,8 @@ _BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id")
 def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
     """Every KPI of the board, by theme (themeless last) then name, without descriptions: one
     statement for the page and its theme counts (a board has tens of KPIs, not thousands)."""
-    rows = session.execute(_HEADLINE_KPIS, {"board_id": board.id})
-    kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in rows]
+    found = plain_rows(session, _HEADLINE_KPIS, {"board_id": board.id})
+    kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in found]
     return sorted(
         kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
     )
@@ -418,7 +418,7 @@ def themes(kpis: Sequence[KpiInfo]) -> list[tuple[str | None, int]]:
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:
     """Every KPI of the board, for matching (names, aliases, themes and keys) and showing: no values
     (nor order). Descriptions come too: one statement fewer costs more than a few hundred short texts."""
-    return [_info(row) for row in session.execute(_BOARD_KPIS, {"board_id": board.id})]
+    return [_info(row) for row in plain_rows(session, _BOARD_KPIS, {"board_id": board.id})]
 
 
 @dataclass(slots=True)
@@ -464,7 +464,7 @@ def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True
         return {}
     params = {f"k{i}": kpi_id for i, kpi_id in enumerate(kpi_ids)}
     found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
-    values = [Value(*row) for row in session.execute(_recent_values_stmt(len(kpi_ids), full), params)]
+    values = [Value(*row) for row in plain_rows(session, _recent_values_stmt(len(kpi_ids), full), params)]
     for value in sorted(values, key=newest_first):
         found[value.kpi_id].append(value)
     return found

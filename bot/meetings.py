@@ -13,7 +13,7 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
-from bot.db import written
+from bot.db import plain_rows, written
 from bot.workdays import paper_deadline, working_days_between
 
 CHAIR_ROLES = (m.MembershipRole.CHAIR.value, m.MembershipRole.CO_CHAIR.value)
@@ -83,7 +83,7 @@ class Deadline:
 
 def chairs(session: Session, board: m.Board) -> list[Row]:
     """The board's chairs and co-chairs (id, name)."""
-    return list(session.execute(_CHAIRS, {"board_id": board.id}))
+    return list(plain_rows(session, _CHAIRS, {"board_id": board.id}))
 
 
 def upcoming(session: Session, board: m.Board, today: date) -> tuple[m.Meeting | None, list[m.Meeting]]:
@@ -125,7 +125,7 @@ def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -
 def agenda_items(session: Session, meeting: m.Meeting, *, show_restricted: bool) -> tuple[list[Row], int]:
     """The items in order (rows with the agenda_items columns), and how many restricted items
     were left out."""
-    items = list(session.execute(_ITEMS, {"meeting_id": meeting.id}))
+    items = list(plain_rows(session, _ITEMS, {"meeting_id": meeting.id}))
     if show_restricted:
         return items, 0
     public = [item for item in items if not item.restricted]

@@ -15,6 +15,7 @@ from bot.db import (
     alembic_config,
     check_schema,
     make_sessions,
+    plain_rows,
     reading,
     schema_revisions,
     upgrade,
@@ -84,6 +85,20 @@ def test_reading_runs_without_a_transaction_and_refuses_to_write(fresh_db):
         assert _in_transaction(session)
     with sessions() as session:
         assert session.scalars(select(Workspace.team_id)).all() == ["TWRITE"]
+
+
+def test_plain_rows_see_the_transactions_own_changes(fresh_db):
+    sessions = make_sessions(fresh_db)
+    teams = select(Workspace.id, Workspace.team_id).order_by(Workspace.team_id)
+    with sessions.begin() as session:
+        session.add(Workspace(team_id="TPENDING"))  # not flushed yet: plain_rows flushes, as the ORM does
+        found = plain_rows(session, teams).all()
+        assert [row.team_id for row in found] == ["TPENDING"]
+        assert found[0].id is not None
+        with session.no_autoflush:  # and respects a block that asks it not to
+            session.add(Workspace(team_id="TLATER"))
+            assert [row.team_id for row in plain_rows(session, teams)] == ["TPENDING"]
+        session.rollback()
 
 
 @pytest.mark.parametrize("value", [1.5, True, [1, "a"], None])
