@@ -20,7 +20,6 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
-    case,
     func,
     or_,
     select,
@@ -293,7 +292,7 @@ def _page_query(scope: Scope, led: bool) -> Select:
 
 @cache
 def _counts_query(led: bool) -> Select:
-    past_due = func.sum(case((m.Action.due_on < bindparam("today"), written(1)), else_=written(0)))
+    past_due = func.count().filter(m.Action.due_on < bindparam("today"))  # cheaper than sum(case …)
     return (
         select(m.Action.status, func.count(), past_due)
         .where(m.Action.board_id == bindparam("board_id"), *_led_by(led))
@@ -349,7 +348,7 @@ def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None
     params = {"board_id": board.id, "today": today, "lead_id": lead_id}
     found = plain_rows(session, _counts_query(lead_id is not None), params).all()
     by_status = {status: n for status, n, _ in found}
-    return Counts(by_status, sum(late or 0 for status, _, late in found if status in OPEN_STATUSES))
+    return Counts(by_status, sum(late for status, _, late in found if status in OPEN_STATUSES))
 
 
 def scope_total(tally: Counts, scope: Scope) -> int:
