@@ -29,7 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import select
 
 from bot import models as m
-from bot.app import COMMANDS, create_app
+from bot.app import COMMANDS, create_app, settle
 from bot.config import Settings
 from bot.console import Outbox, start_stand_in
 from bot.db import check_schema, make_engine, make_sessions, upgrade
@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, command, text, channel in cases
     ]
     app, bare = create_app(settings, sessions), bare_app(settings.slack_api_url)
+    settle()  # as the servers do once their app is built
     measure(app, requests, 1)  # warm up: every statement shape compiled and prepared, every template
     measure(bare, requests, 1)
     ours = measure(app, requests, args.rounds)

@@ -201,10 +201,12 @@ def cmd_serve(args, settings: Settings, engine) -> int:
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        from bot.app import create_app
+        from bot.app import create_app, settle
 
         log.info("Serving Slack over Socket Mode")
-        SocketModeHandler(create_app(settings, make_sessions(engine)), settings.slack_app_token).start()
+        handler = SocketModeHandler(create_app(settings, make_sessions(engine)), settings.slack_app_token)
+        settle()
+        handler.start()
         return 0
     engine.dispose()
     conf = Path(__file__).resolve().parent / "slack" / "gunicorn_conf.py"
@@ -237,13 +239,15 @@ def cmd_run(args, settings: Settings, engine) -> int:
         return 2
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app
+    from bot.app import create_app, settle
     from reminders.scheduler import start_background
 
     sessions = make_sessions(engine)
     clock_thread = start_background(settings, sessions)
     try:
-        SocketModeHandler(create_app(settings, sessions), settings.slack_app_token).start()
+        handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
+        settle()
+        handler.start()
     finally:
         clock_thread.shutdown(wait=False)
     return 0
