@@ -27,6 +27,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.sql.util import ClauseAdapter
 
 from bot import models as m
 from bot.boards import normalise
@@ -229,14 +230,81 @@ def _candidates(parts: list[list[ColumnElement]], in_index_order: list[ColumnEle
     """The first `reach` actions of each part, each part read in index order: one union of
     (id, due_on, ref) from which a page is cut."""
     firsts = [
-        select(m.Action.id, m.Action.due_on, m.Action.ref)
-        .where(*where)
-        .order_by(*in_index_order)
+        select(_SHORT.c.id, _SHORT.c.due_on, _SHORT.c.ref)
+        .where(*(_shortened(condition) for condition in where))
+        .order_by(*(_shortened(column) for column in in_index_order))
         .limit(reach)
-        .subquery()
-        for where in parts
+        .subquery(f"p{number}")
+        for number, where in enumerate(parts)
     ]
     return union_all(*(select(*first.c) for first in firsts)).subquery("candidates")
+
+
+# The parts of a list read actions under a short name, as the statement repeats them for each
+# status: psycopg caches the parsing of statements up to 4,096 characters only.
+_SHORT = m.Action.__table__.alias("a")
+_TO_SHORT = ClauseAdapter(_SHORT)
+
+
+def _shortened(clause) -> ColumnElement:
+    """The clause on `a` instead of `actions` (m.Action.due_on or a condition on it)."""
+    return _TO_SHORT.traverse(
+        clause.__clause_element__() if hasattr(clause, "__clause_element__") else clause
+    )
+
+
+# The list queries are built once per shape and run with bound values: building a statement costs
+# more than running it on an index.
+def _page(scope: Scope, led: bool) -> Subquery:
+    """The ids of one page of a list: each part of the scope read in index order up to `reach`
+    (offset + limit) rows, the page cut from their union."""
+    in_index_order = [m.Action.due_on, *_by_ref()] if scope in (Scope.OPEN, Scope.OVERDUE) else _by_ref()
+    led_parts = [[*where, *_led_by(led)] for where in _parts(scope)]
+    candidates = _candidates(led_parts, in_index_order, written_number("reach"))
+    return (
+        select(candidates.c.id)
+        .order_by(*_order(scope, candidates.c.due_on, candidates.c.ref))
+        .offset(written_number("offset"))
+        .limit(written_number("limit"))
+        .subquery("page")
+    )
+
+
+def _shown(*leading: ColumnElement) -> Select:
+    """The `leading` columns, then each action's columns under their own names and what a list
+    shows of its lead and its latest update (plain rows: see bot.db.plain_rows). The caller adds
+    where the actions come from (select_from), then `_with_details` joins the rest."""
+    lead, latest, by = _DETAIL_ALIASES
+    return select(
+        *leading,
+        *m.Action.__table__.c,
+        lead.name.label("lead_name"),
+        latest.id.label("update_id"),
+        latest.at.label("update_at"),
+        latest.field.label("update_field"),
+        latest.old.label("update_old"),
+        latest.new.label("update_new"),
+        latest.by_text.label("update_by_text"),
+        by.name.label("update_by"),
+    )
+
+
+_DETAIL_ALIASES = (
+    aliased(m.Person, name="lead"),
+    aliased(m.ActionUpdate, name="latest"),
+    aliased(m.Person, name="by"),
+)
+
+
+def _with_details(stmt: Select) -> Select:
+    lead, latest, by = _DETAIL_ALIASES
+    later = aliased(m.ActionUpdate)
+    newest = select(func.max(later.seq)).where(later.action_id == m.Action.id).scalar_subquery()
+    return (
+        stmt.outerjoin(lead, lead.id == m.Action.lead_id)
+        .outerjoin(latest, and_(latest.action_id == m.Action.id, latest.seq == newest))
+        .outerjoin(by, by.id == latest.by_id)
+    )
 
 
 # The list queries are built once per shape and run with bound values: building a statement costs
@@ -245,49 +313,13 @@ def _candidates(parts: list[list[ColumnElement]], in_index_order: list[ColumnEle
 def _page_query(scope: Scope, led: bool) -> Select:
     """One page of a list, each action with its lead's name and its latest update: one statement.
 
-    Each part of the scope is read in index order up to `reach` (offset + limit) rows; the page is
-    cut from their union, then joined to what is shown. The limits are written into the SQL (one
-    statement per page size and number, in practice a handful): with them as parameters
-    PostgreSQL cannot cost a generic plan and plans this statement afresh on every run (~1 ms).
+    The limits are written into the SQL (one statement per page size and number, in practice a
+    handful): with them as parameters PostgreSQL cannot cost a generic plan and plans this
+    statement afresh on every run (~1 ms).
     """
-    in_index_order = [m.Action.due_on, *_by_ref()] if scope in (Scope.OPEN, Scope.OVERDUE) else _by_ref()
-    led_parts = [[*where, *_led_by(led)] for where in _parts(scope)]
-    candidates = _candidates(led_parts, in_index_order, written_number("reach"))
-    page = (
-        select(candidates.c.id)
-        .order_by(*_order(scope, candidates.c.due_on, candidates.c.ref))
-        .offset(written_number("offset"))
-        .limit(written_number("limit"))
-        .subquery("page")
-    )
-    lead, latest, later, by = (
-        aliased(m.Person, name="lead"),
-        aliased(m.ActionUpdate, name="latest"),
-        aliased(m.ActionUpdate),
-        aliased(m.Person, name="by"),
-    )
-    newest = select(func.max(later.seq)).where(later.action_id == m.Action.id).scalar_subquery()
-    # plain rows (see bot.db.plain_rows): the action's columns under their own names, then what
-    # the list shows of its lead and its latest update
-    return (
-        select(
-            *m.Action.__table__.c,
-            lead.name.label("lead_name"),
-            latest.id.label("update_id"),
-            latest.at.label("update_at"),
-            latest.field.label("update_field"),
-            latest.old.label("update_old"),
-            latest.new.label("update_new"),
-            latest.by_text.label("update_by_text"),
-            by.name.label("update_by"),
-        )
-        .select_from(m.Action)
-        .join(page, page.c.id == m.Action.id)
-        .outerjoin(lead, lead.id == m.Action.lead_id)
-        .outerjoin(latest, and_(latest.action_id == m.Action.id, latest.seq == newest))
-        .outerjoin(by, by.id == latest.by_id)
-        .order_by(*_order(scope))
-    )
+    page = _page(scope, led)
+    found = _shown().select_from(m.Action).join(page, page.c.id == m.Action.id)
+    return _with_details(found).order_by(*_order(scope))
 
 
 @cache
@@ -320,15 +352,19 @@ def action_rows(
         "reach": offset + limit,
     }
     return [
-        ActionRow(
-            row,
-            shorten(row.description, 200),
-            lead_label(row.lead_name, row.lead_text),
-            overdue_days(row, today),
-            _latest_change(row, board.timezone) if row.update_id is not None else None,
-        )
+        _action_row(row, board, today)
         for row in plain_rows(session, _page_query(scope, lead_id is not None), params)
     ]
+
+
+def _action_row(row: Row, board: m.Board, today: date) -> ActionRow:
+    return ActionRow(
+        row,
+        shorten(row.description, 200),
+        lead_label(row.lead_name, row.lead_text),
+        overdue_days(row, today),
+        _latest_change(row, board.timezone) if row.update_id is not None else None,
+    )
 
 
 def _latest_change(row: Row, zone: str) -> Change:
@@ -359,41 +395,72 @@ def scope_total(tally: Counts, scope: Scope) -> int:
     return tally.by_status.get(scope.value, 0)
 
 
-@cache
-def _undated_query(led: bool) -> Select:
-    """How many open actions have no due date and how many of those have a timescale, with the
-    first few of the latter by reference: one statement (a one-row tally left-joined to them)."""
+def _undated_tally(led: bool) -> Subquery:
+    """How many open actions have no due date, and how many of those have a timescale: one row."""
     undated = [*_scope_filter(Scope.OPEN, led), m.Action.due_on.is_(None)]
-    tally = (
+    return (
         select(func.count().label("total"), func.count(m.Action.timescale).label("with_timescale"))
         .where(*undated)
         .subquery("tally")
     )
+
+
+def _first_undated(led: bool) -> Subquery:
+    """The ids of the first few open actions with only a timescale, by reference (`first`)."""
     parts = _per_status(
         OPEN_STATUSES, m.Action.due_on.is_(None), m.Action.timescale.is_not(None), *_led_by(led)
     )
-    candidates = _candidates(parts, [m.Action.due_on, *_by_ref()], written_number("limit"))
-    first = (
+    candidates = _candidates(parts, [m.Action.due_on, *_by_ref()], written_number("first"))
+    return (
         select(candidates.c.id)
         .order_by(*_by_ref(candidates.c.ref))
-        .limit(written_number("limit"))
+        .limit(written_number("first"))
         .subquery("first")
     )
-    return (
-        select(tally.c.total, tally.c.with_timescale, m.Action.ref, m.Action.description, m.Action.timescale)
+
+
+@cache
+def _overdue_first_page_query(led: bool) -> Select:
+    """The overdue list's first page and, after it, the "no firm date" tally and first few: one
+    statement (the one-row tally left-joined to both lists) instead of two round trips."""
+    tally, page, first = _undated_tally(led), _page(Scope.OVERDUE, led), _first_undated(led)
+    chosen = union_all(
+        select(page.c.id, written(0).label("list")), select(first.c.id, written(1).label("list"))
+    ).subquery("chosen")
+    found = (
+        _shown(tally.c.total, tally.c.with_timescale, chosen.c.list)
         .select_from(tally)
-        .outerjoin(first, true())
-        .outerjoin(m.Action, m.Action.id == first.c.id)
-        .order_by(*_by_ref())
+        .outerjoin(chosen, true())
+        .outerjoin(m.Action, m.Action.id == chosen.c.id)
     )
+    # overdue ones by due date then reference; the undated ones (no due date) by reference
+    return _with_details(found).order_by(chosen.c.list, *_order(Scope.OVERDUE))
 
 
-def undated(session: Session, board: m.Board, *, lead_id: int | None = None, limit: int = 5) -> Undated:
-    """Open actions with no due date: how many have a timescale as written, and the first few."""
-    params = {"board_id": board.id, "lead_id": lead_id, "limit": limit}
-    found = plain_rows(session, _undated_query(lead_id is not None), params).all()
-    total, with_timescale = found[0][0], found[0][1]
-    return Undated(with_timescale, total - with_timescale, [row for row in found if row.ref is not None])
+def overdue_first_page(
+    session: Session,
+    board: m.Board,
+    today: date,
+    *,
+    lead_id: int | None = None,
+    limit: int = 8,
+    first: int = 5,
+) -> tuple[list[ActionRow], Undated]:
+    """The first page of overdue actions, and the open ones with no firm date (see Undated)."""
+    params = {
+        "board_id": board.id,
+        "today": today,
+        "lead_id": lead_id,
+        "offset": 0,
+        "limit": limit,
+        "reach": limit,
+        "first": first,
+    }
+    found = plain_rows(session, _overdue_first_page_query(lead_id is not None), params).all()
+    total, with_timescale = found[0].total, found[0].with_timescale
+    shown = [row for row in found if row.id is not None]
+    undated = Undated(with_timescale, total - with_timescale, [row for row in shown if row.list == 1])
+    return [_action_row(row, board, today) for row in shown if row.list == 0], undated
 
 
 @cache

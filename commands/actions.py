@@ -151,12 +151,13 @@ def _listing(
     lead_id = lead.id if lead else None
     tally = a.counts(session, board, today, lead_id=lead_id)
     page = page_of(a.scope_total(tally, wanted.scope), request.page, PAGE_SIZE)
-    rows = a.action_rows(
-        session, board, wanted.scope, today, lead_id=lead_id, offset=page.offset, limit=page.size
-    )
     undated = None
-    if wanted.scope is a.Scope.OVERDUE and page.number == 1:
-        undated = a.undated(session, board, lead_id=lead_id)
+    if wanted.scope is a.Scope.OVERDUE and page.number == 1:  # with its "no firm date" list
+        rows, undated = a.overdue_first_page(session, board, today, lead_id=lead_id, limit=page.size)
+    else:
+        rows = a.action_rows(
+            session, board, wanted.scope, today, lead_id=lead_id, offset=page.offset, limit=page.size
+        )
     if wanted.mine:
         whose = "you lead"
     elif lead:
