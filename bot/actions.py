@@ -382,7 +382,7 @@ def _latest_change(row: Row, zone: str) -> Change:
 def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None = None) -> Counts:
     """How many actions the board has in each status, and how many are overdue: one index scan."""
     params = {"board_id": board.id, "today": today, "lead_id": lead_id}
-    found = plain_rows(session, _counts_query(lead_id is not None), params).all()
+    found = plain_rows(session, _counts_query(lead_id is not None), params)
     by_status = {status: n for status, n, _ in found}
     return Counts(by_status, sum(late for status, _, late in found if status in OPEN_STATUSES))
 
@@ -456,7 +456,7 @@ def overdue_first_page(
         "reach": limit,
         "first": first,
     }
-    found = plain_rows(session, _overdue_first_page_query(lead_id is not None), params).all()
+    found = plain_rows(session, _overdue_first_page_query(lead_id is not None), params)
     total, with_timescale = found[0].total, found[0].with_timescale
     shown = [row for row in found if row.id is not None]
     undated = Undated(with_timescale, total - with_timescale, [row for row in shown if row.list == 1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,10 +11,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import (
     BindParameter,
-    CursorResult,
     Engine,
     Executable,
     Integer,
+    Row,
     String,
     bindparam,
     create_engine,
@@ -69,14 +69,15 @@ def written_number(name: str) -> BindParameter:
     return bindparam(name, type_=Integer, literal_execute=True)
 
 
-def plain_rows(session: Session, statement: Executable, params: dict | None = None) -> CursorResult:
-    """The rows of a statement that selects columns, not ORM objects: run on the session's
+def plain_rows(session: Session, statement: Executable, params: dict | None = None) -> Sequence[Row]:
+    """All rows of a statement that selects columns, not ORM objects: run on the session's
     connection, past the ORM's result handling, which costs 0.1-0.7 ms a statement on the commands'
-    reads (more than PostgreSQL takes to run most of them). Pending changes are flushed first, as
-    the ORM would, so a transaction sees its own writes."""
+    reads (more than PostgreSQL takes to run most of them), and fetched at once (row by row costs
+    SQLite 15% more). Pending changes are flushed first, as the ORM would, so a transaction sees
+    its own writes."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement, params or {})
+    return session.connection().execute(statement, params or {}).all()
 
 
 class WriteInReadOnlySession(RuntimeError):

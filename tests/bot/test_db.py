@@ -92,7 +92,7 @@ def test_plain_rows_see_the_transactions_own_changes(fresh_db):
     teams = select(Workspace.id, Workspace.team_id).order_by(Workspace.team_id)
     with sessions.begin() as session:
         session.add(Workspace(team_id="TPENDING"))  # not flushed yet: plain_rows flushes, as the ORM does
-        found = plain_rows(session, teams).all()
+        found = plain_rows(session, teams)
         assert [row.team_id for row in found] == ["TPENDING"]
         assert found[0].id is not None
         with session.no_autoflush:  # and respects a block that asks it not to
