@@ -11,7 +11,17 @@ from sqlalchemy.dialects import postgresql
 
 from bot import models as m
 from bot.db import make_sessions
-from bot.kpis import KpiInfo, Query, _recent_values_stmt, board_kpis, measure, rank
+from bot.kpis import (
+    RECENT_DATED,
+    RECENT_UNDATED,
+    KpiInfo,
+    Query,
+    _recent_values_stmt,
+    board_kpis,
+    measure,
+    rank,
+    recent_values,
+)
 from commands import kpi
 from tests.helpers import ask, text_of
 
@@ -458,3 +468,44 @@ def test_headlines_are_alphabetical_as_a_reader_expects(fresh_db):
         text.index(name) for name in ("attendance", "Exclusions", "Employment rate", "Aardvark count")
     ]
     assert positions == sorted(positions)
+
+
+def test_recent_values_are_each_kpis_newest_dated_then_first_undated(demo_db):
+    """The bounded read (a union of per-KPI reads on SQLite, a LATERAL join on PostgreSQL) picks
+    exactly what reading every value and sorting would: per KPI, the newest RECENT_DATED dated
+    values (ties on the date: highest id first), then the first RECENT_UNDATED undated ones."""
+    for n in range(30):  # more than either window, with ties on the date and several areas
+        for area in ("Westminster", "Kensington and Chelsea"):
+            add_value(
+                demo_db,
+                "yj-reoffending-rate",
+                "hwb-2023-10-05-pack",
+                area=area,
+                period=f"Q{n % 4 + 1} {2000 + n // 4}",
+                period_end=date(2000 + n // 4, 3 * (n % 4) + 1, 1),
+                value=float(n),
+            )
+        if n < 8:
+            add_value(
+                demo_db,
+                "yj-reoffending-rate",
+                "hwb-2023-10-05-pack",
+                area="Westminster",
+                period=f"undated {n}",
+                value=1.0,
+            )
+    with make_sessions(demo_db)() as session:
+        long_one = session.scalar(select(m.Kpi.id).where(m.Kpi.key == "yj-reoffending-rate"))
+        others = session.scalars(select(m.Kpi.id).where(m.Kpi.id != long_one).order_by(m.Kpi.id).limit(7))
+        kpi_ids = [*others, long_one]  # a page of headlines
+        everything = session.execute(select(m.KpiValue.kpi_id, m.KpiValue.id, m.KpiValue.period_end)).all()
+        for full in (False, True):
+            read = recent_values(session, kpi_ids, full=full)
+            for kpi_id in kpi_ids:
+                mine = [v for v in everything if v.kpi_id == kpi_id]
+                dated = sorted(
+                    (v for v in mine if v.period_end), key=lambda v: (v.period_end, v.id), reverse=True
+                )
+                undated = sorted(v.id for v in mine if v.period_end is None)
+                expected = [v.id for v in dated[:RECENT_DATED]] + undated[:RECENT_UNDATED]
+                assert [value.id for value in read[kpi_id]] == expected
