@@ -466,7 +466,7 @@ def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True
     if session.get_bind().dialect.name == "postgresql":
         stmt, params = _recent_values_lateral(full), {"ids": list(kpi_ids)}
     else:
-        stmt, params = _recent_values_stmt(len(kpi_ids), full), {f"k{i}": k for i, k in enumerate(kpi_ids)}
+        stmt, params = _recent_values_union(len(kpi_ids), full), {f"k{i}": k for i, k in enumerate(kpi_ids)}
     found: dict[int, list[Value]] = {kpi_id: [] for kpi_id in kpi_ids}
     values = [Value(*row) for row in plain_rows(session, stmt, params)]
     for value in sorted(values, key=newest_first):
@@ -475,15 +475,13 @@ def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True
 
 
 @lru_cache(maxsize=64)
-def _recent_values_stmt(count: int, full: bool) -> Select:
-    """For `count` KPIs (k0, k1 …): each one's newest dated values, then its first undated ones,
-    each a bounded read through ix_kpi_values_kpi_period_end (SQLite's form; see below).
-
-    The reads select ids and the columns are read once outside them: the statement stays short
-    enough for psycopg to cache its parsing (4,096 characters), which a union of sixteen full
-    selects is not. Built once per shape: building sixteen subqueries costs more than running them.
+def _recent_values_union(count: int, full: bool) -> Select:
+    """SQLite's form: for `count` KPIs (k0, k1 …), each one's newest dated values, then its first
+    undated ones, each a bounded read through ix_kpi_values_kpi_period_end; the reads select ids
+    and the columns are read once outside them (PostgreSQL's form is below). Built once per shape:
+    building sixteen subqueries costs more than running them.
     """
-    v = aliased(m.KpiValue, name="v")  # a short name: psycopg caches statements by their length
+    v = aliased(m.KpiValue, name="v")
     parts = []
     for i in range(count):
         of_kpi = select(v.id).where(v.kpi_id == bindparam(f"k{i}"))

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql
 
 from bot import models as m
 from bot.db import make_sessions
@@ -16,7 +15,6 @@ from bot.kpis import (
     RECENT_UNDATED,
     KpiInfo,
     Query,
-    _recent_values_stmt,
     board_kpis,
     measure,
     rank,
@@ -440,14 +438,6 @@ def test_a_search_page_costs_the_same_few_queries_however_many_match(demo_db):
 )
 def test_values_are_shown_with_their_units(value, unit, shown):
     assert measure(value, unit) == shown
-
-
-@pytest.mark.parametrize("count", [kpi.HEADLINES_PER_PAGE, kpi.MATCHES_PER_PAGE])
-def test_the_value_read_stays_short_enough_for_psycopg_to_cache_its_parsing(count):
-    # psycopg re-parses every statement longer than 4,096 characters or with more than 50 parameters
-    # on each run (psycopg/_queries.py): for a page of headlines that cost more than the query itself
-    compiled = _recent_values_stmt(count, False).compile(dialect=postgresql.psycopg.dialect())
-    assert len(str(compiled)) <= 4096 and len(compiled.params) <= 50
 
 
 def test_headlines_are_alphabetical_as_a_reader_expects(fresh_db):
