@@ -6,11 +6,12 @@ more than running it (bench/commands.py measures it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Row, Select, bindparam, select
+from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 from bot.db import plain_rows, written
@@ -28,43 +29,47 @@ _CHAIRS = (  # names only: plain rows cost less than loading Person objects
     .where(m.Membership.board_id == _BOARD, m.Membership.role.in_(written(CHAIR_ROLES)))
     .order_by(m.Membership.role, m.Person.name)
 )
+_HOST = aliased(m.Organisation, name="host")
+
+
+def select_meetings(*where: ColumnElement) -> Select:
+    """Meetings as plain rows (see bot.db.plain_rows): every column of meetings, then `host_name`
+    (None when no host is recorded). The replies only read them; loading Meeting objects and their
+    hosts cost twice as much."""
+    return (
+        select(*m.Meeting.__table__.c, _HOST.name.label("host_name"))
+        .select_from(m.Meeting)
+        .outerjoin(_HOST, _HOST.id == m.Meeting.host_id)
+        .where(*where)
+    )
+
+
+_OF_BOARD = m.Meeting.board_id == _BOARD
 _UPCOMING = (
-    select(m.Meeting)
-    .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY)
+    select_meetings(_OF_BOARD, m.Meeting.meets_on >= _DAY)
     .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
     .limit(written(UPCOMING_LOOKAHEAD))
 )
 _NEXT_HELD = (
-    select(m.Meeting)
-    .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY, m.Meeting.status != written("cancelled"))
+    select_meetings(_OF_BOARD, m.Meeting.meets_on >= _DAY, m.Meeting.status != written("cancelled"))
     .order_by(m.Meeting.meets_on, m.Meeting.starts_at)
     .limit(written(1))
 )
 _LAST_HELD = (
-    select(m.Meeting)
-    .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status == written("confirmed"))
+    select_meetings(_OF_BOARD, m.Meeting.meets_on < _DAY, m.Meeting.status == written("confirmed"))
     .order_by(m.Meeting.meets_on.desc())
     .limit(written(1))
 )
 _ON_DAY = (
-    select(m.Meeting)
-    .options(joinedload(m.Meeting.host))
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on == _DAY)
-    .order_by(m.Meeting.starts_at)
-    .limit(written(1))
+    select_meetings(_OF_BOARD, m.Meeting.meets_on == _DAY).order_by(m.Meeting.starts_at).limit(written(1))
 )
 _BEFORE = (
-    select(m.Meeting)
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on < _DAY)
+    select_meetings(_OF_BOARD, m.Meeting.meets_on < _DAY)
     .order_by(m.Meeting.meets_on.desc())
     .limit(bindparam("count"))
 )
 _FROM = (
-    select(m.Meeting)
-    .where(m.Meeting.board_id == _BOARD, m.Meeting.meets_on >= _DAY)
+    select_meetings(_OF_BOARD, m.Meeting.meets_on >= _DAY)
     .order_by(m.Meeting.meets_on)
     .limit(bindparam("count"))
 )
@@ -86,12 +91,12 @@ def chairs(session: Session, board: m.Board) -> list[Row]:
     return list(plain_rows(session, _CHAIRS, {"board_id": board.id}))
 
 
-def upcoming(session: Session, board: m.Board, today: date) -> tuple[m.Meeting | None, list[m.Meeting]]:
+def upcoming(session: Session, board: m.Board, today: date) -> tuple[Row | None, list[Row]]:
     """The next meeting that is not cancelled, and the cancelled ones before it (one query).
 
     When more cancelled meetings come first than one look-ahead holds, a second query finds the next.
     """
-    ahead = list(session.scalars(_UPCOMING, {"board_id": board.id, "day": today}))
+    ahead = plain_rows(session, _UPCOMING, {"board_id": board.id, "day": today})
     held = [meeting for meeting in ahead if meeting.status != m.MeetingStatus.CANCELLED]
     if held:
         return held[0], [mt for mt in ahead if mt.meets_on <= held[0].meets_on and mt not in held]
@@ -101,28 +106,32 @@ def upcoming(session: Session, board: m.Board, today: date) -> tuple[m.Meeting |
     return next_meeting(session, board, today), cancelled
 
 
-def next_meeting(session: Session, board: m.Board, today: date) -> m.Meeting | None:
+def _first(rows: Sequence[Row]) -> Row | None:
+    return rows[0] if rows else None
+
+
+def next_meeting(session: Session, board: m.Board, today: date) -> Row | None:
     """The first meeting on or after today that is not cancelled."""
-    return session.scalar(_NEXT_HELD, {"board_id": board.id, "day": today})
+    return _first(plain_rows(session, _NEXT_HELD, {"board_id": board.id, "day": today}))
 
 
-def last_meeting(session: Session, board: m.Board, today: date) -> m.Meeting | None:
+def last_meeting(session: Session, board: m.Board, today: date) -> Row | None:
     """The last confirmed meeting before today (a provisional date in the past may never have been held)."""
-    return session.scalar(_LAST_HELD, {"board_id": board.id, "day": today})
+    return _first(plain_rows(session, _LAST_HELD, {"board_id": board.id, "day": today}))
 
 
-def meeting_on(session: Session, board: m.Board, day: date) -> m.Meeting | None:
-    return session.scalar(_ON_DAY, {"board_id": board.id, "day": day})
+def meeting_on(session: Session, board: m.Board, day: date) -> Row | None:
+    return _first(plain_rows(session, _ON_DAY, {"board_id": board.id, "day": day}))
 
 
-def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -> list[m.Meeting]:
+def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -> list[Row]:
     """The meetings just before and just after a day, nearest first."""
     params = {"board_id": board.id, "day": day, "count": count}
-    found = [*session.scalars(_BEFORE, params), *session.scalars(_FROM, params)]
+    found = [*plain_rows(session, _BEFORE, params), *plain_rows(session, _FROM, params)]
     return sorted(found, key=lambda mt: (abs((mt.meets_on - day).days), mt.meets_on))
 
 
-def agenda_items(session: Session, meeting: m.Meeting, *, show_restricted: bool) -> tuple[list[Row], int]:
+def agenda_items(session: Session, meeting: Row, *, show_restricted: bool) -> tuple[list[Row], int]:
     """The items in order (rows with the agenda_items columns), and how many restricted items
     were left out."""
     items = list(plain_rows(session, _ITEMS, {"meeting_id": meeting.id}))
@@ -132,6 +141,6 @@ def agenda_items(session: Session, meeting: m.Meeting, *, show_restricted: bool)
     return public, len(items) - len(public)
 
 
-def papers_deadline(board: m.Board, meeting: m.Meeting, today: date) -> Deadline:
+def papers_deadline(board: m.Board, meeting: Row, today: date) -> Deadline:
     due = paper_deadline(meeting.meets_on, board.paper_deadline_working_days, board.holiday_region)
     return Deadline(due, working_days_between(today, due, board.holiday_region))

@@ -6,12 +6,21 @@ import re
 from datetime import date, datetime
 
 from dateutil import parser as dateparser
-from sqlalchemy import extract, select
+from sqlalchemy import Row, extract
 from sqlalchemy.orm import Session
 
 from bot import models as m
 from bot.boards import can_see_restricted
-from bot.meetings import agenda_items, chairs, last_meeting, meeting_on, meetings_near, next_meeting
+from bot.db import plain_rows
+from bot.meetings import (
+    agenda_items,
+    chairs,
+    last_meeting,
+    meeting_on,
+    meetings_near,
+    next_meeting,
+    select_meetings,
+)
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -46,20 +55,14 @@ def parse_day(text: str, today: date) -> tuple[date | None, tuple[int, int] | No
     return first.date(), None
 
 
-def meeting_on_day_of_year(
-    session: Session, board: m.Board, month: int, day: int, today: date
-) -> m.Meeting | None:
+def meeting_on_day_of_year(session: Session, board: m.Board, month: int, day: int, today: date) -> Row | None:
     """The meeting on that day and month nearest to today, in whichever year."""
-    stmt = (
-        select(m.Meeting)
-        .where(
-            m.Meeting.board_id == board.id,
-            extract("month", m.Meeting.meets_on) == month,
-            extract("day", m.Meeting.meets_on) == day,
-        )
-        .limit(50)
-    )
-    found = list(session.scalars(stmt))
+    stmt = select_meetings(
+        m.Meeting.board_id == board.id,
+        extract("month", m.Meeting.meets_on) == month,
+        extract("day", m.Meeting.meets_on) == day,
+    ).limit(50)
+    found = plain_rows(session, stmt)
     return min(found, key=lambda mt: abs((mt.meets_on - today).days)) if found else None
 
 

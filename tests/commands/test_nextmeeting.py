@@ -168,3 +168,12 @@ def test_papers_deadline_that_passed_over_a_weekend_is_not_due_today():
 
     assert working_days_between(date(2023, 9, 23), date(2023, 9, 22)) == -1  # Saturday after a Friday
     assert working_days_between(date(2023, 9, 25), date(2023, 9, 22)) == -1
+
+
+def test_the_host_is_shown_when_recorded_and_said_to_be_missing_when_not(demo_db):
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))
+    assert "Host\nRoyal Borough of Kensington and Chelsea\nChairs" in text
+    with make_sessions(demo_db).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.meets_on == date(2023, 10, 5)))
+        meeting.host_id = None
+    assert "Host\nnot recorded\nChairs" in text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))
