@@ -467,7 +467,7 @@ def overdue_first_page(
 def _history_queries() -> tuple[Select, Select]:
     of_action = m.ActionUpdate.action_id == bindparam("action_id")
     page = (
-        select(m.ActionUpdate)
+        select(m.ActionUpdate, func.count().over())  # the history's length rides on each row
         .options(joinedload(m.ActionUpdate.by))
         .where(of_action)
         .order_by(m.ActionUpdate.seq)
@@ -477,11 +477,15 @@ def _history_queries() -> tuple[Select, Select]:
     return page, select(func.count()).select_from(m.ActionUpdate).where(of_action)
 
 
-def history(session: Session, action: m.Action, zone: str, *, offset: int, limit: int) -> list[Change]:
-    """A page of the action's history, in the order it happened."""
+def history(
+    session: Session, action: m.Action, zone: str, *, offset: int, limit: int
+) -> tuple[list[Change], int | None]:
+    """A page of the action's history, in the order it happened, and how long the whole history
+    is: one statement. The length is None when the page is empty (no history, or past its end)."""
     params = {"action_id": action.id, "offset": offset, "limit": limit}
-    updates = session.scalars(_history_queries()[0], params)
-    return [describe_update(u, u.by.name if u.by else None, zone, value_limit=300) for u in updates]
+    rows = session.execute(_history_queries()[0], params).all()
+    changes = [describe_update(u, u.by.name if u.by else None, zone, value_limit=300) for u, _ in rows]
+    return changes, rows[0][1] if rows else None
 
 
 def history_length(session: Session, action: m.Action) -> int:
@@ -542,6 +546,7 @@ def _by_ref_query() -> Select:
             joinedload(m.Action.lead),
             joinedload(m.Action.meeting),
             joinedload(m.Action.agenda_item),
+            joinedload(m.Action.source_document),
         )
         .where(
             m.Action.board_id == bindparam("board_id"), m.Action.ref.in_(bindparam("forms", expanding=True))
@@ -603,12 +608,6 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
         .limit(10)
     )
     return [(by_id[board_id], found) for board_id, found in session.execute(stmt)]
-
-
-def source_document(session: Session, action: m.Action) -> m.Document | None:
-    if action.source_document_id is None:
-        return None
-    return session.get(m.Document, action.source_document_id)
 
 
 def person_with_slack_id(session: Session, board: m.Board, user_id: str) -> m.Person | None:

@@ -292,6 +292,7 @@ class Action(Sourced, Base):
     meeting: Mapped[Meeting | None] = relationship()
     agenda_item: Mapped[AgendaItem | None] = relationship()
     lead: Mapped[Person | None] = relationship()
+    source_document: Mapped[Document | None] = relationship()
 
 
 def ref_order(ref) -> tuple:

@@ -13,7 +13,7 @@ from bot.boards import BoardChoice, can_see_restricted, other_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.common import find_board, page_of, today_at
+from commands.common import Page, find_board, page_of, today_at
 
 PAGE_SIZE = 8
 HISTORY_PAGE_SIZE = 10
@@ -212,9 +212,9 @@ def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, 
         )
     action = found[0]
     today = today_at(board, request)
-    page = page_of(a.history_length(session, action), request.page, HISTORY_PAGE_SIZE)
+    page, changes = _history_page(session, action, board, request.page)
     item = action.agenda_item
-    document = a.source_document(session, action)
+    document = action.source_document
     return reply(
         "actions_one.json.j2",
         public=request.share,
@@ -237,13 +237,29 @@ def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, 
         else "",
         document=document,
         document_title=a.shorten(document.title, 150) if document else "",
-        changes=a.history(session, action, board.timezone, offset=page.offset, limit=page.size),
+        changes=changes,
         page=page,
         status_labels=a.STATUS_LABELS,
         rag_labels=a.RAG_LABELS,
         via_labels=a.VIA_LABELS,
         open_statuses=a.OPEN_STATUSES,
     )
+
+
+def _history_page(
+    session: Session, action: m.Action, board: m.Board, wanted: int
+) -> tuple[Page, list[a.Change]]:
+    """The page of the action's history asked for, and the paging: one statement, unless the page
+    is past the end (a button from before some history was removed), when the last page is shown."""
+    number = max(wanted, 1)
+    changes, total = a.history(
+        session, action, board.timezone, offset=(number - 1) * HISTORY_PAGE_SIZE, limit=HISTORY_PAGE_SIZE
+    )
+    if total is None and number > 1:
+        page = page_of(a.history_length(session, action), number, HISTORY_PAGE_SIZE)
+        changes, _ = a.history(session, action, board.timezone, offset=page.offset, limit=page.size)
+        return page, changes
+    return page_of(total or 0, number, HISTORY_PAGE_SIZE), changes
 
 
 def _usage(session: Session, board: m.Board, asked: str, *, looked_for_person: bool = False) -> Reply:

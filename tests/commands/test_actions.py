@@ -468,6 +468,8 @@ def test_a_long_history_is_paged(demo_db):
     last = text_of(run(demo_db, "fps FPS-3", page=3))
     assert "21. Sat 21 Jan 2023 · import · progress: step 20 → step 21 · loaded from a file" in last
     assert "23. Mon 23 Jan 2023" in last
+    beyond = text_of(run(demo_db, "fps FPS-3", page=9))  # a button from a longer history: the last page
+    assert "23. Mon 23 Jan 2023" in beyond and "Page 3 of 3 (23 in all)" in beyond
     assert_within_slack_limits(first)
 
 
