@@ -120,8 +120,8 @@ def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Loo
     found = _Lookup(workspace_id, person)
     for name, board in zip(named, boards, strict=False):
         setattr(found, f"by_{name}", board)
-    if "word" in named:
-        found.probe_in_a_name = boards[-1] or params["probe"] is None
+    # with no first word there is nothing to probe: say so rather than leave the default
+    found.probe_in_a_name = "word" in named and (boards[-1] or params["probe"] is None)
     return found
 
 

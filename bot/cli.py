@@ -243,10 +243,10 @@ def cmd_run(args, settings: Settings, engine) -> int:
     from reminders.scheduler import start_background
 
     sessions = make_sessions(engine)
+    handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
+    settle()  # before the clock's thread starts: nothing of a reminder run gets frozen
     clock_thread = start_background(settings, sessions)
     try:
-        handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
-        settle()
         handler.start()
     finally:
         clock_thread.shutdown(wait=False)
