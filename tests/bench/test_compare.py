@@ -1,0 +1,20 @@
+"""bench.compare's arithmetic: each after is judged against the before measured just ahead of it."""
+
+from __future__ import annotations
+
+from bench.compare import paired, table
+
+
+def result(median: float, p99: float) -> dict:
+    return {"commands": {"/kpi": {"median_ms": median, "p99_ms": p99}}}
+
+
+def test_pairs_are_compared_in_order_and_the_spread_is_kept():
+    # the machine slows down between pairs: the runs' own medians would hide the 20% the code saved
+    before = [result(5.0, 9.0), result(7.5, 12.0), result(10.0, 16.0)]
+    after = [result(4.0, 8.0), result(6.0, 11.0), result(8.5, 13.0)]
+    (row,) = paired(before, after)
+    assert row["before_median"] == 7.5 and row["after_median"] == 6.0
+    assert row["before_p99"] == 12.0 and row["after_p99"] == 11.0
+    assert (row["ratio_low"], row["ratio"], row["ratio_high"]) == (0.8, 0.8, 0.85)
+    assert "| /kpi | 7.5 | 6.0 | 0.80 (0.80–0.85) | 12.0 | 11.0 |" in table([row])
