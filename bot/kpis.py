@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Integer, Row, Select, Text, any_, bindparam, cast, select, true, union_all
+from sqlalchemy import Integer, Select, Text, any_, bindparam, cast, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
@@ -353,7 +353,6 @@ KPI_NAMING = (
     m.Kpi.better,
     m.Kpi.theme,
 )  # KpiInfo's first fields
-KPI_COLUMNS = (*KPI_NAMING, m.Kpi.aliases, m.Kpi.description)
 HEADLINE_COLUMNS = (  # what a headline shows and needs for its trend and its sources' agreement
     m.KpiValue.id,
     m.KpiValue.kpi_id,
@@ -382,24 +381,39 @@ def _aliases(stored) -> tuple[str, ...]:
     return tuple(a for a in stored if isinstance(a, str) and a.strip()) if stored else ()
 
 
-def _info(row: Row) -> KpiInfo:
-    kpi_id, key, name, unit, better, theme, aliases, description = row  # unpacked: cheaper than by name
-    return KpiInfo(kpi_id, key, name, unit, better, theme, _aliases(aliases), description)
+@lru_cache(maxsize=8192)
+def _info(row: tuple) -> KpiInfo:
+    """A KPI as read for matching: cached on the columns themselves (aliases as stored text), so a
+    board's KPIs are decoded once, not on every search, and a KPI changed in the database is simply
+    a new entry. KpiInfo is never changed once made."""
+    kpi_id, key, name, unit, better, theme, stored, description = row  # unpacked: cheaper than by name
+    aliases = _aliases(json.loads(stored)) if stored else ()
+    return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
 # Headlines read every KPI of the board but show eight: no descriptions, and the aliases as stored
 # (decoding a hundred JSON lists costs more than the read), decoded for the one example shown.
 _HEADLINE_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text)).where(m.Kpi.board_id == bindparam("board_id"))
-_BOARD_KPIS = select(*KPI_COLUMNS).where(m.Kpi.board_id == bindparam("board_id"))
+_BOARD_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description).where(
+    m.Kpi.board_id == bindparam("board_id")
+)
 
 
 def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
     """Every KPI of the board, by theme (themeless last) then name, without descriptions: one
     statement for the page and its theme counts (a board has tens of KPIs, not thousands)."""
-    found = plain_rows(session, _HEADLINE_KPIS, {"board_id": board.id})
-    kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in found]
-    return sorted(
-        kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
+    return list(_in_order(tuple(map(tuple, plain_rows(session, _HEADLINE_KPIS, {"board_id": board.id})))))
+
+
+@lru_cache(maxsize=256)
+def _in_order(rows: tuple[tuple, ...]) -> tuple[KpiInfo, ...]:
+    """Cached on the board's KPI columns as read: sorting a hundred names by reading order costs
+    more than reading them, and they rarely change between two requests."""
+    kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in rows]
+    return tuple(
+        sorted(
+            kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
+        )
     )
 
 
@@ -419,7 +433,7 @@ def themes(kpis: Sequence[KpiInfo]) -> list[tuple[str | None, int]]:
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:
     """Every KPI of the board, for matching (names, aliases, themes and keys) and showing: no values
     (nor order). Descriptions come too: one statement fewer costs more than a few hundred short texts."""
-    return [_info(row) for row in plain_rows(session, _BOARD_KPIS, {"board_id": board.id})]
+    return [_info(tuple(row)) for row in plain_rows(session, _BOARD_KPIS, {"board_id": board.id})]
 
 
 @dataclass(slots=True)

@@ -499,3 +499,16 @@ def test_recent_values_are_each_kpis_newest_dated_then_first_undated(demo_db):
                 undated = sorted(v.id for v in mine if v.period_end is None)
                 expected = [v.id for v in dated[:RECENT_DATED]] + undated[:RECENT_UNDATED]
                 assert [value.id for value in read[kpi_id]] == expected
+
+
+def test_a_kpi_changed_between_two_asks_is_answered_as_changed(demo_db):
+    """The KPIs read are cached on their columns: a change in the database is a new entry."""
+    assert "Reoffending - binary rate" not in kpi_text(demo_db, "hwb recidivism")  # no KPI has the word
+    headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+    assert "Reoffending - binary rate" in headlines
+    with make_sessions(demo_db).begin() as session:
+        kpi_row = session.scalar(select(m.Kpi).where(m.Kpi.key == "yj-reoffending-rate"))
+        kpi_row.name, kpi_row.aliases = "Proven reoffending rate", [*(kpi_row.aliases or []), "recidivism"]
+    assert "Proven reoffending rate" in kpi_text(demo_db, "hwb recidivism")
+    headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
+    assert "Proven reoffending rate" in headlines and "Reoffending - binary rate" not in headlines
