@@ -142,6 +142,7 @@ class Terms:
     named: tuple[str, ...]  # compact name and aliases, for a phrase found inside one
     word_sets: frozenset[frozenset[str]]  # stemmed words of each, for the same words in another order
     vocabulary: frozenset[str]  # words of the name and aliases, for spelling suggestions
+    everything: str  # the six spaced and compact strings in one: a word in none of them can't match
 
 
 @lru_cache(maxsize=8192)
@@ -152,13 +153,17 @@ def terms_of(key: str, name: str, theme: str | None, aliases: tuple[str, ...]) -
     weak = [key.replace("-", " "), theme or ""]
     strong_tokens = [t for text in strong for t in tokens_of(text)]
     weak_tokens = [t for text in weak for t in tokens_of(text)]
+    searched = {
+        "strong_tokens": f" {' '.join(strong_tokens)} ",
+        "strong_stems": f" {' '.join(stem(t) for t in strong_tokens)} ",
+        "strong_compact": "|".join(compact(t) for t in strong),
+        "weak_tokens": f" {' '.join(weak_tokens)} ",
+        "weak_stems": f" {' '.join(stem(t) for t in weak_tokens)} ",
+        "weak_compact": "|".join(compact(t) for t in weak),
+    }
     return Terms(
-        strong_tokens=f" {' '.join(strong_tokens)} ",
-        strong_stems=f" {' '.join(stem(t) for t in strong_tokens)} ",
-        strong_compact="|".join(compact(t) for t in strong),
-        weak_tokens=f" {' '.join(weak_tokens)} ",
-        weak_stems=f" {' '.join(stem(t) for t in weak_tokens)} ",
-        weak_compact="|".join(compact(t) for t in weak),
+        **searched,
+        everything="|".join(searched.values()),
         phrases=frozenset(compact(t) for t in [*strong, key]),
         named=tuple(compact(t) for t in strong),
         word_sets=frozenset(
@@ -261,6 +266,11 @@ class Probe:
             word if len(word) >= 5 else None,
         )
 
+    def may_match(self, terms: Terms) -> bool:
+        """False when no test in `strength` can succeed: each looks for the word or its stem
+        inside one of the strings `everything` joins."""
+        return self.word in terms.everything or self.whole_stem.strip() in terms.everything
+
     def strength(self, tokens: str, stems: str, compacted: str) -> int:
         if self.whole_stem in stems or self.whole in tokens:
             return EXACT
@@ -295,7 +305,9 @@ def rank(kpis: Iterable[KpiInfo], query: Query) -> tuple[list[Match], bool]:
         return [], True
     probes = [Probe.of(word) for word in query.words]
     word_set, phrase = frozenset(query.stems), query.phrase
-    scored = [score(k, probes, word_set, phrase) for k in kpis]
+    # a KPI none of whose words can match is never listed (below, every listed KPI matched at least
+    # one word): only the others are scored, a tenth of a board's KPIs for a typical search
+    scored = [score(k, probes, word_set, phrase) for k in kpis if any(p.may_match(k.terms) for p in probes)]
     need = len(query.words)
 
     def order(mt: Match) -> tuple:

@@ -14,11 +14,13 @@ from bot.kpis import (
     RECENT_DATED,
     RECENT_UNDATED,
     KpiInfo,
+    Probe,
     Query,
     board_kpis,
     measure,
     rank,
     recent_values,
+    words_of,
 )
 from commands import kpi
 from tests.helpers import ask, text_of
@@ -512,3 +514,17 @@ def test_a_kpi_changed_between_two_asks_is_answered_as_changed(demo_db):
     assert "Proven reoffending rate" in kpi_text(demo_db, "hwb recidivism")
     headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
     assert "Proven reoffending rate" in headlines and "Reoffending - binary rate" not in headlines
+
+
+def test_skipping_kpis_no_word_can_match_changes_no_ranking(demo_db, monkeypatch):
+    """rank scores only KPIs that one of the words may match: the same answers as scoring all."""
+    with make_sessions(demo_db)() as session:
+        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        kpis = board_kpis(session, board)
+    words = {w for k in kpis for w in words_of(f"{k.name} {' '.join(k.aliases)} {k.key} {k.theme or ''}")}
+    queries = [*sorted(words), "first time entrants", "children looked after", "LAC", "reoffend", "studies x"]
+    queries += [f"{a} {b}" for a, b in zip(sorted(words), sorted(words, reverse=True), strict=False)][:80]
+    skipping = {text: rank(kpis, Query.parse(text)) for text in queries}
+    monkeypatch.setattr(Probe, "may_match", lambda self, terms: True)
+    for text in queries:
+        assert rank(kpis, Query.parse(text)) == skipping[text], text
