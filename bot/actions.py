@@ -253,8 +253,6 @@ def _shortened(clause) -> ColumnElement:
     )
 
 
-# The list queries are built once per shape and run with bound values: building a statement costs
-# more than running it on an index.
 def _page(scope: Scope, led: bool) -> Subquery:
     """The ids of one page of a list: each part of the scope read in index order up to `reach`
     (offset + limit) rows, the page cut from their union."""
@@ -494,21 +492,27 @@ def history_length(session: Session, action: m.Action) -> int:
 
 def describe_update(update: m.ActionUpdate, by: str | None, zone: str, *, value_limit: int) -> Change:
     """`by`: the name of the person who made the change, when they are in the data."""
-    change = describe_change(
-        update.at, update.field, update.old, update.new, by or update.by_text, zone, value_limit
+    return describe_change(
+        update.at, update.field, update.old, update.new, by or update.by_text, zone, value_limit, update
     )
-    change.update = update
-    return change
 
 
 def describe_change(
-    at: datetime, field: str, old: str | None, new: str | None, who: str | None, zone: str, value_limit: int
+    at: datetime,
+    field: str,
+    old: str | None,
+    new: str | None,
+    who: str | None,
+    zone: str,
+    value_limit: int,
+    update: m.ActionUpdate | None = None,
 ) -> Change:
-    """A change as a reader sees it: the day in the board's zone, who (or "not recorded"), what."""
+    """A change as a reader sees it: the day in the board's zone, who (or "not recorded"), what.
+    `update`: the history entry it comes from, when one was loaded."""
     at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite drops the zone
     label = FIELD_LABELS.get(field, field)
     shown = f"{label}: {shown_value(field, old, value_limit)} → {shown_value(field, new, value_limit)}"
-    return Change(None, at.astimezone(ZoneInfo(zone)).date(), who or "not recorded", shown)
+    return Change(update, at.astimezone(ZoneInfo(zone)).date(), who or "not recorded", shown)
 
 
 def shown_value(field: str, value: str | None, limit: int) -> str:

@@ -183,7 +183,6 @@ class KpiInfo:
     theme: str | None
     aliases: tuple[str, ...]
     description: str | None = None
-    aliases_json: str | None = None  # the aliases as stored, when they were read undecoded
 
     @property
     def unit_label(self) -> str:
@@ -204,8 +203,7 @@ class KpiInfo:
     @property
     def example(self) -> str:
         """Words that find this KPI: its shortest alias, else its key."""
-        aliases = self.aliases or (_aliases(json.loads(self.aliases_json)) if self.aliases_json else ())
-        return min(aliases, key=len) if aliases else self.key
+        return min(self.aliases, key=len) if self.aliases else self.key
 
     @property
     def terms(self) -> Terms:
@@ -403,8 +401,8 @@ def _info(row: tuple) -> KpiInfo:
     return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
-# Headlines read every KPI of the board but show eight: no descriptions, and the aliases as stored
-# (decoding a hundred JSON lists costs more than the read), decoded for the one example shown.
+# Aliases are read as stored and decoded by _info, once per content. Headlines read every KPI of
+# the board but show eight: no descriptions.
 _HEADLINE_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text)).where(m.Kpi.board_id == bindparam("board_id"))
 _BOARD_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description).where(
     m.Kpi.board_id == bindparam("board_id")
@@ -421,7 +419,7 @@ def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
 def _in_order(rows: tuple[tuple, ...]) -> tuple[KpiInfo, ...]:
     """Cached on the board's KPI columns as read: sorting a hundred names by reading order costs
     more than reading them, and they rarely change between two requests."""
-    kpis = [KpiInfo(*columns, aliases=(), aliases_json=stored) for *columns, stored in rows]
+    kpis = [_info((*row, None)) for row in rows]  # the same KPIs a search reads, bar descriptions
     return tuple(
         sorted(
             kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)

@@ -86,9 +86,9 @@ class Deadline:
     working_days_left: int  # negative once passed
 
 
-def chairs(session: Session, board: m.Board) -> list[Row]:
+def chairs(session: Session, board: m.Board) -> Sequence[Row]:
     """The board's chairs and co-chairs (id, name)."""
-    return list(plain_rows(session, _CHAIRS, {"board_id": board.id}))
+    return plain_rows(session, _CHAIRS, {"board_id": board.id})
 
 
 def upcoming(session: Session, board: m.Board, today: date) -> tuple[Row | None, list[Row]]:
@@ -131,10 +131,10 @@ def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -
     return sorted(found, key=lambda mt: (abs((mt.meets_on - day).days), mt.meets_on))
 
 
-def agenda_items(session: Session, meeting: Row, *, show_restricted: bool) -> tuple[list[Row], int]:
+def agenda_items(session: Session, meeting: Row, *, show_restricted: bool) -> tuple[Sequence[Row], int]:
     """The items in order (rows with the agenda_items columns), and how many restricted items
     were left out."""
-    items = list(plain_rows(session, _ITEMS, {"meeting_id": meeting.id}))
+    items = plain_rows(session, _ITEMS, {"meeting_id": meeting.id})
     if show_restricted:
         return items, 0
     public = [item for item in items if not item.restricted]
