@@ -110,7 +110,7 @@ def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Loo
         "word": word.lower() if word else None,
         "probe": _probe(word) if word else None,
         "hint": request.board_hint,
-        "channel": request.channel_id,
+        "channel": None if request.is_direct_message else request.channel_id,  # a DM is no board's
     }
     named = tuple(name for name in ("word", "hint", "channel") if params[name])
     row = session.execute(_lookup_statement(bool(request.person_hint), named), params).first()
@@ -206,7 +206,6 @@ def _boards(session: Session, *where, limit: int | None = None) -> list[m.Board]
 
 def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> BoardChoice | None:
     workspace_id, person = found.workspace_id, found.person
-    in_workspace = m.Board.workspace_id == workspace_id
     if named and found.by_word is not None:  # the usual case: the first word is the board's key
         return BoardChoice(found.by_word, words[1:], person=person)
     if named and found.probe_in_a_name:  # else no board's name has the word: no need to read them
@@ -235,7 +234,7 @@ def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> 
         if board is not None:
             return BoardChoice(board, words, person=person)
     second = session.scalar(_SECOND_BOARD, {"workspace": workspace_id})
-    only = _boards(session, in_workspace) if second is None else []
+    only = _boards(session, m.Board.workspace_id == workspace_id) if second is None else []
     if len(only) == 1:
         return BoardChoice(only[0], words, person=person)
     mine = _boards_of(session, person) if person else []

@@ -101,7 +101,23 @@ def test_plain_rows_see_the_transactions_own_changes(fresh_db):
         session.rollback()
 
 
-@pytest.mark.parametrize("value", [1.5, True, [1, "a"], None])
+@pytest.mark.parametrize("value", [1.5, True, [1, 1.5], None])
 def test_written_takes_only_strings_and_integers(value):
     with pytest.raises(TypeError, match="strings or integers"):
         written(value)
+
+
+@pytest.mark.parametrize("value", ["it's", "a;b", "x\\", "line\nbreak"])
+def test_written_refuses_text_that_would_need_quoting(value):
+    with pytest.raises(ValueError, match="plain words"):
+        written(value)
+
+
+def test_written_constants_are_in_the_compiled_sql(fresh_db):
+    statement = (
+        select(Workspace.id).where(Workspace.team_id.in_(written(["T1", "in_progress"]))).limit(written(3))
+    )
+    sql = str(statement.compile(fresh_db))
+    assert "IN ('T1', 'in_progress')" in sql and "LIMIT 3" in sql
+    with fresh_db.connect() as connection:
+        assert connection.execute(statement).all() == []
