@@ -1,7 +1,7 @@
 """KPIs as board members ask about them: headlines, a forgiving search, histories with their sources.
 
 Matching runs in Python over the board's own KPIs (names, aliases, themes and keys: a few hundred rows
-at most). Values are read per KPI through ix_kpi_values_kpi_period_end, newest first and bounded, so a
+at most). Values are read per KPI through ix_kpi_values_kpi_period_end_id, newest first and bounded, so a
 KPI with years of history costs no more than one with a single figure.
 """
 
@@ -498,10 +498,16 @@ def recent_values(session: Session, kpi_ids: Sequence[int], *, full: bool = True
     return found
 
 
+def _undated_order(v) -> tuple:
+    """Undated values by id, said as (period end, id): every period end here is null, so it is the
+    same order, and PostgreSQL then reads it from the (KPI, period end, id) index unsorted."""
+    return v.period_end, v.id
+
+
 @lru_cache(maxsize=64)
 def _recent_values_union(count: int, full: bool) -> Select:
     """SQLite's form: for `count` KPIs (k0, k1 …), each one's newest dated values, then its first
-    undated ones, each a bounded read through ix_kpi_values_kpi_period_end; the reads select ids
+    undated ones, each a bounded read through ix_kpi_values_kpi_period_end_id; the reads select ids
     and the columns are read once outside them (PostgreSQL's form is below). Built once per shape:
     building sixteen subqueries costs more than running them.
     """
@@ -514,7 +520,9 @@ def _recent_values_union(count: int, full: bool) -> Select:
             .order_by(v.period_end.desc(), v.id.desc())
             .limit(written(RECENT_DATED))
         )
-        undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(written(RECENT_UNDATED))
+        undated = (
+            of_kpi.where(v.period_end.is_(None)).order_by(*_undated_order(v)).limit(written(RECENT_UNDATED))
+        )
         parts += [dated.subquery(), undated.subquery()]
     # the KPIs again outside: with few rows PostgreSQL may read the ids against all of kpi_values
     of_kpis = m.KpiValue.kpi_id.in_([bindparam(f"k{i}") for i in range(count)])
@@ -544,7 +552,7 @@ def _recent_values_lateral(full: bool) -> Select:
         .order_by(v.period_end.desc(), v.id.desc())
         .limit(written(RECENT_DATED))
     )
-    undated = of_kpi.where(v.period_end.is_(None)).order_by(v.id).limit(written(RECENT_UNDATED))
+    undated = of_kpi.where(v.period_end.is_(None)).order_by(*_undated_order(v)).limit(written(RECENT_UNDATED))
     recent = union_all(dated, undated).lateral("recent")
     if not full:
         return select(*recent.c).select_from(kpis).join(recent, true())

@@ -358,7 +358,7 @@ class KpiValue(Sourced, Base):
     __tablename__ = "kpi_values"
     __table_args__ = (
         UniqueConstraint("kpi_id", "area", "period", "source_document_id"),
-        Index("ix_kpi_values_kpi_period_end", "kpi_id", "period_end"),
+        Index("ix_kpi_values_kpi_period_end_id", "kpi_id", "period_end", "id"),  # newest first, ties by id
         one_of("rag", Rag),
     )
 
