@@ -7,7 +7,9 @@ after the other compare the drift as much as the code. Short runs alternated, be
 pair each "after" with a "before" measured moments earlier: the ratio of each pair's medians is
 what the change did, and the spread of those ratios says how far to trust it. The other commit
 runs from a temporary git worktree with this checkout's interpreter; the database is shared, so
-the two must need the same schema. Everything after `--` goes to `bench.commands`.
+the two must need the same schema, unless `--before-url` gives the other commit its own copy (a
+migration between them: copy the database and downgrade the copy). Everything after `--` goes
+to `bench.commands`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ def run(directory: Path, args: list[str], out: Path) -> dict:
         stdout=subprocess.DEVNULL,
     )
     return json.loads(out.read_text())
+
+
+def with_url(bench_args: list[str], url: str | None) -> list[str]:
+    """bench.commands' arguments with --url replaced, when a URL is given."""
+    if url is None:
+        return bench_args
+    if "--url" not in bench_args:
+        raise SystemExit("--before-url replaces the --url given to bench.commands: give one after --")
+    at = bench_args.index("--url") + 1
+    return [*bench_args[:at], url, *bench_args[at + 1 :]]
 
 
 def paired(before: list[dict], after: list[dict]) -> list[dict]:
@@ -84,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--before", required=True, help="the commit to compare this checkout with")
     parser.add_argument("--pairs", type=int, default=8, help="before/after alternations")
+    parser.add_argument("--before-url", help="the other commit's database, when its schema differs")
     args = parser.parse_args(ours)
+    before_args = with_url(bench_args, args.before_url)
     with tempfile.TemporaryDirectory() as scratch:
         other = Path(scratch) / "before"
         subprocess.run(
@@ -93,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             before, after = [], []
             for i in range(args.pairs):
-                before.append(run(other, bench_args, Path(scratch) / f"before-{i}.json"))
+                before.append(run(other, before_args, Path(scratch) / f"before-{i}.json"))
                 after.append(run(ROOT, bench_args, Path(scratch) / f"after-{i}.json"))
                 print(f"pair {i + 1} of {args.pairs} done", file=sys.stderr)
         finally:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bench.compare import paired, table
+import pytest
+
+from bench.compare import paired, table, with_url
 
 
 def result(median: float, p99: float) -> dict:
@@ -18,3 +20,16 @@ def test_pairs_are_compared_in_order_and_the_spread_is_kept():
     assert row["before_p99"] == 12.0 and row["after_p99"] == 11.0
     assert (row["ratio_low"], row["ratio"], row["ratio_high"]) == (0.8, 0.8, 0.85)
     assert "| /kpi | 7.5 | 6.0 | 0.80 (0.80–0.85) | 12.0 | 11.0 |" in table([row])
+
+
+def test_the_other_commit_can_have_its_own_database():
+    args = ["--url", "postgresql+psycopg://h/new", "--team", "TBENCH"]
+    assert with_url(args, "postgresql+psycopg://h/old") == [
+        "--url",
+        "postgresql+psycopg://h/old",
+        "--team",
+        "TBENCH",
+    ]
+    assert with_url(args, None) == args
+    with pytest.raises(SystemExit, match="replaces the --url"):
+        with_url(["--demo"], "sqlite:////tmp/old.db")
