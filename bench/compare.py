@@ -3,13 +3,16 @@
     .venv/bin/python -m bench.compare --before e1f044a --pairs 8 -- --url postgresql+psycopg://…/bench --team TBENCH --rounds 3
 
 The machine's speed drifts (by half, over minutes, on a shared 2-core host), so two long runs one
-after the other compare the drift as much as the code. Short runs alternated, before then after,
-pair each "after" with a "before" measured moments earlier: the ratio of each pair's medians is
-what the change did, and the spread of those ratios says how far to trust it. The other commit
-runs from a temporary git worktree with this checkout's interpreter; the database is shared, so
-the two must need the same schema, unless `--before-url` gives the other commit its own copy (a
-migration between them: copy the database and downgrade the copy). Everything after `--` goes
-to `bench.commands`.
+after the other compare the drift as much as the code. Short runs, alternated, pair each "after"
+with a "before" measured moments apart (before first in odd pairs, after first in even ones, so a
+steady drift favours neither): the ratio of each pair's medians is what the change did, and the
+spread of those ratios says how far to trust it. The bare Bolt app, the same code on both sides,
+is the control: its ratio should be near 1, and how far it is not is the noise.
+
+The other commit runs from a temporary git worktree with this checkout's interpreter. The
+database is shared, so the two must need the same schema, unless `--before-url` gives the other
+commit its own copy (for a migration between them: copy the database and downgrade the copy).
+Everything after `--` goes to `bench.commands`.
 """
 
 from __future__ import annotations
@@ -45,22 +48,29 @@ def with_url(bench_args: list[str], url: str | None) -> list[str]:
     return [*bench_args[:at], url, *bench_args[at + 1 :]]
 
 
+CONTROL = "bare app (control)"
+
+
+def figures(result: dict, command: str) -> dict:
+    """A command's figures in one run; the control is the bare Bolt app, the same code on both
+    sides, so its ratio is what the machine's drift alone did between the runs of a pair."""
+    return result["bare"] if command == CONTROL else result["commands"][command]
+
+
 def paired(before: list[dict], after: list[dict]) -> list[dict]:
     """Per command: the median over runs of each side's median and p99, and the median and range
     of after/before over the pairs."""
     rows = []
-    for command in after[0]["commands"]:
+    for command in [*after[0]["commands"], CONTROL]:
         ratios = sorted(
-            a["commands"][command]["median_ms"] / b["commands"][command]["median_ms"]
+            figures(a, command)["median_ms"] / figures(b, command)["median_ms"]
             for b, a in zip(before, after, strict=True)
         )
         rows.append(
             {
                 "command": command,
                 **{
-                    f"{side}_{figure}": statistics.median(
-                        r["commands"][command][f"{figure}_ms"] for r in runs
-                    )
+                    f"{side}_{figure}": statistics.median(figures(r, command)[f"{figure}_ms"] for r in runs)
                     for side, runs in (("before", before), ("after", after))
                     for figure in ("median", "p99")
                 },
@@ -107,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             before, after = [], []
             for i in range(args.pairs):
-                before.append(run(other, before_args, Path(scratch) / f"before-{i}.json"))
-                after.append(run(ROOT, bench_args, Path(scratch) / f"after-{i}.json"))
+                sides = [(before, other, before_args, "before"), (after, ROOT, bench_args, "after")]
+                for runs, directory, arguments, name in sides if i % 2 == 0 else sides[::-1]:
+                    runs.append(run(directory, arguments, Path(scratch) / f"{name}-{i}.json"))
                 print(f"pair {i + 1} of {args.pairs} done", file=sys.stderr)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=ROOT, check=False)
