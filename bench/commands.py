@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.commands --demo            # loads data/demo into a temporary SQLite file
 
 Both apps get the same signed HTTP requests (`process_before_response=True`, signature checks on),
-dispatched in this one process; the bare app only acks. Reported: median and p99 per command in
+dispatched in this one process, round by round in turn; the bare app only acks. Reported: median and p99 per command in
 milliseconds, the difference from the bare app, and the process's peak RSS. Times are for reading,
 not for asserting: nothing here fails a build.
 """
@@ -112,6 +112,20 @@ def measure(app: App, requests: list[tuple[str, BoltRequest]], rounds: int) -> d
     return times
 
 
+def interleaved(
+    app: App, bare: App, requests: list[tuple[str, BoltRequest]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Both apps measured round by round, turn about: this machine's speed drifts within minutes,
+    and two phases one after the other would give the bare app a different machine."""
+    ours: dict[str, list[float]] = {}
+    baseline: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for times, target in ((ours, app), (baseline, bare)):
+            for label, values in measure(target, requests, 1).items():
+                times.setdefault(label, []).extend(values)
+    return ours, baseline
+
+
 def p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -170,8 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     settle()  # as the servers do once their app is built
     measure(app, requests, 1)  # warm up: every statement shape compiled and prepared, every template
     measure(bare, requests, 1)
-    ours = measure(app, requests, args.rounds)
-    baseline = measure(bare, requests, args.rounds)
+    ours, baseline = interleaved(app, bare, requests, args.rounds)
     bare_all = [t for values in baseline.values() for t in values]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
