@@ -13,8 +13,7 @@ from bot import models as m
 from bot.boards import can_see_restricted
 from bot.db import plain_rows
 from bot.meetings import (
-    agenda_items,
-    chairs,
+    agenda,
     last_meeting,
     meeting_on,
     meetings_near,
@@ -112,8 +111,8 @@ def run(request: CommandRequest, session: Session) -> Reply:
         return reply(
             "no_meeting.json.j2", public=request.share, board=board, today=today, last=None, cancelled=[]
         )
-    items, hidden = agenda_items(
-        session, meeting, show_restricted=can_see_restricted(session, request, choice.person, board)
+    items, hidden, chairs = agenda(
+        session, board, meeting, show_restricted=can_see_restricted(session, request, choice.person, board)
     )
     page = page_of(len(items), request.page, ITEMS_PER_PAGE)
     return reply(
@@ -121,7 +120,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         public=request.share,
         board=board,
         meeting=meeting,
-        chairs=chairs(session, board),
+        chairs=chairs,
         items=[(item, *item_details(item)) for item in items[page.offset : page.offset + page.size]],
         hidden=hidden,
         page=page,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.boards import can_see_restricted
-from bot.meetings import agenda_items, chairs, last_meeting, papers_deadline, upcoming
+from bot.meetings import agenda, last_meeting, papers_deadline, upcoming
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -29,14 +29,14 @@ def run(request: CommandRequest, session: Session) -> Reply:
             cancelled=cancelled,
         )
     show_restricted = can_see_restricted(session, request, choice.person, board)
-    items, hidden = agenda_items(session, meeting, show_restricted=show_restricted)
+    items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted)
     return reply(
         "nextmeeting.json.j2",
         public=request.share,
         board=board,
         meeting=meeting,
         today=today,
-        chairs=chairs(session, board),
+        chairs=chairs,
         items=items,
         hidden=hidden,
         cancelled=cancelled,

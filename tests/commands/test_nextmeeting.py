@@ -177,3 +177,40 @@ def test_the_host_is_shown_when_recorded_and_said_to_be_missing_when_not(demo_db
         meeting = session.scalar(select(m.Meeting).where(m.Meeting.meets_on == date(2023, 10, 5)))
         meeting.host_id = None
     assert "Host\nnot recorded\nChairs" in text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))
+
+
+def chairs_line(text: str) -> str:
+    return re.search(r"\*?Chairs?\*?\n([^\n]*)", text).group(1)
+
+
+def test_chairs_come_before_co_chairs_each_by_name_and_say_when_none_is_recorded(demo_db):
+    assert chairs_line(text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))) == (
+        "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis"
+    )
+    with make_sessions(demo_db).begin() as session:
+        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        zoe = m.Person(workspace_id=board.workspace_id, key="zoe-chair", name="Abigail Zoe Chair")
+        session.add(zoe)
+        session.flush()
+        session.add(m.Membership(board_id=board.id, person_id=zoe.id, role="chair"))
+    assert chairs_line(text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))) == (
+        "Abigail Zoe Chair, Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis"
+    )
+    with make_sessions(demo_db).begin() as session:
+        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        for membership in session.scalars(select(m.Membership).where(m.Membership.board_id == board.id)):
+            if membership.role in ("chair", "co-chair"):
+                session.delete(membership)
+    assert chairs_line(text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))) == "not recorded"
+
+
+def test_a_meeting_without_items_still_shows_its_chairs(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        session.add(
+            m.Meeting(board_id=board.id, key="hwb-extra", meets_on=date(2023, 9, 20), status="provisional")
+        )
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))
+    assert "Wednesday 20 September 2023" in text
+    assert chairs_line(text) == "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis"
+    assert "The agenda has not been published yet." in text  # the chairs' row is no item
