@@ -536,8 +536,8 @@ def board_prefixes(session: Session, board: m.Board) -> list[str]:
     """The reference prefixes the board uses, from its first and last refs (an index lookup each)."""
     first = select(m.Action.ref).where(m.Action.board_id == board.id)
     refs = {
-        session.scalar(first.order_by(m.Action.ref).limit(1)),
-        session.scalar(first.order_by(m.Action.ref.desc()).limit(1)),
+        session.scalar(first.order_by(m.Action.ref).limit(written(1))),
+        session.scalar(first.order_by(m.Action.ref.desc()).limit(written(1))),
     }
     return sorted({ref.split("-", 1)[0] for ref in refs if ref and "-" in ref})
 
@@ -595,7 +595,7 @@ def highest_ref(session: Session, board: m.Board, prefix: str) -> str | None:
         select(m.Action.ref)
         .where(m.Action.board_id == board.id, m.Action.ref >= f"{prefix}-", m.Action.ref < f"{prefix}.")
         .order_by(func.length(m.Action.ref).desc(), m.Action.ref.desc())
-        .limit(1)
+        .limit(written(1))
     )
     return session.scalar(stmt)
 
@@ -609,7 +609,7 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
         select(m.Action.board_id, m.Action.ref)
         .where(m.Action.board_id.in_(by_id), m.Action.ref.in_(ref.forms([])))
         .order_by(m.Action.board_id)
-        .limit(10)
+        .limit(written(10))
     )
     return [(by_id[board_id], found) for board_id, found in session.execute(stmt)]
 
@@ -618,7 +618,7 @@ def person_with_slack_id(session: Session, board: m.Board, user_id: str) -> m.Pe
     stmt = select(m.Person).where(
         m.Person.workspace_id == board.workspace_id, m.Person.slack_user_id == user_id
     )
-    return session.scalar(stmt.limit(1))
+    return session.scalar(stmt.limit(written(1)))
 
 
 def leads_named(session: Session, board: m.Board, phrase: str) -> list[m.Person]:
@@ -652,7 +652,7 @@ def leads_named(session: Session, board: m.Board, phrase: str) -> list[m.Person]
             or_(leads_here, sits_here),
         )
         .order_by(m.Person.name)
-        .limit(MAX_CANDIDATES)
+        .limit(written(MAX_CANDIDATES))
     )
     people = list(session.scalars(stmt))
     exact = [p for p in people if wanted in _full_names(p)]
@@ -673,5 +673,5 @@ def _name_words(person: m.Person) -> set[str]:
 
 def example_ref(session: Session, board: m.Board) -> str:
     """A reference that exists on the board, for examples (an index lookup)."""
-    stmt = select(m.Action.ref).where(m.Action.board_id == board.id).order_by(m.Action.ref).limit(1)
+    stmt = select(m.Action.ref).where(m.Action.board_id == board.id).order_by(m.Action.ref).limit(written(1))
     return session.scalar(stmt) or "A-12"

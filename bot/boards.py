@@ -201,7 +201,8 @@ def other_boards(session: Session, board: m.Board) -> list[m.Board]:
 
 
 def _boards(session: Session, *where, limit: int | None = None) -> list[m.Board]:
-    return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name).limit(limit)))
+    stmt = select(m.Board).where(*where).order_by(m.Board.name)
+    return list(session.scalars(stmt if limit is None else stmt.limit(written(limit))))
 
 
 def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> BoardChoice | None:

@@ -302,3 +302,66 @@ def test_the_check_sees_sorted_kpi_values_when_they_are(scaled_db):
     resorted = "SELECT id FROM kpi_values WHERE kpi_id = 1 ORDER BY value DESC LIMIT 24"
     with make_sessions(scaled_db)() as session:
         assert sorts_of_kpi_values(session.connection(), resorted, ())
+
+
+def kpi_cases(engine) -> list[tuple[str, str, str]]:
+    """(command, text, channel): the benchmark's /kpi and /kpi WORD on one board."""
+    with make_sessions(engine)() as session:
+        listed = scenarios(session, TEAM, 1, random.Random(1))
+    return [
+        (command.lstrip("/"), text, channel) for label, command, text, channel in listed if command == "/kpi"
+    ]
+
+
+def replanned_values(engine, repeat: int, **connect_args) -> list[str]:
+    """Ask /kpi and /kpi WORD `repeat` times on one connection, then list the reads of KPI values
+    PostgreSQL still plans afresh on each run (a custom plan every time, never its generic one)."""
+    one = make_engine(
+        engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=0, **connect_args
+    )
+    try:
+        for _ in range(repeat):
+            for command, text, channel in kpi_cases(engine):
+                ask(
+                    one,
+                    RUNS[command],
+                    command,
+                    text,
+                    now=BENCH_NOW,
+                    team_id=TEAM,
+                    user_id="UBENCH",
+                    channel_id=channel,
+                    dm=False,
+                )
+        with one.connect() as connection:  # the pool's one connection: its prepared statements
+            rows = connection.exec_driver_sql(
+                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            ).all()
+    finally:
+        one.dispose()
+    values = [
+        (statement, generic, custom) for statement, generic, custom in rows if "period_end" in statement
+    ]
+    assert values, "no read of KPI values was prepared: the check would see nothing"
+    return [
+        f"{custom} custom plans, none generic: {' '.join(statement.split())[:300]}"
+        for statement, generic, custom in values
+        if generic == 0 and custom > 5
+    ]
+
+
+def test_a_page_of_kpi_values_keeps_one_plan(scaled_db):
+    """psycopg prepares a statement on its sixth run; PostgreSQL then plans it anew on each run
+    unless its generic plan looks as cheap as the custom ones. With the page's KPI ids as one
+    array it never did (it cannot know the array's length), which cost 0.25 ms a /kpi; with one
+    parameter per id it keeps one plan."""
+    if scaled_db.dialect.name != "postgresql":
+        pytest.skip("prepared statements' plans: PostgreSQL only")
+    assert replanned_values(scaled_db, repeat=12) == []
+
+
+def test_the_check_sees_a_statement_planned_afresh_on_each_run(scaled_db):
+    if scaled_db.dialect.name != "postgresql":
+        pytest.skip("prepared statements' plans: PostgreSQL only")
+    forced = {"connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
+    assert replanned_values(scaled_db, repeat=12, **forced)
