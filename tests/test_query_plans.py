@@ -85,6 +85,20 @@ def cases(engine) -> list[tuple[str, str, str]]:
     ]
 
 
+def ask_as_in_bench(engine, command: str, text: str, channel: str):
+    return ask(
+        engine,
+        RUNS[command],
+        command,
+        text,
+        now=BENCH_NOW,
+        team_id=TEAM,
+        user_id="UBENCH",
+        channel_id=channel,
+        dm=channel.startswith("D"),
+    )
+
+
 def captured_statements(engine, command: str, text: str, channel: str) -> list[tuple[str, object]]:
     seen: list[tuple[str, object]] = []
 
@@ -94,17 +108,7 @@ def captured_statements(engine, command: str, text: str, channel: str) -> list[t
 
     event.listen(engine, "before_cursor_execute", capture)
     try:
-        ask(
-            engine,
-            RUNS[command],
-            command,
-            text,
-            now=BENCH_NOW,
-            team_id=TEAM,
-            user_id="UBENCH",
-            channel_id=channel,
-            dm=channel.startswith("D"),
-        )
+        ask_as_in_bench(engine, command, text, channel)
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     return seen
@@ -213,21 +217,30 @@ def sorted_list_reads(connection, statement, parameters) -> list[str]:
     return check(connection, statement, parameters)
 
 
+def findings(engine, command: str, words: str, marker: str, check) -> list[str]:
+    """What `check` finds in each statement that `/command words` (in the board's channel) sends
+    and that contains `marker`."""
+    channel = next(channel for name, _, channel in cases(engine) if name == command)
+    statements = [
+        (statement, parameters)
+        for statement, parameters in captured_statements(engine, command, words, channel)
+        if marker in statement
+    ]
+    assert statements, f"/{command} {words} sent no statement with {marker!r}: nothing was checked"
+    with make_sessions(engine)() as session:
+        connection = session.connection()
+        return [
+            found
+            for statement, parameters in statements
+            for found in check(connection, statement, parameters)
+        ]
+
+
 @pytest.mark.parametrize("words", ["", "done", "overdue", "cancelled", "open"])
 def test_a_page_of_actions_is_read_in_index_order(scaled_db, words):
     """A list page reads at most offset + limit rows of each status, in index order: never sorts
     all of a board's open or done actions to show eight."""
-    channel = next(channel for command, _, channel in cases(scaled_db) if command == "actions")
-    statements = [
-        (statement, parameters)
-        for statement, parameters in captured_statements(scaled_db, "actions", words, channel)
-        if "candidates" in statement
-    ]
-    assert statements
-    with make_sessions(scaled_db)() as session:
-        connection = session.connection()
-        for statement, parameters in statements:
-            assert sorted_list_reads(connection, statement, parameters) == []
+    assert findings(scaled_db, "actions", words, "candidates", sorted_list_reads) == []
 
 
 def test_the_check_sees_a_sorted_list_when_there_is_one(scaled_db):
@@ -285,17 +298,7 @@ def sorts_of_kpi_values(connection, statement, parameters) -> list[str]:
 def test_a_kpis_newest_values_are_read_in_index_order(scaled_db, words):
     """Headlines and histories read each KPI's newest values through the (KPI, period end, id)
     index: no KPI's values are sorted again by id (0.3 ms of PostgreSQL's time on a page)."""
-    channel = next(channel for command, _, channel in cases(scaled_db) if command == "kpi")
-    statements = [
-        (statement, parameters)
-        for statement, parameters in captured_statements(scaled_db, "kpi", words, channel)
-        if "period_end" in statement
-    ]
-    assert statements
-    with make_sessions(scaled_db)() as session:
-        connection = session.connection()
-        for statement, parameters in statements:
-            assert sorts_of_kpi_values(connection, statement, parameters) == []
+    assert findings(scaled_db, "kpi", words, "period_end", sorts_of_kpi_values) == []
 
 
 def test_the_check_sees_sorted_kpi_values_when_they_are(scaled_db):
@@ -304,35 +307,17 @@ def test_the_check_sees_sorted_kpi_values_when_they_are(scaled_db):
         assert sorts_of_kpi_values(session.connection(), resorted, ())
 
 
-def kpi_cases(engine) -> list[tuple[str, str, str]]:
-    """(command, text, channel): the benchmark's /kpi and /kpi WORD on one board."""
-    with make_sessions(engine)() as session:
-        listed = scenarios(session, TEAM, 1, random.Random(1))
-    return [
-        (command.lstrip("/"), text, channel) for label, command, text, channel in listed if command == "/kpi"
-    ]
-
-
 def replanned_values(engine, repeat: int, **connect_args) -> list[str]:
-    """Ask /kpi and /kpi WORD `repeat` times on one connection, then list the reads of KPI values
+    """Ask each /kpi case `repeat` times on one connection, then list the reads of KPI values
     PostgreSQL still plans afresh on each run (a custom plan every time, never its generic one)."""
     one = make_engine(
         engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=0, **connect_args
     )
     try:
+        asked = [(command, text, channel) for command, text, channel in cases(engine) if command == "kpi"]
         for _ in range(repeat):
-            for command, text, channel in kpi_cases(engine):
-                ask(
-                    one,
-                    RUNS[command],
-                    command,
-                    text,
-                    now=BENCH_NOW,
-                    team_id=TEAM,
-                    user_id="UBENCH",
-                    channel_id=channel,
-                    dm=False,
-                )
+            for command, text, channel in asked:
+                ask_as_in_bench(one, command, text, channel)
         with one.connect() as connection:  # the pool's one connection: its prepared statements
             rows = connection.exec_driver_sql(
                 "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
