@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         from bot.boarddata import load_files
 
-        url = f"sqlite:///{tempfile.mkdtemp()}/demo.db"
+        scratch = tempfile.TemporaryDirectory()  # removed at the end of the run
+        url = f"sqlite:///{scratch.name}/demo.db"
         engine = make_engine(url)
         upgrade(engine)
         with make_sessions(engine).begin() as session:
@@ -218,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(results, indent=2))
     engine.dispose()
     stand_in.shutdown()
+    if args.demo:
+        scratch.cleanup()
     return 0
 
 

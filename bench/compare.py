@@ -6,8 +6,11 @@ The machine's speed drifts (by half, over minutes, on a shared 2-core host), so 
 after the other compare the drift as much as the code. Short runs, alternated, pair each "after"
 with a "before" measured moments apart (before first in odd pairs, after first in even ones, so a
 steady drift favours neither): the ratio of each pair's medians is what the change did, and the
-spread of those ratios says how far to trust it. The bare Bolt app, the same code on both sides,
-is the control: its ratio should be near 1, and how far it is not is the noise.
+spread of those ratios says how far to trust it. The bare Bolt app is the control: when both
+commits measure it the same way (bench.commands from 2ebed0e on, which times it in turn with
+BoardBot's app), it is the same code on both sides, its ratio should be near 1, and how far it is
+not is the noise. Against an older commit, whose bench.commands timed it in a phase of its own
+after BoardBot's, the control also compares those two ways of measuring.
 
 The other commit runs from a temporary git worktree with this checkout's interpreter. The
 database is shared, so the two must need the same schema, unless `--before-url` gives the other
@@ -42,18 +45,22 @@ def with_url(bench_args: list[str], url: str | None) -> list[str]:
     """bench.commands' arguments with --url replaced, when a URL is given."""
     if url is None:
         return bench_args
-    if "--url" not in bench_args:
+    if "--url" in bench_args:
+        at = bench_args.index("--url") + 1
+        return [*bench_args[:at], url, *bench_args[at + 1 :]]
+    given = [i for i, arg in enumerate(bench_args) if arg.startswith("--url=")]
+    if not given:
         raise SystemExit("--before-url replaces the --url given to bench.commands: give one after --")
-    at = bench_args.index("--url") + 1
-    return [*bench_args[:at], url, *bench_args[at + 1 :]]
+    return [*bench_args[: given[0]], f"--url={url}", *bench_args[given[0] + 1 :]]
 
 
 CONTROL = "bare app (control)"
 
 
 def figures(result: dict, command: str) -> dict:
-    """A command's figures in one run; the control is the bare Bolt app, the same code on both
-    sides, so its ratio is what the machine's drift alone did between the runs of a pair."""
+    """A command's figures in one run; the control is the bare Bolt app: the same code on both
+    sides, so its ratio is what the machine's drift alone did between the runs of a pair (when
+    both sides measure it the same way: see the module's docstring)."""
     return result["bare"] if command == CONTROL else result["commands"][command]
 
 

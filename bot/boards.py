@@ -92,7 +92,12 @@ def _lookup_statement(by_key: bool, named: tuple[str, ...]) -> Select:
 _BOARD_NAMES = select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name).where(
     m.Board.workspace_id == bindparam("workspace")
 )
-_SECOND_BOARD = select(m.Board.id).where(m.Board.workspace_id == bindparam("workspace")).offset(1).limit(1)
+_SECOND_BOARD = (
+    select(m.Board.id)
+    .where(m.Board.workspace_id == bindparam("workspace"))
+    .offset(written(1))
+    .limit(written(1))
+)
 
 
 def _probe(word: str) -> str | None:

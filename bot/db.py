@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     Engine,
     Executable,
     Integer,
@@ -47,7 +48,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def written(value):
+def written(value: int | str | list | tuple) -> ColumnElement | list[ColumnElement]:
     """A constant of the code (a LIMIT, a status, a list of roles) written into the SQL instead of
     sent as a parameter. PostgreSQL costs a generic plan for a prepared statement pessimistically
     when its LIMITs and statuses are unknown, keeps planning it afresh on every run (0.1-1 ms on the

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 from bot.db import plain_rows, written
+from bot.kpis import reading_order
 from bot.workdays import paper_deadline, working_days_between
 
 CHAIR_ROLES = (m.MembershipRole.CHAIR.value, m.MembershipRole.CO_CHAIR.value)
@@ -153,17 +154,24 @@ def agenda(
     session: Session, board: m.Board, meeting: Row, *, show_restricted: bool
 ) -> tuple[list[Row], int, list[Chair]]:
     """The meeting's items in order (rows with the agenda_items columns), how many restricted items
-    were left out, and the board's chairs and co-chairs, chairs first, each by name."""
+    were left out, and the board's chairs and co-chairs: chairs first, each alphabetically."""
     dialect = session.get_bind().dialect.name
     rows = plain_rows(session, _items_and_chairs(dialect), {"board_id": board.id, "meeting_id": meeting.id})
     listed = rows[0].chairs  # psycopg decodes JSON; SQLite gives its text
     pairs = json.loads(listed) if isinstance(listed, str) else listed or []
-    chairs = [Chair(role, name) for role, name in sorted(pairs)]
+    chairs = [Chair(role, name) for role, name in sorted(pairs, key=_chairs_first_by_name)]
     items = [row for row in rows if row.id is not None]  # no items: one row, of chairs alone
     if show_restricted:
         return items, 0, chairs
     public = [item for item in items if not item.restricted]
     return public, len(items) - len(public), chairs
+
+
+def _chairs_first_by_name(pair: list[str]) -> tuple[str, str, str]:
+    """Chairs before co-chairs, each alphabetically as a reader expects (case and accents aside),
+    whatever the database's collation."""
+    role, name = pair
+    return role, reading_order(name), name
 
 
 def papers_deadline(board: m.Board, meeting: Row, today: date) -> Deadline:

@@ -7,7 +7,8 @@ Create Date: 2026-11-22 21:40:00
 KPI values are read newest first, ties of period broken by id (bot/kpis.py). With only (kpi,
 period end) in the index, each KPI's read sorted its rows by id again: on the benchmark's data
 PostgreSQL took 0.55 ms for a page of headlines, 0.21 ms with the id in the index. The old index
-is the prefix of the new one, which serves everything it served.
+is the prefix of the new one, which serves everything it served. The index is built in one go,
+not CONCURRENTLY: writes to kpi_values wait while it builds (2 s for 2,050,000 values here).
 """
 
 from collections.abc import Sequence

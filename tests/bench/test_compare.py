@@ -34,6 +34,9 @@ def test_the_other_commit_can_have_its_own_database():
         "TBENCH",
     ]
     assert with_url(args, None) == args
+    assert with_url(["--url=sqlite:////tmp/new.db"], "sqlite:////tmp/old.db") == [
+        "--url=sqlite:////tmp/old.db"
+    ]
     with pytest.raises(SystemExit, match="replaces the --url"):
         with_url(["--demo"], "sqlite:////tmp/old.db")
 
