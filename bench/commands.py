@@ -4,9 +4,9 @@
     .venv/bin/python -m bench.commands --demo            # loads data/demo into a temporary SQLite file
 
 Both apps get the same signed HTTP requests (`process_before_response=True`, signature checks on),
-dispatched in this one process, round by round in turn; the bare app only acks. Reported: median and p99 per command in
-milliseconds, the difference from the bare app, and the process's peak RSS. Times are for reading,
-not for asserting: nothing here fails a build.
+dispatched in this one process, round by round in turn; the bare app only acks. Reported: median
+and p99 per command in milliseconds, the difference from the bare app, and the process's peak RSS.
+Times are for reading, not for asserting: nothing here fails a build.
 """
 
 from __future__ import annotations
