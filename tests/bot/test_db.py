@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    column,
+    event,
+    func,
+    inspect,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.exc import DBAPIError
 
+from bot import db
 from bot.db import (
     SchemaOutOfDate,
     WriteInReadOnlySession,
@@ -20,6 +39,7 @@ from bot.db import (
     schema_revisions,
     upgrade,
     written,
+    written_number,
 )
 from bot.models import Base, Workspace
 from tests.conftest import engine_for
@@ -121,3 +141,157 @@ def test_written_constants_are_in_the_compiled_sql(fresh_db):
     assert "IN ('T1', 'in_progress')" in sql and "LIMIT 3" in sql
     with fresh_db.connect() as connection:
         assert connection.execute(statement).all() == []
+
+
+def _read_three_times(sessions, statement, params=None) -> list:
+    """A statement read as a command reads it, three times: SQLAlchemy's way (its first run, then
+    its second, which compiles it for the driver), then the driver's."""
+    runs = []
+    for _ in range(3):
+        with reading(sessions) as session:
+            runs.append(plain_rows(session, statement, params))
+    return runs
+
+
+@pytest.mark.parametrize("table", sorted(Base.metadata.tables))
+def test_a_read_run_again_goes_to_the_driver_and_gives_the_same_rows(demo_db, table):
+    """Every column type of the model (dates, times, UTC instants, JSON, floats, booleans, nulls)
+    comes back from the driver as SQLAlchemy gives it, by position and by name."""
+    columns = Base.metadata.tables[table].c
+    statement = select(*columns).order_by(*Base.metadata.tables[table].primary_key).limit(written(200))
+    first, second, third = _read_three_times(make_sessions(demo_db), statement)
+    assert isinstance(db._DIRECT[statement, demo_db.dialect.name], db._Direct)
+    assert third == first == second
+    for direct, ours in zip(third, first, strict=True):
+        assert [type(v) for v in direct] == [type(v) for v in ours]
+        assert [getattr(direct, c.key) for c in columns] == [getattr(ours, c.key) for c in columns]
+
+
+def test_the_driver_takes_the_parameters_in_order_and_each_written_number(demo_db):
+    sessions = make_sessions(demo_db)
+    meetings = Base.metadata.tables["meetings"]
+    statement = (
+        select(meetings.c.id, meetings.c.meets_on)
+        .where(
+            meetings.c.meets_on >= bindparam("start"),
+            meetings.c.meets_on < bindparam("end"),
+            meetings.c.id > bindparam("after"),
+        )
+        .order_by(meetings.c.id)
+        .limit(written_number("size"))
+    )
+    asked = [
+        {"start": date(2019, 1, 1), "end": date(2024, 1, 1), "after": after, "size": size}
+        for size in (2, 3)
+        for after in (0, 2)
+    ]
+    with sessions() as session:
+        expected = [session.execute(statement, params).all() for params in asked]
+    for params, rows in zip(asked, expected, strict=True):
+        assert _read_three_times(sessions, statement, params) == [rows] * 3
+        assert len(rows) == params["size"] and rows[0].id > params["after"]
+    direct = db._DIRECT[statement, demo_db.dialect.name]
+    assert isinstance(direct, db._Direct) and len(direct.forms) == 2  # one form for each LIMIT
+
+
+def test_the_driver_is_sent_what_sqlalchemy_would_send(demo_db):
+    """Each parameter processed as SQLAlchemy processes it (SQLite's dates and instants as its
+    text, JSON as a document), in the statement's order, with the LIMIT written in."""
+    meetings = Base.metadata.tables["meetings"]
+    instant = bindparam("since", type_=DateTime(timezone=True))
+    statement = (
+        select(meetings.c.id)
+        .where(
+            meetings.c.meets_on >= bindparam("day"),
+            meetings.c.starts_at < bindparam("at"),
+            instant < bindparam("until", type_=DateTime(timezone=True)),
+            cast(bindparam("doc", type_=JSON), String) != written(""),
+            bindparam("flag", type_=Boolean).is_not(None),
+        )
+        .limit(written_number("size"))
+    )
+    params = {
+        "day": date(2019, 1, 1),
+        "at": time(18, 30),
+        "since": datetime(2023, 9, 1, 8, 0, 0, 5, tzinfo=UTC),
+        "until": datetime(2023, 10, 1, tzinfo=UTC),
+        "doc": {"roles": ["chair"]},
+        "flag": True,
+        "size": 4,
+    }
+    sent = []
+    listen = lambda *args: sent.append(args[2:4])  # noqa: E731  (the statement and its parameters)
+    event.listen(demo_db, "before_cursor_execute", listen)
+    try:
+        with demo_db.connect() as connection:
+            connection.execute(statement, params).all()
+    finally:
+        event.remove(demo_db, "before_cursor_execute", listen)
+    direct = db._Direct.of(statement, demo_db.dialect, ("id",))
+    sql, arguments = direct.sent(params)
+    expected_sql, expected = sent[-1]
+    assert sql == expected_sql and "4" in sql
+    assert _comparable(arguments) == _comparable(expected)
+
+
+def _comparable(arguments) -> list:
+    """Parameters as (name or position, type, value): psycopg's JSON wrapper compares by identity."""
+    pairs = arguments.items() if isinstance(arguments, dict) else enumerate(arguments)
+    return sorted((key, type(v).__name__, repr(getattr(v, "obj", v))) for key, v in pairs)
+
+
+def test_an_in_list_and_a_statement_built_on_each_call_stay_with_sqlalchemy(demo_db):
+    sessions = make_sessions(demo_db)
+    workspaces = select(Workspace.id).where(Workspace.team_id.in_(bindparam("teams", expanding=True)))
+    for teams in (["local"], ["local", "TNONE"], ["TNONE"]):
+        with reading(sessions) as session:
+            assert len(plain_rows(session, workspaces, {"teams": teams})) == (teams != ["TNONE"])
+    assert db._DIRECT[workspaces, demo_db.dialect.name] is db._NOT_DIRECT
+    built = [select(Workspace.id).where(Workspace.team_id == "local") for _ in range(3)]
+    for statement in built:
+        with reading(sessions) as session:
+            assert len(plain_rows(session, statement)) == 1
+        assert db._DIRECT[statement, demo_db.dialect.name] is db._SEEN  # seen once each: never compiled
+
+
+def test_a_read_in_a_transaction_or_watched_stays_with_sqlalchemy(demo_db):
+    sessions = make_sessions(demo_db)
+    statement = select(Workspace.team_id)
+    for _ in range(3):
+        with sessions.begin() as session:
+            assert plain_rows(session, statement) == [("local",)]
+    assert (statement, demo_db.dialect.name) not in db._DIRECT
+    seen = []
+    listen = lambda *args: seen.append(args[2])  # noqa: E731  (before_cursor_execute's statement)
+    event.listen(demo_db, "before_cursor_execute", listen)
+    try:
+        _read_three_times(sessions, statement)
+    finally:
+        event.remove(demo_db, "before_cursor_execute", listen)
+    assert len([s for s in seen if "team_id" in s]) == 3  # a listener sees every statement
+    assert (statement, demo_db.dialect.name) not in db._DIRECT
+
+
+def test_a_failed_read_raises_sqlalchemys_error(demo_db):
+    sessions = make_sessions(demo_db)
+    with demo_db.begin() as connection:
+        connection.execute(text("CREATE TABLE scratch (id INTEGER PRIMARY KEY)"))
+    statement = select(table("scratch", column("id", Integer)))
+    assert _read_three_times(sessions, statement) == [[]] * 3
+    assert isinstance(db._DIRECT[statement, demo_db.dialect.name], db._Direct)
+    with demo_db.begin() as connection:
+        connection.execute(text("DROP TABLE scratch"))
+    with reading(sessions) as session, pytest.raises(DBAPIError, match="scratch"):
+        plain_rows(session, statement)
+
+
+def test_a_read_the_driver_fails_and_sqlalchemy_does_not_stays_with_sqlalchemy(demo_db, caplog):
+    sessions = make_sessions(demo_db)
+    statement = select(Workspace.team_id)
+    assert _read_three_times(sessions, statement) == [[("local",)]] * 3
+    direct = db._DIRECT[statement, demo_db.dialect.name]
+    direct.forms[()] = ("SELECT no_such_column FROM workspaces", [])  # as a fault of _Direct's would
+    with reading(sessions) as session:
+        assert plain_rows(session, statement) == [("local",)]
+    assert db._DIRECT[statement, demo_db.dialect.name] is db._NOT_DIRECT
+    assert "a read failed on the driver and not through SQLAlchemy" in caplog.text
