@@ -32,7 +32,9 @@ from bot.db import (
     SchemaOutOfDate,
     WriteInReadOnlySession,
     alembic_config,
+    as_loaded,
     check_schema,
+    loaded_columns,
     make_sessions,
     plain_rows,
     reading,
@@ -41,7 +43,7 @@ from bot.db import (
     written,
     written_number,
 )
-from bot.models import Base, Workspace
+from bot.models import Base, Board, Workspace
 from tests.conftest import engine_for
 
 
@@ -295,3 +297,39 @@ def test_a_read_the_driver_fails_and_sqlalchemy_does_not_stays_with_sqlalchemy(d
         assert plain_rows(session, statement) == [("local",)]
     assert db._DIRECT[statement, demo_db.dialect.name] is db._NOT_DIRECT
     assert "a read failed on the driver and not through SQLAlchemy" in caplog.text
+
+
+def _board_row(session, board_id: int):
+    return plain_rows(session, select(*loaded_columns(Board)).where(Board.id == board_id))[0]
+
+
+def test_as_loaded_gives_the_object_as_if_the_session_had_loaded_it(demo_db):
+    sessions = make_sessions(demo_db)
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    with sessions.begin() as session:
+        board = as_loaded(session, Board, _board_row(session, 1))
+        assert inspect(board).persistent and board in session and not session.dirty
+        assert (board.key, board.workspace.team_id) == ("hwb", "local")
+        assert board.secretary is not None and board.secretary.id == board.secretary_id  # loads lazily
+        event.listen(demo_db, "before_cursor_execute", listen)
+        try:
+            session.flush()
+            assert statements == []  # nothing to write: no history
+            board.name = "Health and Wellbeing Board"
+            session.flush()
+        finally:
+            event.remove(demo_db, "before_cursor_execute", listen)
+        assert [s.split()[0] for s in statements] == ["UPDATE"]  # a change is written as usual
+    with sessions() as session:
+        assert session.get(Board, 1).name == "Health and Wellbeing Board"
+
+
+def test_as_loaded_gives_the_object_the_session_holds_and_none_for_no_row(demo_db):
+    with make_sessions(demo_db)() as session:
+        held = session.get(Board, 2)
+        held.name = "renamed, not yet flushed"
+        with session.no_autoflush:
+            assert as_loaded(session, Board, _board_row(session, 2)) is held
+        assert held.name == "renamed, not yet flushed"
+        assert as_loaded(session, Board, [None] * len(loaded_columns(Board))) is None
