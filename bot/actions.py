@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -21,17 +21,19 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    inspect,
     or_,
     select,
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.util import ClauseAdapter
 
 from bot import models as m
 from bot.boards import normalise
-from bot.db import plain_rows, written, written_number
+from bot.db import as_loaded, loaded_columns, plain_rows, written, written_number
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -105,7 +107,7 @@ def parse_ref(word: str) -> Ref | None:
 class Change:
     """One history entry as a reader sees it."""
 
-    update: m.ActionUpdate | None  # the history's entries have theirs; a list's latest change does not
+    update: m.ActionUpdate | Row | None  # a history's entries have theirs; a list's latest change does not
     on: date  # in the board's zone
     who: str
     what: str  # "status: In progress → Done"
@@ -461,12 +463,25 @@ def overdue_first_page(
     return [_action_row(row, board, today) for row in shown if row.list == 0], undated
 
 
+_HISTORY_COLUMNS = (
+    m.ActionUpdate.seq,
+    m.ActionUpdate.at,
+    m.ActionUpdate.field,
+    m.ActionUpdate.old,
+    m.ActionUpdate.new,
+    m.ActionUpdate.by_text,
+    m.ActionUpdate.note,
+    m.ActionUpdate.via,
+    m.ActionUpdate.link,
+)
+
+
 @cache
 def _history_queries() -> tuple[Select, Select]:
     of_action = m.ActionUpdate.action_id == bindparam("action_id")
     page = (
-        select(m.ActionUpdate, func.count().over())  # the history's length rides on each row
-        .options(joinedload(m.ActionUpdate.by))
+        select(*_HISTORY_COLUMNS, m.Person.name.label("by_name"), func.count().over().label("total"))
+        .outerjoin(m.Person, m.Person.id == m.ActionUpdate.by_id)  # the history's length rides on each row
         .where(of_action)
         .order_by(m.ActionUpdate.seq)
         .offset(written_number("offset"))
@@ -479,19 +494,21 @@ def history(
     session: Session, action: m.Action, zone: str, *, offset: int, limit: int
 ) -> tuple[list[Change], int | None]:
     """A page of the action's history, in the order it happened, and how long the whole history
-    is: one statement. The length is None when the page is empty (no history, or past its end)."""
+    is: one statement of plain rows. The length is None when the page is empty (no history, or
+    past its end)."""
     params = {"action_id": action.id, "offset": offset, "limit": limit}
-    rows = session.execute(_history_queries()[0], params).all()
-    changes = [describe_update(u, u.by.name if u.by else None, zone, value_limit=300) for u, _ in rows]
-    return changes, rows[0][1] if rows else None
+    rows = plain_rows(session, _history_queries()[0], params)
+    changes = [describe_update(row, row.by_name, zone, value_limit=300) for row in rows]
+    return changes, rows[0].total if rows else None
 
 
 def history_length(session: Session, action: m.Action) -> int:
     return session.scalar(_history_queries()[1], {"action_id": action.id}) or 0
 
 
-def describe_update(update: m.ActionUpdate, by: str | None, zone: str, *, value_limit: int) -> Change:
-    """`by`: the name of the person who made the change, when they are in the data."""
+def describe_update(update: m.ActionUpdate | Row, by: str | None, zone: str, *, value_limit: int) -> Change:
+    """`update`: a history entry, or a row of its columns. `by`: the name of the person who made
+    the change, when they are in the data."""
     return describe_change(
         update.at, update.field, update.old, update.new, by or update.by_text, zone, value_limit, update
     )
@@ -505,7 +522,7 @@ def describe_change(
     who: str | None,
     zone: str,
     value_limit: int,
-    update: m.ActionUpdate | None = None,
+    update: m.ActionUpdate | Row | None = None,
 ) -> Change:
     """A change as a reader sees it: the day in the board's zone, who (or "not recorded"), what.
     `update`: the history entry it comes from, when one was loaded."""
@@ -542,29 +559,57 @@ def board_prefixes(session: Session, board: m.Board) -> list[str]:
     return sorted({ref.split("-", 1)[0] for ref in refs if ref and "-" in ref})
 
 
-@cache
-def _by_ref_query() -> Select:
+_RAISED = {  # what an action's page shows with it, read in the same statement
+    "lead": m.Person,
+    "meeting": m.Meeting,
+    "agenda_item": m.AgendaItem,
+    "source_document": m.Document,
+}
+
+
+@lru_cache(maxsize=16)
+def _by_ref_query(count: int) -> Select:
+    """The board's actions whose ref is one of `count` spellings (f0, f1 …), each with its lead,
+    meeting, agenda item and source document (LEFT JOINs), as columns for `as_loaded`."""
+    related = {name: aliased(model, name=name) for name, model in _RAISED.items()}
+    columns = loaded_columns(m.Action)
+    stmt = select(m.Action)
+    for name, entity in related.items():
+        columns += loaded_columns(entity)
+        stmt = stmt.outerjoin(entity, getattr(m.Action, name))
     return (
-        select(m.Action)
-        .options(
-            joinedload(m.Action.lead),
-            joinedload(m.Action.meeting),
-            joinedload(m.Action.agenda_item),
-            joinedload(m.Action.source_document),
-        )
+        stmt.with_only_columns(*columns)
         .where(
-            m.Action.board_id == bindparam("board_id"), m.Action.ref.in_(bindparam("forms", expanding=True))
+            m.Action.board_id == bindparam("board_id"),
+            m.Action.ref.in_([bindparam(f"f{i}") for i in range(count)]),
         )
         .order_by(*_by_ref())
     )
 
 
 def find_actions(session: Session, board: m.Board, ref: Ref) -> list[m.Action]:
-    """The board's actions a reference names: one, or several for `#12` on a board with two prefixes."""
+    """The board's actions a reference names: one, or several for `#12` on a board with two
+    prefixes. One statement of plain columns, made the session's objects by `as_loaded` (the
+    ORM's loading of an action with four joined objects cost 0.3 ms)."""
     forms = ref.forms([] if ref.prefix else board_prefixes(session, board))
     if not forms:
         return []
-    return list(session.scalars(_by_ref_query(), {"board_id": board.id, "forms": forms}).unique())
+    params = {"board_id": board.id} | {f"f{i}": form for i, form in enumerate(forms)}
+    return [_action_of(session, row) for row in plain_rows(session, _by_ref_query(len(forms)), params)]
+
+
+def _action_of(session: Session, row: Row) -> m.Action:
+    """An action and the objects it was raised with, from a row of `_by_ref_query`."""
+    values = tuple(row)
+    width = len(loaded_columns(m.Action))
+    action = as_loaded(session, m.Action, values[:width])
+    loaded = inspect(action).dict
+    for name, model in _RAISED.items():
+        size = len(loaded_columns(model))
+        if name not in loaded:  # as joinedload does; an action the session held may have it already
+            set_committed_value(action, name, as_loaded(session, model, values[width : width + size]))
+        width += size
+    return action
 
 
 def near_refs(session: Session, board: m.Board, ref: Ref, prefixes: list[str], limit: int = 5) -> list[str]:

@@ -7,7 +7,7 @@ import re
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -116,9 +116,10 @@ def plain_rows(session: Session, statement: Executable, params: dict | None = No
     return connection.execute(statement, params).all()
 
 
-def loaded_columns(entity) -> list:
+@lru_cache(maxsize=256)
+def loaded_columns(entity) -> tuple:
     """The columns of a model (or an alias of one) that `as_loaded` takes, in its order."""
-    return [getattr(entity, key) for key in _shape(inspect(entity).mapper.class_)[0]]
+    return tuple(getattr(entity, key) for key in _shape(inspect(entity).mapper.class_)[0])
 
 
 def as_loaded(session: Session, model: type[T], values: Sequence[Any]) -> T | None:

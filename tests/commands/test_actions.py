@@ -7,11 +7,11 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot import models as m
 from bot.actions import OPEN_STATUSES as OPEN
-from bot.actions import Ref, Scope, parse_ref, shorten
+from bot.actions import Ref, Scope, find_actions, parse_ref, shorten
 from bot.db import make_sessions
 from commands import actions
 from commands.actions import Wanted, parse_filters
@@ -431,6 +431,32 @@ def test_one_action_shows_every_field_and_its_history(demo_db):
     )
     assert text.index("1. Thu 5 Oct") < text.index("2. Fri 6 Oct")
     assert_within_slack_limits(reply)
+
+
+def test_an_action_found_by_reference_comes_with_what_its_page_shows(demo_db):
+    """find_actions' one statement brings the action's meeting, item, lead and document as the
+    session's own objects: reading them sends nothing more, and the action changes as any other."""
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731  (before_cursor_execute's statement)
+    with make_sessions(demo_db)() as session:
+        action = session.scalar(select(m.Action).where(m.Action.ref == "HWB-1"))
+        expected = (action.lead_id, action.meeting_id, action.agenda_item_id, action.source_document_id)
+    with make_sessions(demo_db).begin() as session:
+        hwb, fps = (session.scalar(select(m.Board).where(m.Board.key == key)) for key in ("hwb", "fps"))
+        event.listen(demo_db, "before_cursor_execute", listen)
+        try:
+            [found] = find_actions(session, hwb, Ref("hwb", "1"))
+            [fps_2] = find_actions(session, fps, Ref(None, "2"))  # the board's prefixes first: 2 statements
+            related = (found.lead, found.meeting, found.agenda_item, found.source_document)
+            assert len(statements) == 4
+        finally:
+            event.remove(demo_db, "before_cursor_execute", listen)
+        assert tuple(r.id if r else None for r in related) == expected and related[1] is not None
+        assert found in session and not session.dirty and fps_2.ref == "FPS-2"
+        assert find_actions(session, hwb, Ref("HWB", "01")) == [found]  # the one the session holds
+        found.status = m.ActionStatus.DONE
+    with make_sessions(demo_db)() as session:
+        assert session.scalar(select(m.Action.status).where(m.Action.ref == "HWB-1")) == m.ActionStatus.DONE
 
 
 def test_one_action_shows_lead_as_written_and_timescale(demo_db):
