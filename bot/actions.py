@@ -33,7 +33,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from bot import models as m
 from bot.boards import normalise
-from bot.db import as_loaded, loaded_columns, plain_rows, written, written_number
+from bot.db import each_loaded, loaded_columns, plain_rows, written, written_number
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -600,15 +600,11 @@ def find_actions(session: Session, board: m.Board, ref: Ref) -> list[m.Action]:
 
 def _action_of(session: Session, row: Row) -> m.Action:
     """An action and the objects it was raised with, from a row of `_by_ref_query`."""
-    values = tuple(row)
-    width = len(loaded_columns(m.Action))
-    action = as_loaded(session, m.Action, values[:width])
+    (action, *related), _ = each_loaded(session, tuple(row), [m.Action, *_RAISED.values()])
     loaded = inspect(action).dict
-    for name, model in _RAISED.items():
-        size = len(loaded_columns(model))
+    for name, value in zip(_RAISED, related, strict=True):
         if name not in loaded:  # as joinedload does; an action the session held may have it already
-            set_committed_value(action, name, as_loaded(session, model, values[width : width + size]))
-        width += size
+            set_committed_value(action, name, value)
     return action
 
 

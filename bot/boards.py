@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import as_loaded, loaded_columns, plain_rows, written
+from bot.db import each_loaded, loaded_columns, plain_rows, written
 from bot.request import CommandRequest
 
 STOP_WORDS = {"and", "the", "of", "for", "board", "committee", "partnership", "a", "an", "in", "on", "to"}
@@ -124,20 +124,14 @@ def _lookup(session: Session, request: CommandRequest, word: str | None) -> _Loo
     rows = plain_rows(session, _lookup_statement(bool(request.person_hint), named), params)
     if not rows:
         return _Lookup()
-    row = tuple(rows[0])
-    people, boards = len(_PERSON_COLUMNS), len(_BOARD_COLUMNS)
-    found = _Lookup(row[0], as_loaded(session, m.Person, row[1 : 1 + people]))
-    start = 1 + people
-    for name in named:
-        setattr(found, f"by_{name}", as_loaded(session, m.Board, row[start : start + boards]))
-        start += boards
+    workspace_id, *values = rows[0]
+    (person, *boards), rest = each_loaded(session, values, [m.Person] + [m.Board] * len(named))
+    found = _Lookup(workspace_id, person)
+    for name, board in zip(named, boards, strict=True):
+        setattr(found, f"by_{name}", board)
     # with no first word there is nothing to probe: say so rather than leave the default
-    found.probe_in_a_name = "word" in named and (row[start] or params["probe"] is None)
+    found.probe_in_a_name = "word" in named and (rest[0] or params["probe"] is None)
     return found
-
-
-_PERSON_COLUMNS = loaded_columns(m.Person)
-_BOARD_COLUMNS = loaded_columns(m.Board)
 
 
 def _board_names(session: Session, workspace_id: int) -> list[_Names]:

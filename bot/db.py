@@ -100,7 +100,7 @@ def plain_rows(session: Session, statement: Executable, params: dict | None = No
     connection = session.connection()
     params = params or {}
     if session.info.get("read_only") and not _watched(connection):
-        key = (statement, connection.dialect.name)
+        key = (statement, connection.dialect.dialect_description)  # e.g. "postgresql+psycopg"
         direct = _DIRECT.get(key)
         if isinstance(direct, _Direct):
             return direct.rows(connection, statement, params)
@@ -124,9 +124,9 @@ def loaded_columns(entity) -> tuple:
 
 def as_loaded(session: Session, model: type[T], values: Sequence[Any]) -> T | None:
     """The ORM object of a row of `model`'s `loaded_columns` (None when its primary key is), as if
-    the session had loaded it: persistent, unchanged, its relationships
-    loading lazily; or the one the session already holds (it may have changes). The ORM's own
-    loading of an object costs several times more than this."""
+    the session had loaded it: persistent, unchanged, its relationships loading lazily; or the one
+    the session already holds (it may have changes). The ORM's own loading of an object costs
+    several times more than this."""
     keys, key_at = _shape(model)
     identity = tuple(values[i] for i in key_at)
     if None in identity:
@@ -139,6 +139,19 @@ def as_loaded(session: Session, model: type[T], values: Sequence[Any]) -> T | No
     make_transient_to_detached(obj)  # as if loaded: no history, so nothing to write
     session.add(obj)
     return obj
+
+
+def each_loaded(
+    session: Session, values: Sequence[Any], models: Sequence[type]
+) -> tuple[list, Sequence[Any]]:
+    """The objects (or Nones) of a row holding each model's `loaded_columns` in turn, as
+    `as_loaded` makes them, and the values after them."""
+    found, start = [], 0
+    for model in models:
+        width = len(_shape(model)[0])
+        found.append(as_loaded(session, model, values[start : start + width]))
+        start += width
+    return found, values[start:]
 
 
 @cache
@@ -230,7 +243,7 @@ class _Direct:
         drops a lost connection). Should it succeed, the failure was this class's: the statement
         stays with SQLAlchemy from now on, and the log says why."""
         rows = connection.execute(statement, params).all()
-        _DIRECT[statement, connection.dialect.name] = _NOT_DIRECT
+        _DIRECT[statement, connection.dialect.dialect_description] = _NOT_DIRECT
         log.warning("a read failed on the driver and not through SQLAlchemy (%r): %s", error, statement)
         return rows
 
