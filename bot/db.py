@@ -190,7 +190,7 @@ class _Direct:
         self.forms: dict[tuple, tuple[str, Sequence[str]]] = {}  # the SQL and its parameters' order
         self.row = namedtuple("Row", keys, rename=True)
         self.types = types
-        self.results: list | None = None  # each column's processing, known from the first cursor
+        self.results: list | None = None  # (position, processing) of the columns that need it
 
     @classmethod
     def of(cls, statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Direct | None:
@@ -214,15 +214,21 @@ class _Direct:
             cursor.close()
         if self.results is None:
             dialect = connection.dialect
-            self.results = [
+            processors = [
                 t.dialect_impl(dialect).result_processor(dialect, d[1])
                 for t, d in zip(self.types, description, strict=True)
             ]
+            self.results = [(i, p) for i, p in enumerate(processors) if p is not None]
         make = self.row._make
-        if not any(self.results):
+        if not self.results:
             return [make(r) for r in found]
-        pairs = list(enumerate(self.results))
-        return [make([p(r[i]) if p else r[i] for i, p in pairs]) for r in found]
+        rows = []
+        for r in found:  # only the columns that need it: a date or two among a dozen
+            values = list(r)
+            for i, process in self.results:
+                values[i] = process(values[i])
+            rows.append(make(values))
+        return rows
 
     def sent(self, params: dict) -> tuple[str, Any]:
         """The SQL and the parameters the driver is given, as SQLAlchemy would give them."""
