@@ -93,25 +93,24 @@ def plain_rows(session: Session, statement: Executable, params: dict | None = No
     PostgreSQL takes to run most of them), and fetched at once (row by row costs SQLite 15% more).
     Pending changes are flushed first, as the ORM would, so a transaction sees its own writes.
 
-    In a read-only session (`reading`) a statement run before goes straight to the driver
-    (`_Direct`), past SQLAlchemy's execution too."""
+    In a read-only session (`reading`) a statement goes straight to the driver from its third run
+    (`_Direct`; its second compiles it), past SQLAlchemy's execution too."""
     if session.autoflush:
         session.flush()
     connection = session.connection()
     params = params or {}
     if session.info.get("read_only") and not _watched(connection):
-        key = (statement, connection.dialect.dialect_description)  # e.g. "postgresql+psycopg"
+        key = (statement, connection.dialect)
         direct = _DIRECT.get(key)
         if isinstance(direct, _Direct):
             return direct.rows(connection, statement, params)
         result = connection.execute(statement, params)
-        if direct is _SEEN:  # its second run: worth compiling once for good
-            _DIRECT[key] = _Direct.of(statement, connection.dialect, tuple(result.keys())) or _NOT_DIRECT
-        elif direct is None:
-            if len(_DIRECT) >= _DIRECT_MAX:  # statements built afresh on each call are only ever seen
-                for seen in [k for k, v in list(_DIRECT.items()) if v is _SEEN]:
-                    _DIRECT.pop(seen, None)
+        if direct is None:
+            if len(_DIRECT) >= _DIRECT_MAX:  # statements built afresh on each call are seen once and
+                _DIRECT.clear()  # never again; the commands' few dozen shapes are learnt again
             _DIRECT[key] = _SEEN
+        elif direct is _SEEN:  # its second run: worth compiling once for good
+            _DIRECT[key] = _Direct.of(statement, connection.dialect, tuple(result.keys())) or _NOT_DIRECT
         return result.all()
     return connection.execute(statement, params).all()
 
@@ -125,8 +124,9 @@ def loaded_columns(entity) -> tuple:
 def as_loaded(session: Session, model: type[T], values: Sequence[Any]) -> T | None:
     """The ORM object of a row of `model`'s `loaded_columns` (None when its primary key is), as if
     the session had loaded it: persistent, unchanged, its relationships loading lazily; or the one
-    the session already holds (it may have changes). The ORM's own loading of an object costs
-    several times more than this."""
+    the session already holds (it may have changes, and is returned as it is). The ORM's own
+    loading of an object costs several times more than this. Unlike it, no `load` event fires and
+    no `reconstructor` runs: the models have neither."""
     keys, key_at = _shape(model)
     identity = tuple(values[i] for i in key_at)
     if None in identity:
@@ -164,11 +164,19 @@ def _shape(model: type) -> tuple[tuple[str, ...], tuple[int, ...]]:
 
 def _watched(connection: Connection) -> bool:
     """Whether anything listens to or logs this connection's statements (tests count them, `echo`
-    logs them): then they take SQLAlchemy's way, which tells them."""
-    return bool(connection._has_events or connection.engine._has_events or connection._echo)
+    logs them), or an execution option other than the isolation level could change them: then
+    they take SQLAlchemy's way, which heeds all that."""
+    return bool(
+        connection._has_events
+        or connection.engine._has_events
+        or connection.dialect._has_events
+        or connection._echo
+        or connection.get_execution_options().keys() - {"isolation_level"}
+    )
 
 
-_DIRECT_MAX = 512  # statements remembered; the commands have about fifty shapes
+_DIRECT_MAX = 512  # entries before they are all forgotten; the commands have a few dozen shapes
+_FORMS_MAX = 32  # SQL forms kept for a statement's written_number values (page sizes and offsets)
 
 
 class _Direct:
@@ -176,8 +184,10 @@ class _Direct:
     its `written_number` parameters), each parameter's processing and each column's, and the row
     type. SQLAlchemy's own execution costs 0.05-0.15 ms a statement in Python even with its
     compiled cache (looking it up, an execution context, a result object, a row processor); the
-    commands' reads take 0.03-0.1 ms in SQLite. Only for reads in a `reading` session: a failed
-    run is run again SQLAlchemy's way, which raises its error (and drops a lost connection)."""
+    commands' reads take 0.03-0.1 ms in SQLite. Only for reads in a `reading` session. A run that
+    fails in any way is run again SQLAlchemy's way, which raises its own error (and drops a lost
+    connection); if that run succeeds where the driver's failed on something other than the
+    database (this class's fault), the statement stays with SQLAlchemy from then on."""
 
     def __init__(self, compiled: Compiled, dialect: Dialect, keys: tuple[str, ...], types: list) -> None:
         self.compiled = compiled
@@ -188,32 +198,35 @@ class _Direct:
             if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
         self.forms: dict[tuple, tuple[str, Sequence[str]]] = {}  # the SQL and its parameters' order
-        self.row = namedtuple("Row", keys, rename=True)
+        self.row = namedtuple("Row", keys, rename=True)  # `of` refuses keys it would rename
         self.types = types
         self.results: list | None = None  # (position, processing) of the columns that need it
 
     @classmethod
     def of(cls, statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Direct | None:
         compiled = statement.compile(dialect=dialect)
-        expanding = len(compiled.post_compile_params) > len(compiled.literal_execute_params)  # IN lists
         types = [c.type for c in getattr(statement, "selected_columns", ())]
-        if expanding or compiled.escaped_bind_names or len(types) != len(keys):
-            return None
-        return cls(compiled, dialect, keys, types)
+        if compiled.post_compile_params or compiled.escaped_bind_names or len(types) != len(keys):
+            return None  # IN lists (a form per length), names the driver needs escaped
+        direct = cls(compiled, dialect, keys, types)
+        return direct if direct.row._fields == keys else None  # "_x", "class" or a repeated name
 
     def rows(self, connection: Connection, statement: Executable, params: dict) -> list[Any]:
-        sql, arguments = self.sent(params)
-        cursor = connection.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(sql, arguments)
-            found = cursor.fetchall()
-            description = cursor.description
+            sql, arguments = self.sent(params)
+            cursor = connection.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(sql, arguments)
+                found = cursor.fetchall()
+                description = cursor.description
+            finally:
+                cursor.close()
+            return self._made(connection.dialect, found, description)
         except Exception as error:
             return self._again(connection, statement, params, error)
-        finally:
-            cursor.close()
+
+    def _made(self, dialect: Dialect, found: list, description: Sequence) -> list[Any]:
         if self.results is None:
-            dialect = connection.dialect
             processors = [
                 t.dialect_impl(dialect).result_processor(dialect, d[1])
                 for t, d in zip(self.types, description, strict=True)
@@ -234,11 +247,14 @@ class _Direct:
         """The SQL and the parameters the driver is given, as SQLAlchemy would give them."""
         values = self.compiled.construct_params(params)
         form = tuple(values[name] for name in self.late)
-        if form not in self.forms:
+        if (known := self.forms.get(form)) is not None:
+            sql, order = known
+        else:
             state = self.compiled.construct_expanded_state(params)
             order = state.positiontup if self.compiled.positional else tuple(state.parameters)
-            self.forms[form] = (state.statement, order)
-        sql, order = self.forms[form]
+            sql = state.statement
+            if len(self.forms) < _FORMS_MAX:  # a crafted page number cannot make them grow unbounded
+                self.forms[form] = (sql, order)
         processors = self.processors
         if self.compiled.positional:
             return sql, [processors[n](values[n]) if n in processors else values[n] for n in order]
@@ -246,16 +262,24 @@ class _Direct:
 
     def _again(self, connection: Connection, statement: Executable, params: dict, error: Exception) -> list:
         """A failed run, run again SQLAlchemy's way: that raises its own error for the failure (and
-        drops a lost connection). Should it succeed, the failure was this class's: the statement
-        stays with SQLAlchemy from now on, and the log says why."""
+        drops a lost connection). Should it succeed where the driver's run failed on something
+        other than the database (a lock or a cancelled query would be the database's), the
+        failure was this class's: the statement stays with SQLAlchemy from now on."""
         rows = connection.execute(statement, params).all()
-        _DIRECT[statement, connection.dialect.dialect_description] = _NOT_DIRECT
-        log.warning("a read failed on the driver and not through SQLAlchemy (%r): %s", error, statement)
+        ours = not isinstance(error, connection.dialect.loaded_dbapi.Error)
+        if ours:
+            _DIRECT[statement, connection.dialect] = _NOT_DIRECT
+        log.warning(
+            "a read failed on the driver (%r) and not through SQLAlchemy%s: %s",
+            error,
+            "; it stays with SQLAlchemy" if ours else "",
+            self.compiled.string,
+        )
         return rows
 
 
 _SEEN, _NOT_DIRECT = object(), object()  # run once; needs SQLAlchemy (an IN list's length varies)
-_DIRECT: dict[tuple[Executable, str], _Direct | object] = {}
+_DIRECT: dict[tuple[Executable, Dialect], _Direct | object] = {}
 
 
 class WriteInReadOnlySession(RuntimeError):

@@ -29,7 +29,7 @@ TRAILING_COMMA_RE = re.compile(r",(\s*[\]}])")
 TOKEN_RE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)>")
-INCLUDE_RE = re.compile(r'\{%-? *include +"([^"]+)" *-?%\}')
+INCLUDE_RE = re.compile(r'\{% *include +"([^"]+)" *%\}')  # not {%- … -%}: its trimming is Jinja's
 
 
 class Mrkdwn(str):
@@ -114,8 +114,9 @@ def number(value: float | None) -> str:
 class _Loader(FileSystemLoader):
     """The templates in bot/templates/, each `{% include "…" %}` written in where it stands when a
     template is loaded: Jinja's include copies the whole context on every render (an /actions page
-    has nine: 20% of its rendering). An included template sets no variable (tested), so it sees
-    and writes the same either way; only whitespace between blocks differs."""
+    has nine: 20% of its rendering). An included template sets no variable and defines no macro
+    (tested), so it sees and writes the same either way; whitespace between blocks differs, and
+    an error in it is reported at the line of the template that includes it."""
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Any]:
         source, filename, uptodate = super().get_source(environment, template)

@@ -162,7 +162,7 @@ def test_a_read_run_again_goes_to_the_driver_and_gives_the_same_rows(demo_db, ta
     columns = Base.metadata.tables[table].c
     statement = select(*columns).order_by(*Base.metadata.tables[table].primary_key).limit(written(200))
     first, second, third = _read_three_times(make_sessions(demo_db), statement)
-    assert isinstance(db._DIRECT[statement, demo_db.dialect.dialect_description], db._Direct)
+    assert isinstance(db._DIRECT[statement, demo_db.dialect], db._Direct)
     assert third == first == second
     for direct, ours in zip(third, first, strict=True):
         assert [type(v) for v in direct] == [type(v) for v in ours]
@@ -192,7 +192,7 @@ def test_the_driver_takes_the_parameters_in_order_and_each_written_number(demo_d
     for params, rows in zip(asked, expected, strict=True):
         assert _read_three_times(sessions, statement, params) == [rows] * 3
         assert len(rows) == params["size"] and rows[0].id > params["after"]
-    direct = db._DIRECT[statement, demo_db.dialect.dialect_description]
+    direct = db._DIRECT[statement, demo_db.dialect]
     assert isinstance(direct, db._Direct) and len(direct.forms) == 2  # one form for each LIMIT
 
 
@@ -248,12 +248,12 @@ def test_an_in_list_and_a_statement_built_on_each_call_stay_with_sqlalchemy(demo
     for teams in (["local"], ["local", "TNONE"], ["TNONE"]):
         with reading(sessions) as session:
             assert len(plain_rows(session, workspaces, {"teams": teams})) == (teams != ["TNONE"])
-    assert db._DIRECT[workspaces, demo_db.dialect.dialect_description] is db._NOT_DIRECT
+    assert db._DIRECT[workspaces, demo_db.dialect] is db._NOT_DIRECT
     built = [select(Workspace.id).where(Workspace.team_id == "local") for _ in range(3)]
     for statement in built:
         with reading(sessions) as session:
             assert len(plain_rows(session, statement)) == 1
-        assert db._DIRECT[statement, demo_db.dialect.dialect_description] is db._SEEN  # seen once each: never compiled
+        assert db._DIRECT[statement, demo_db.dialect] is db._SEEN  # seen once each: never compiled
 
 
 def test_a_read_in_a_transaction_or_watched_stays_with_sqlalchemy(demo_db):
@@ -262,7 +262,7 @@ def test_a_read_in_a_transaction_or_watched_stays_with_sqlalchemy(demo_db):
     for _ in range(3):
         with sessions.begin() as session:
             assert plain_rows(session, statement) == [("local",)]
-    assert (statement, demo_db.dialect.dialect_description) not in db._DIRECT
+    assert (statement, demo_db.dialect) not in db._DIRECT
     seen = []
     listen = lambda *args: seen.append(args[2])  # noqa: E731  (before_cursor_execute's statement)
     event.listen(demo_db, "before_cursor_execute", listen)
@@ -271,7 +271,7 @@ def test_a_read_in_a_transaction_or_watched_stays_with_sqlalchemy(demo_db):
     finally:
         event.remove(demo_db, "before_cursor_execute", listen)
     assert len([s for s in seen if "team_id" in s]) == 3  # a listener sees every statement
-    assert (statement, demo_db.dialect.dialect_description) not in db._DIRECT
+    assert (statement, demo_db.dialect) not in db._DIRECT
 
 
 def test_a_failed_read_raises_sqlalchemys_error(demo_db):
@@ -280,23 +280,65 @@ def test_a_failed_read_raises_sqlalchemys_error(demo_db):
         connection.execute(text("CREATE TABLE scratch (id INTEGER PRIMARY KEY)"))
     statement = select(table("scratch", column("id", Integer)))
     assert _read_three_times(sessions, statement) == [[]] * 3
-    assert isinstance(db._DIRECT[statement, demo_db.dialect.dialect_description], db._Direct)
+    assert isinstance(db._DIRECT[statement, demo_db.dialect], db._Direct)
     with demo_db.begin() as connection:
         connection.execute(text("DROP TABLE scratch"))
     with reading(sessions) as session, pytest.raises(DBAPIError, match="scratch"):
         plain_rows(session, statement)
 
 
-def test_a_read_the_driver_fails_and_sqlalchemy_does_not_stays_with_sqlalchemy(demo_db, caplog):
+def test_a_read_the_database_fails_once_stays_on_the_driver(demo_db, caplog):
+    """A failure of the database's (a lock, a cancelled query) is not the driver path's fault."""
     sessions = make_sessions(demo_db)
     statement = select(Workspace.team_id)
     assert _read_three_times(sessions, statement) == [[("local",)]] * 3
-    direct = db._DIRECT[statement, demo_db.dialect.dialect_description]
-    direct.forms[()] = ("SELECT no_such_column FROM workspaces", [])  # as a fault of _Direct's would
+    direct = db._DIRECT[statement, demo_db.dialect]
+    good = dict(direct.forms)
+    direct.forms[()] = ("SELECT no_such_column FROM workspaces", [])  # fails in the database, once
     with reading(sessions) as session:
         assert plain_rows(session, statement) == [("local",)]
-    assert db._DIRECT[statement, demo_db.dialect.dialect_description] is db._NOT_DIRECT
-    assert "a read failed on the driver and not through SQLAlchemy" in caplog.text
+    assert db._DIRECT[statement, demo_db.dialect] is direct and "no_such_column" in caplog.text
+    direct.forms.update(good)
+    with reading(sessions) as session:
+        assert plain_rows(session, statement) == [("local",)]
+
+
+def test_a_read_only_the_driver_path_fails_stays_with_sqlalchemy(demo_db, caplog):
+    sessions = make_sessions(demo_db)
+    statement = select(Workspace.team_id)
+    _read_three_times(sessions, statement)
+    direct = db._DIRECT[statement, demo_db.dialect]
+    direct.results = [(0, lambda value: value.no_such_attribute)]  # as a fault of _Direct's would
+    with reading(sessions) as session:
+        assert plain_rows(session, statement) == [("local",)]
+    assert db._DIRECT[statement, demo_db.dialect] is db._NOT_DIRECT
+    assert "it stays with SQLAlchemy" in caplog.text
+
+
+def test_an_in_list_with_a_written_number_and_keys_a_tuple_would_rename_stay_with_sqlalchemy(demo_db):
+    sessions = make_sessions(demo_db)
+    listed = (
+        select(Workspace.id)
+        .where(Workspace.team_id.in_(bindparam("teams", expanding=True)))
+        .limit(written_number("size"))
+    )
+    for teams in (["local"], ["local", "TNONE"], ["TNONE"]):
+        with reading(sessions) as session:
+            assert len(plain_rows(session, listed, {"teams": teams, "size": 2})) == (teams != ["TNONE"])
+    assert db._DIRECT[listed, demo_db.dialect] is db._NOT_DIRECT
+    renamed = select(Workspace.team_id.label("_team"), Workspace.id.label("class"))
+    assert [row._team for row in _read_three_times(sessions, renamed)[2]] == ["local"]
+    assert db._DIRECT[renamed, demo_db.dialect] is db._NOT_DIRECT
+
+
+def test_forgetting_every_statement_when_there_are_too_many(demo_db, monkeypatch):
+    monkeypatch.setattr(db, "_DIRECT_MAX", 3)
+    db._DIRECT.clear()
+    sessions = make_sessions(demo_db)
+    for _ in range(4):
+        with reading(sessions) as session:
+            plain_rows(session, select(Workspace.id))  # built afresh each time: seen once
+    assert len(db._DIRECT) == 1
 
 
 def _board_row(session, board_id: int):

@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
+from bot import db
 from bot import models as m
 from bot.actions import OPEN_STATUSES as OPEN
-from bot.actions import Ref, Scope, find_actions, parse_ref, shorten
+from bot.actions import Ref, Scope, _by_ref_query, _history_queries, find_actions, parse_ref, shorten
+from bot.boards import _lookup_statement
 from bot.db import make_sessions
 from commands import actions
 from commands.actions import Wanted, parse_filters
@@ -457,6 +459,16 @@ def test_an_action_found_by_reference_comes_with_what_its_page_shows(demo_db):
         found.status = m.ActionStatus.DONE
     with make_sessions(demo_db)() as session:
         assert session.scalar(select(m.Action.status).where(m.Action.ref == "HWB-1")) == m.ActionStatus.DONE
+
+
+def test_the_driver_path_reads_an_action_and_its_history_as_sqlalchemy_does(demo_db):
+    """The third ask of a read-only command goes straight to the driver (bot.db._Direct): the
+    lookup, the action with what it was raised with and its history give the same reply."""
+    add_history(demo_db)
+    replies = [run(demo_db, "fps FPS-2") for _ in range(3)]
+    assert replies[2] == replies[0] and "History (2 changes)" in text_of(replies[2])
+    for statement in (_lookup_statement(False, ("word",)), _by_ref_query(2), _history_queries()[0]):
+        assert isinstance(db._DIRECT[statement, demo_db.dialect], db._Direct)
 
 
 def test_one_action_shows_lead_as_written_and_timescale(demo_db):
