@@ -20,8 +20,8 @@ def _included() -> set[str]:
     return found
 
 
-def test_included_templates_set_no_variables():
-    """Written in place, a `set` in an included template would reach the template around it."""
+def test_included_templates_set_no_variables_and_define_no_macros():
+    """Written in place, a `set` or a macro in an included template would reach the one around it."""
     assert {"_action_buttons.json.j2", "_pager.json.j2", "_meeting_head.json.j2"} <= _included()
     for name in _included():
         assert not re.search(r"\{%-?\s*(set|macro)\b", (render.TEMPLATES / name).read_text()), name
