@@ -127,12 +127,13 @@ def _lead(
     board = choice.board
     if wanted.mine or wanted.mention == request.user_id:
         if choice.person is None:
-            return None, _problem("not_a_person", board)
+            return None, _problem("not_a_person", board, secretary=a.secretary_of(session, board))
         return choice.person, None
     if wanted.mention:
         person = a.person_with_slack_id(session, board, wanted.mention)
         if person is None:
-            return None, _problem("unknown_mention", board, user_id=wanted.mention)
+            secretary = a.secretary_of(session, board)
+            return None, _problem("unknown_mention", board, user_id=wanted.mention, secretary=secretary)
         return person, None
     if wanted.name:
         people = a.leads_named(session, board, wanted.name)
@@ -284,5 +285,6 @@ def _problem(problem: str, board: m.Board, **context) -> Reply:
         "last": [],
         "looked_for_person": False,
         "example_ref": "A-12",
+        "secretary": None,
     }
     return reply("actions_help.json.j2", problem=problem, board=board, **(defaults | context))
