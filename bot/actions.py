@@ -662,6 +662,7 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
 _PEOPLE = select(*loaded_columns(m.Person)).where(m.Person.workspace_id == bindparam("workspace"))
 _PERSON_BY_SLACK_ID = _PEOPLE.where(m.Person.slack_user_id == bindparam("user_id")).limit(written(1))
 _PERSON_BY_KEY = _PEOPLE.where(m.Person.key == bindparam("key")).limit(written(1))
+_PERSON_BY_ID = select(*loaded_columns(m.Person)).where(m.Person.id == bindparam("person_id"))
 _LEADS_LIKE = (
     _PEOPLE.where(
         or_(func.lower(m.Person.name).like(bindparam("like")), m.Person.key.like(bindparam("like"))),
@@ -683,9 +684,6 @@ _LEADS_LIKE = (
 
 def _people(session: Session, statement: Select, params: dict) -> list[m.Person]:
     return [as_loaded(session, m.Person, row) for row in plain_rows(session, statement, params)]
-
-
-_PERSON_BY_ID = select(*loaded_columns(m.Person)).where(m.Person.id == bindparam("person_id"))
 
 
 def secretary_of(session: Session, board: m.Board) -> m.Person | None:
