@@ -33,7 +33,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from bot import models as m
 from bot.boards import normalise
-from bot.db import as_loaded, each_loaded, loaded_columns, plain_rows, written, written_number
+from bot.db import each_loaded, loaded, loaded_columns, plain_rows, written, written_number
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -658,7 +658,7 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
 
 
 # Built once: a statement built afresh costs about 0.4 ms to build and run. People come back as
-# the session's objects (bot.db.as_loaded).
+# the session's objects (bot.db.loaded).
 _PEOPLE = select(*loaded_columns(m.Person)).where(m.Person.workspace_id == bindparam("workspace"))
 _PERSON_BY_SLACK_ID = _PEOPLE.where(m.Person.slack_user_id == bindparam("user_id")).limit(written(1))
 _PERSON_BY_KEY = _PEOPLE.where(m.Person.key == bindparam("key")).limit(written(1))
@@ -682,21 +682,19 @@ _LEADS_LIKE = (
 )
 
 
-def _people(session: Session, statement: Select, params: dict) -> list[m.Person]:
-    return [as_loaded(session, m.Person, row) for row in plain_rows(session, statement, params)]
-
-
 def secretary_of(session: Session, board: m.Board) -> m.Person | None:
     """The board's secretary, if one is recorded (read as `board.secretary` would lazily, but by a
     statement built once)."""
     if board.secretary_id is None:
         return None
-    found = _people(session, _PERSON_BY_ID, {"person_id": board.secretary_id})
+    found = loaded(session, m.Person, _PERSON_BY_ID, {"person_id": board.secretary_id})
     return found[0] if found else None
 
 
 def person_with_slack_id(session: Session, board: m.Board, user_id: str) -> m.Person | None:
-    found = _people(session, _PERSON_BY_SLACK_ID, {"workspace": board.workspace_id, "user_id": user_id})
+    found = loaded(
+        session, m.Person, _PERSON_BY_SLACK_ID, {"workspace": board.workspace_id, "user_id": user_id}
+    )
     return found[0] if found else None
 
 
@@ -710,7 +708,7 @@ def leads_named(session: Session, board: m.Board, phrase: str) -> list[m.Person]
     wanted = normalise(key)
     if len(wanted.replace(" ", "")) < 2:
         return []
-    by_key = _people(session, _PERSON_BY_KEY, {"workspace": board.workspace_id, "key": key})
+    by_key = loaded(session, m.Person, _PERSON_BY_KEY, {"workspace": board.workspace_id, "key": key})
     if by_key:
         return by_key
     # SQL narrows to people on this board whose name holds the longest word; Python then matches
@@ -718,7 +716,7 @@ def leads_named(session: Session, board: m.Board, phrase: str) -> list[m.Person]
     words = [w for w in wanted.split() if w not in HONORIFICS] or wanted.split()  # "Cllr Josh"
     like = f"%{max(words, key=len)}%"  # normalised: letters and digits only, no wildcards
     params = {"workspace": board.workspace_id, "board_id": board.id, "like": like}
-    people = _people(session, _LEADS_LIKE, params)
+    people = loaded(session, m.Person, _LEADS_LIKE, params)
     exact = [p for p in people if wanted in _full_names(p)]
     if exact:
         return exact

@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import as_loaded, each_loaded, loaded_columns, plain_rows, written
+from bot.db import each_loaded, loaded, loaded_columns, plain_rows, written
 from bot.request import CommandRequest
 
 STOP_WORDS = {"and", "the", "of", "for", "board", "committee", "partnership", "a", "an", "in", "on", "to"}
@@ -193,7 +193,7 @@ def resolve_board(
     if choice is None:
         choice = BoardChoice(None, words, problem="none", person=person)
     if choice.board is None and choice.problem != "none":
-        choice.all_boards = _loaded_boards(session, _LISTED_BOARDS, {"workspace": workspace_id})
+        choice.all_boards = loaded(session, m.Board, _LISTED_BOARDS, {"workspace": workspace_id})
         if not choice.board_count:
             choice.board_count = plain_rows(session, _BOARD_COUNT, {"workspace": workspace_id})[0][0]
         if not choice.all_boards:
@@ -204,7 +204,7 @@ def resolve_board(
 
 
 # Built once, as the lookup is: a statement built afresh costs about 0.4 ms to build and run, more
-# than these indexed reads take. Boards come back as the session's objects (bot.db.as_loaded).
+# than these indexed reads take. Boards come back as the session's objects (bot.db.loaded).
 _BOARDS = select(*loaded_columns(m.Board)).order_by(m.Board.name)
 _LISTED_BOARDS = _BOARDS.where(m.Board.workspace_id == bindparam("workspace")).limit(written(LISTED_BOARDS))
 _OTHER_BOARDS = _BOARDS.where(
@@ -219,13 +219,9 @@ _MEMBERSHIP = (
 )
 
 
-def _loaded_boards(session: Session, statement: Select, params: dict) -> list[m.Board]:
-    return [as_loaded(session, m.Board, row) for row in plain_rows(session, statement, params)]
-
-
 def other_boards(session: Session, board: m.Board) -> list[m.Board]:
     """The other boards of the board's workspace."""
-    return _loaded_boards(session, _OTHER_BOARDS, {"workspace": board.workspace_id, "board": board.id})
+    return loaded(session, m.Board, _OTHER_BOARDS, {"workspace": board.workspace_id, "board": board.id})
 
 
 def _boards(session: Session, *where, limit: int | None = None) -> list[m.Board]:
@@ -263,7 +259,7 @@ def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> 
         if board is not None:
             return BoardChoice(board, words, person=person)
     second = session.scalar(_SECOND_BOARD, {"workspace": workspace_id})
-    only = _loaded_boards(session, _LISTED_BOARDS, {"workspace": workspace_id}) if second is None else []
+    only = loaded(session, m.Board, _LISTED_BOARDS, {"workspace": workspace_id}) if second is None else []
     if len(only) == 1:
         return BoardChoice(only[0], words, person=person)
     mine = _boards_of(session, person) if person else []
@@ -273,7 +269,7 @@ def _choose(session: Session, words: list[str], found: _Lookup, named: bool) -> 
 
 
 def _boards_of(session: Session, person: m.Person) -> list[m.Board]:
-    return _loaded_boards(session, _BOARDS_OF, {"person": person.id})
+    return loaded(session, m.Board, _BOARDS_OF, {"person": person.id})
 
 
 def is_member(session: Session, person: m.Person | None, board: m.Board) -> bool:

@@ -141,6 +141,11 @@ def as_loaded(session: Session, model: type[T], values: Sequence[Any]) -> T | No
     return obj
 
 
+def loaded(session: Session, model: type[T], statement: Executable, params: dict) -> list[T]:
+    """The rows of a statement selecting `model`'s `loaded_columns`, each as the session's object."""
+    return [as_loaded(session, model, row) for row in plain_rows(session, statement, params)]
+
+
 def each_loaded(
     session: Session, values: Sequence[Any], models: Sequence[type]
 ) -> tuple[list, Sequence[Any]]:
