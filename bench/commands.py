@@ -80,7 +80,10 @@ def scenarios(session, team: str, sample: int, rng: random.Random) -> list[tuple
     cases = []
     for board in boards[:sample]:
         ref = session.scalar(select(m.Action.ref).where(m.Action.board_id == board.id).limit(1)) or "A-1"
-        kpi = session.scalar(select(m.Kpi.name).where(m.Kpi.board_id == board.id).limit(1)) or "rate"
+        # by key: the KPI SQLite's (board, key) index gave before KPIs had a reading order, so the
+        # words, and the figures, stay those of earlier rounds
+        first_kpi = select(m.Kpi.name).where(m.Kpi.board_id == board.id).order_by(m.Kpi.key).limit(1)
+        kpi = session.scalar(first_kpi) or "rate"
         word = kpi.split()[0]
         channel = board.slack_channel or "DBENCH"
         text = "" if board.slack_channel else board.key

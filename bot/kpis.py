@@ -11,18 +11,17 @@ import difflib
 import json
 import math
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Select, Text, bindparam, cast, select, true, union_all
+from sqlalchemy import Select, Text, bindparam, cast, func, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import plain_rows, written
+from bot.db import plain_rows, written, written_number
+from bot.reading_order import kpi_reading_key, reading_order
 
 MAX_QUERY_WORDS = 8  # more is junk or a sentence: the first few say what is wanted
 SPELLING_TRIES = 3  # unknown words looked up for a likely spelling
@@ -400,43 +399,40 @@ def _info(row: tuple) -> KpiInfo:
     return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
-# Aliases are read as stored and decoded by _info, once per content. Headlines read every KPI of
-# the board but show eight: no descriptions.
-_HEADLINE_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text)).where(m.Kpi.board_id == bindparam("board_id"))
+# Aliases are read as stored and decoded by _info, once per content. Headlines read a page of the
+# board's KPIs in reading order (ix_kpis_board_reading_key) and show no descriptions.
+_HEADLINE_PAGE = (
+    select(*KPI_NAMING, cast(m.Kpi.aliases, Text))
+    .where(m.Kpi.board_id == bindparam("board_id"))
+    .order_by(m.Kpi.reading_key, m.Kpi.id)
+    .limit(written_number("size"))
+    .offset(written_number("offset"))
+)
+_THEME_SIZES = (
+    select(m.Kpi.theme, func.count()).where(m.Kpi.board_id == bindparam("board_id")).group_by(m.Kpi.theme)
+)
 _BOARD_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description).where(
     m.Kpi.board_id == bindparam("board_id")
 )
 
 
-def kpis_in_order(session: Session, board: m.Board) -> list[KpiInfo]:
-    """Every KPI of the board, by theme (themeless last) then name, without descriptions: one
-    statement for the page and its theme counts (a board has tens of KPIs, not thousands)."""
-    return list(_in_order(tuple(map(tuple, plain_rows(session, _HEADLINE_KPIS, {"board_id": board.id})))))
+def headline_kpis(session: Session, board: m.Board, offset: int, size: int) -> list[KpiInfo]:
+    """A page of the board's KPIs by theme (themeless last) then name, as a reader orders them
+    (each KPI's `reading_key`), without descriptions."""
+    params = {"board_id": board.id, "offset": offset, "size": size}
+    return [_info((*row, None)) for row in plain_rows(session, _HEADLINE_PAGE, params)]
 
 
-@lru_cache(maxsize=256)
-def _in_order(rows: tuple[tuple, ...]) -> tuple[KpiInfo, ...]:
-    """Cached on the board's KPI columns as read: sorting a hundred names by reading order costs
-    more than reading them, and they rarely change between two requests."""
-    kpis = [_info((*row, None)) for row in rows]  # the same KPIs a search reads, bar descriptions
-    return tuple(
-        sorted(
-            kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
-        )
+def theme_sizes(session: Session, board: m.Board) -> list[tuple[str | None, int]]:
+    """The themes of the board's KPIs in the headlines' order, each with how many KPIs it has."""
+    return list(
+        _themes_in_order(tuple(map(tuple, plain_rows(session, _THEME_SIZES, {"board_id": board.id}))))
     )
 
 
-def reading_order(text: str) -> str:
-    """Alphabetical as a reader expects: case and accents aside (éducation beside education)."""
-    if text.isascii():  # nearly every name, and a hundred times cheaper
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def themes(kpis: Sequence[KpiInfo]) -> list[tuple[str | None, int]]:
-    """The themes of KPIs in order (as kpis_in_order gives them), each with how many KPIs it has."""
-    return list(Counter(k.theme for k in kpis).items())
+@lru_cache(maxsize=256)
+def _themes_in_order(counted: tuple[tuple[str | None, int], ...]) -> tuple[tuple[str | None, int], ...]:
+    return tuple(sorted(counted, key=lambda pair: (kpi_reading_key(pair[0], ""), pair[0] or "")))
 
 
 def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:

@@ -12,11 +12,11 @@ from bot.kpis import (
     board_kpis,
     clip,
     details,
+    headline_kpis,
     headlines,
-    kpis_in_order,
     rank,
     suggestions,
-    themes,
+    theme_sizes,
     working_example,
 )
 from bot.render import reply
@@ -40,12 +40,15 @@ def run(request: CommandRequest, session: Session) -> Reply:
 
 
 def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
-    kpis = kpis_in_order(session, board)
-    if not kpis:
+    counts = theme_sizes(session, board)
+    total = sum(count for _, count in counts)
+    if not total:
         return reply("kpi_none.json.j2", board=board, empty=True)
-    counts = themes(kpis)
-    page = page_of(len(kpis), request.page, HEADLINES_PER_PAGE)
-    shown = headlines(session, kpis[page.offset : page.offset + page.size])
+    page = page_of(total, request.page, HEADLINES_PER_PAGE)
+    kpis = headline_kpis(session, board, page.offset, page.size)
+    if not kpis:  # removed since they were counted (a read-only command sees each statement's data)
+        return reply("kpi_none.json.j2", board=board, empty=True)
+    shown = headlines(session, kpis)
     groups = [(theme, list(items)) for theme, items in groupby(shown, key=lambda h: h.kpi.theme)]
     return reply(
         "kpi.json.j2",

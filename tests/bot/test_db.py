@@ -44,6 +44,7 @@ from bot.db import (
     written_number,
 )
 from bot.models import Base, Board, Workspace
+from bot.reading_order import kpi_reading_key
 from tests.conftest import engine_for
 
 
@@ -83,6 +84,41 @@ def test_migrations_match_the_models(empty_engine):
     with empty_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_kpis_already_there_get_their_reading_keys(empty_engine):
+    """Migration 0007 works out the reading key of every KPI already in the database, as the ORM
+    keeps it for new ones, and the column then refuses a KPI without one (PostgreSQL; SQLite's
+    added column has a default, see the migration)."""
+    upgrade(empty_engine, "0006")
+    kpis = [(1, "Aardvark count", None), (2, "Émigré rate", "Éducation"), (3, "attendance", "education")]
+    with empty_engine.begin() as connection:
+        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
+        connection.execute(
+            text(
+                "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
+                "paper_deadline_working_days) VALUES (1, 1, 'b', 'Board', 'Europe/London', 'england', 10)"
+            )
+        )
+        for kpi_id, name, theme in kpis:
+            connection.execute(
+                text(
+                    "INSERT INTO kpis (id, board_id, key, name, theme, scope) "
+                    "VALUES (:id, 1, :key, :name, :theme, 'borough')"
+                ),
+                {"id": kpi_id, "key": f"k{kpi_id}", "name": name, "theme": theme},
+            )
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        keys = dict(connection.execute(text("SELECT id, reading_key FROM kpis")).all())
+        ordered = connection.scalars(text("SELECT id FROM kpis ORDER BY reading_key, id")).all()
+    assert keys == {kpi_id: kpi_reading_key(theme, name) for kpi_id, name, theme in kpis}
+    assert ordered == [3, 2, 1]  # education's attendance, Éducation's Émigré rate, themeless last
+    if empty_engine.dialect.name == "postgresql":
+        with pytest.raises(DBAPIError, match="reading_key"), empty_engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO kpis (id, board_id, key, name, scope) VALUES (4, 1, 'k4', 'x', 'borough')")
+            )
 
 
 def _in_transaction(session) -> bool:

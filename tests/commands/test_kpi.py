@@ -22,6 +22,7 @@ from bot.kpis import (
     recent_values,
     words_of,
 )
+from bot.reading_order import kpi_reading_key, reading_order
 from commands import kpi
 from tests.helpers import ask, text_of
 
@@ -304,6 +305,14 @@ def test_headlines_page_through_every_kpi_once_by_theme(demo_db):
         keys += shown
     assert len(keys) == len(set(keys)) == HWB_KPIS
     assert "Themes:" not in text_of(replies[1])
+    with make_sessions(demo_db)() as session:
+        every = session.execute(
+            select(m.Kpi.key, m.Kpi.theme, m.Kpi.name, m.Kpi.id).join(m.Board).where(m.Board.key == "hwb")
+        ).all()
+    by_theme_then_name = sorted(
+        every, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
+    )
+    assert keys == [k.key for k in by_theme_then_name]
 
 
 def test_headline_gives_latest_value_direction_and_one_comparator_per_area(demo_db):
@@ -460,6 +469,48 @@ def test_headlines_are_alphabetical_as_a_reader_expects(fresh_db):
         text.index(name) for name in ("attendance", "Exclusions", "Employment rate", "Aardvark count")
     ]
     assert positions == sorted(positions)
+
+
+def test_a_kpi_renamed_or_given_another_theme_moves_to_its_place(fresh_db):
+    sessions = make_sessions(fresh_db)
+    with sessions.begin() as session:
+        board = m.Board(workspace=m.Workspace(team_id="local", name="Test"), key="b", name="Board")
+        for key, name, theme in [("a", "Alpha", "health"), ("b", "Beta", "health"), ("z", "Zeta", None)]:
+            session.add(m.Kpi(board=board, key=key, name=name, theme=theme, scope=m.KpiScope.PARTNERSHIP))
+    with sessions.begin() as session:
+        kpis = {k.key: k for k in session.scalars(select(m.Kpi))}
+        kpis["a"].name = "Omega"  # after Beta now
+        kpis["z"].theme = "Crime"  # themed: before health
+    text = kpi_text(fresh_db, "")
+    assert [text.index(name) for name in ("Zeta", "Beta", "Omega")] == sorted(
+        text.index(name) for name in ("Zeta", "Beta", "Omega")
+    )
+    assert "Themes: Crime (1) · health (2)" in text
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [("education", "b"), ("Éducation", "a"), ("educational", "a"), ("", "z"), (None, "a"), ("Edu", "Z")],
+        [("A", "b\tc"), ("a", "b"), ("a b", "a"), ("a", "B c"), ("a", "ß"), ("a", "ss"), ("a", "Straße")],
+        [(None, "Émile"), (None, "emile"), (None, "Emile zola"), ("Ω", "x"), ("z", "x"), ("ζ", "a")],
+    ],
+)
+def test_reading_keys_order_kpis_as_python_orders_theme_then_name(pairs):
+    """Compared as a database compares bytes (UTF-8 in code point order, as Python compares str),
+    the keys order KPIs as the tuple of theme and name as a reader orders them; control
+    characters aside."""
+    by_key = sorted(pairs, key=lambda p: kpi_reading_key(*p).encode())
+    by_tuple = sorted(
+        pairs,
+        key=lambda p: (p[0] is None, reading_order(p[0] or ""), reading_order(p[1].replace("\t", ""))),
+    )
+    assert by_key == by_tuple
+
+
+def test_reading_keys_fit_an_index_entry():
+    key = kpi_reading_key("Ŧ" * 500, "名" * 5000)
+    assert len(key.encode()) < 2000 and key.startswith("0ŧ")
 
 
 def test_recent_values_are_each_kpis_newest_dated_then_first_undated(demo_db):
