@@ -20,7 +20,7 @@ from bot.slack.buttons import (
     status_button,
 )
 from bot.slack.events import message_listener
-from bot.slack.listeners import CommandFn, on_error, page_button, slash_command
+from bot.slack.listeners import CommandFn, by_command, on_error, page_button, slash_command
 from bot.slack.record import record_shortcut, record_submitted
 from commands import actions, agenda, help, kpi, nextmeeting
 
@@ -86,18 +86,19 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
         token_verification_enabled=settings.has_slack and not console,
         request_verification_enabled=not console,
     )
-    for command in COMMANDS:
-        app.command(f"/{command.name}")(
-            slash_command(
-                command.name,
-                command.run,
-                sessions,
-                settings,
-                trust_console=console,
-                asks_slack=command.asks_slack,
-                reads_only=command.reads_only,
-            )
+    listeners = {
+        f"/{command.name}": slash_command(
+            command.name,
+            command.run,
+            sessions,
+            settings,
+            trust_console=console,
+            asks_slack=command.asks_slack,
+            reads_only=command.reads_only,
         )
+        for command in COMMANDS
+    }
+    app.command(re.compile(f"^({'|'.join(map(re.escape, listeners))})$"))(by_command(listeners))
     runs = {command.name: command.run for command in COMMANDS}
     app.action(re.compile(r"^page_(next|previous)$"))(
         page_button(

@@ -58,14 +58,18 @@ _JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)} | {
     0x2029: "\\u2029",
 }
 _SLACK_AND_JSON = _JSON_STRING | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+# whether a value holds anything to escape: most hold nothing, and looking costs a third of escaping
+_TO_ESCAPE_FOR_JSON = re.compile("[" + re.escape("".join(map(chr, _JSON_STRING))) + "]")
+_TO_ESCAPE = re.compile("[" + re.escape("".join(map(chr, _SLACK_AND_JSON))) + "]")
 
 
 def _finalize(value: Any) -> str:
     if value is None:
         raise ValueError("a template rendered None: say 'not recorded' (or leave the line out)")
     if isinstance(value, Mrkdwn):
-        return str.translate(value, _JSON_STRING)
-    return str(value).translate(_SLACK_AND_JSON)
+        return str.translate(value, _JSON_STRING) if _TO_ESCAPE_FOR_JSON.search(value) else value
+    text = str(value)
+    return text.translate(_SLACK_AND_JSON) if _TO_ESCAPE.search(text) else text
 
 
 def link(url: str | None, label: str) -> Mrkdwn:
