@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.boarddata.loader import agenda_position
-from bot.reading_order import kpi_reading_key
 
 NOW = date(2026, 11, 22)  # the benchmarks' "today": due dates cluster around it
 FIRST_DAY, LAST_DAY = date(2015, 1, 1), date(2030, 12, 31)  # meetings are spread over these years
@@ -75,7 +74,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "kpis": (
         "id", "board_id", "key", "name", "unit", "better", "theme", "scope", "aliases", "description",
-        "source_document_id", "source_line", "reading_key",
+        "source_document_id", "source_line",
     ),
     "kpi_values": (
         "id", "kpi_id", "area", "period", "period_end", "value", "target", "rag", "london", "england",
@@ -769,12 +768,10 @@ class Synth:
             key = f"{kpi.board.key}-{t.slug}" + (f"-{kpi.variant + 1}" if kpi.variant else "")
             if kpi.number >= len(KPI_TEMPLATES) * len(KPI_VARIANTS):
                 key += f"-{kpi.number}"
-            name = t.name + variant
-            yield (kpi.id, kpi.board.id, key, name, t.unit, t.better, t.theme,
+            yield (kpi.id, kpi.board.id, key, t.name + variant, t.unit, t.better, t.theme,
                    "partnership" if kpi.number % 5 == 4 else "borough", list(t.aliases) or None,
                    f"{t.name}{variant}, as reported to the board." if kpi.number % 3 == 0 else None,
-                   kpi.board.first_document_id + 3 + PERIODS - 1, 10 + kpi.number,
-                   kpi_reading_key(t.theme, name))  # fmt: skip
+                   kpi.board.first_document_id + 3 + PERIODS - 1, 10 + kpi.number)  # fmt: skip
 
     def _kpi_values(self) -> Iterator[tuple]:
         value_id = 0

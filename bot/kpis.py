@@ -11,17 +11,18 @@ import difflib
 import json
 import math
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Select, Text, bindparam, cast, func, select, true, union_all
+from sqlalchemy import Select, Text, bindparam, cast, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
-from bot.db import plain_rows, written, written_number
-from bot.reading_order import kpi_reading_key, reading_order
+from bot.db import plain_rows, written
 
 MAX_QUERY_WORDS = 8  # more is junk or a sentence: the first few say what is wanted
 SPELLING_TRIES = 3  # unknown words looked up for a likely spelling
@@ -399,46 +400,65 @@ def _info(row: tuple) -> KpiInfo:
     return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
-# Aliases are read as stored and decoded by _info, once per content. Headlines read a page of the
-# board's KPIs in reading order (ix_kpis_board_reading_key) and show no descriptions.
-_HEADLINE_PAGE = (
-    select(*KPI_NAMING, cast(m.Kpi.aliases, Text))
-    .where(m.Kpi.board_id == bindparam("board_id"))
-    .order_by(m.Kpi.reading_key, m.Kpi.id)
-    .limit(written_number("size"))
-    .offset(written_number("offset"))
+# A board's KPIs as /kpi needs them, with the board's kpis_version read in the same statement (a
+# board with no KPIs gives one row of its version alone). Aliases are read as stored, decoded by _info.
+_BOARD_KPIS = (
+    select(m.Board.kpis_version, *KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description)
+    .select_from(m.Board)
+    .outerjoin(m.Kpi, m.Kpi.board_id == m.Board.id)
+    .where(m.Board.id == bindparam("board_id"))
 )
-_THEME_SIZES = (
-    select(m.Kpi.theme, func.count()).where(m.Kpi.board_id == bindparam("board_id")).group_by(m.Kpi.theme)
-)
-_BOARD_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description).where(
-    m.Kpi.board_id == bindparam("board_id")
-)
+HELD_BOARDS = 1024  # boards whose KPIs a process holds before it forgets them all
 
 
-def headline_kpis(session: Session, board: m.Board, offset: int, size: int) -> list[KpiInfo]:
-    """A page of the board's KPIs by theme (themeless last) then name, as a reader orders them
-    (each KPI's `reading_key`), without descriptions."""
-    params = {"board_id": board.id, "offset": offset, "size": size}
-    return [_info((*row, None)) for row in plain_rows(session, _HEADLINE_PAGE, params)]
+@dataclass(frozen=True)
+class BoardKpis:
+    """Every KPI of a board in the headlines' order (by theme, themeless last, then name, as a
+    reader orders them), and each theme in that order with how many KPIs it has."""
+
+    kpis: tuple[KpiInfo, ...]
+    themes: tuple[tuple[str | None, int], ...]
 
 
-def theme_sizes(session: Session, board: m.Board) -> list[tuple[str | None, int]]:
-    """The themes of the board's KPIs in the headlines' order, each with how many KPIs it has."""
-    return list(
-        _themes_in_order(tuple(map(tuple, plain_rows(session, _THEME_SIZES, {"board_id": board.id}))))
+_HELD: dict[tuple[object, int], tuple[int, BoardKpis]] = {}  # (engine, board id) -> (version, KPIs)
+
+
+def board_kpis(session: Session, board: m.Board) -> BoardKpis:
+    """The board's KPIs (names, aliases, themes, keys and descriptions: what matching and the
+    headlines need, no values), read once and then held while the board's `kpis_version` stays
+    the one the request's board was read with. The database moves it on to a new number whenever
+    any KPI of the board is added, changed or removed, whoever writes it (triggers, migration
+    0007), so a /kpi reads no KPI until one changes: reading a hundred and sorting them cost more
+    than the rest of the headlines' reads together."""
+    key = (session.get_bind(), board.id)
+    held = _HELD.get(key)
+    if held is not None and held[0] == board.kpis_version:
+        return held[1]
+    rows = plain_rows(session, _BOARD_KPIS, {"board_id": board.id})
+    kpis = in_reading_order([_info(tuple(row[1:])) for row in rows if row[1] is not None])
+    found = BoardKpis(kpis, tuple(Counter(k.theme for k in kpis).items()))
+    if rows:  # else the board is gone: nothing to hold
+        if len(_HELD) >= HELD_BOARDS:
+            _HELD.clear()
+        _HELD[key] = (rows[0][0], found)  # the version these KPIs were read with
+    return found
+
+
+def in_reading_order(kpis: Iterable[KpiInfo]) -> tuple[KpiInfo, ...]:
+    """By theme (themeless last), then name, as a reader orders them; ties by id."""
+    return tuple(
+        sorted(
+            kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
+        )
     )
 
 
-@lru_cache(maxsize=256)
-def _themes_in_order(counted: tuple[tuple[str | None, int], ...]) -> tuple[tuple[str | None, int], ...]:
-    return tuple(sorted(counted, key=lambda pair: (kpi_reading_key(pair[0], ""), pair[0] or "")))
-
-
-def board_kpis(session: Session, board: m.Board) -> list[KpiInfo]:
-    """Every KPI of the board, for matching (names, aliases, themes and keys) and showing: no values
-    (nor order). Descriptions come too: one statement fewer costs more than a few hundred short texts."""
-    return [_info(tuple(row)) for row in plain_rows(session, _BOARD_KPIS, {"board_id": board.id})]
+def reading_order(text: str) -> str:
+    """Alphabetical as a reader expects: case and accents aside (éducation beside education)."""
+    if text.isascii():  # nearly every name, and a hundred times cheaper
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 from bot.db import plain_rows, written
-from bot.reading_order import reading_order
+from bot.kpis import reading_order
 from bot.workdays import paper_deadline, working_days_between
 
 CHAIR_ROLES = (m.MembershipRole.CHAIR.value, m.MembershipRole.CO_CHAIR.value)

@@ -29,9 +29,7 @@ from sqlalchemy import (
     func,
     literal_column,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
-
-from bot.reading_order import kpi_reading_key
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -198,6 +196,9 @@ class Board(Sourced, Base):
     holiday_region: Mapped[str] = mapped_column(String(20), default=HolidayRegion.ENGLAND)
     paper_deadline_working_days: Mapped[int] = mapped_column(Integer, default=10)
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # moved on by the database itself (triggers, migration 0007) whenever a KPI of the board is
+    # added, changed or removed, whoever writes it: /kpi holds a board's KPIs until it moves
+    kpis_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     workspace: Mapped[Workspace] = relationship(back_populates="boards")
     secretary: Mapped[Person | None] = relationship()
@@ -334,16 +335,10 @@ class ActionUpdate(Base):
     by: Mapped[Person | None] = relationship()
 
 
-# compared byte by byte, as Python compares strings: PostgreSQL's language collations would not
-READING_KEY = Text().with_variant(Text(collation="C"), "postgresql")
-
-
 class Kpi(Sourced, Base):
     __tablename__ = "kpis"
     __table_args__ = (
         UniqueConstraint("board_id", "key"),
-        Index("ix_kpis_board_reading_key", "board_id", "reading_key", "id"),  # a page of headlines
-        Index("ix_kpis_board_theme", "board_id", "theme"),  # the headlines' theme counts
         one_of("better", Better),
         one_of("scope", KpiScope),
     )
@@ -358,18 +353,8 @@ class Kpi(Sourced, Base):
     scope: Mapped[str] = mapped_column(String(20))
     aliases: Mapped[list[str] | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(Text)
-    # the KPI's place in its board's headlines (theme, then name, as a reader orders them), kept by
-    # the ORM whenever the theme or the name is set; a writer past the ORM must set it too
-    reading_key: Mapped[str] = mapped_column(READING_KEY)
 
     board: Mapped[Board] = relationship()
-
-    @validates("theme", "name")
-    def _keep_reading_key(self, attribute: str, value: str | None) -> str | None:
-        theme = value if attribute == "theme" else self.theme
-        name = value if attribute == "name" else self.name
-        self.reading_key = kpi_reading_key(theme, name)
-        return value
 
 
 class KpiValue(Sourced, Base):

@@ -12,11 +12,9 @@ from bot.kpis import (
     board_kpis,
     clip,
     details,
-    headline_kpis,
     headlines,
     rank,
     suggestions,
-    theme_sizes,
     working_example,
 )
 from bot.render import reply
@@ -40,22 +38,18 @@ def run(request: CommandRequest, session: Session) -> Reply:
 
 
 def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
-    counts = theme_sizes(session, board)
-    total = sum(count for _, count in counts)
-    if not total:
+    held = board_kpis(session, board)
+    if not held.kpis:
         return reply("kpi_none.json.j2", board=board, empty=True)
-    page = page_of(total, request.page, HEADLINES_PER_PAGE)
-    kpis = headline_kpis(session, board, page.offset, page.size)
-    if not kpis:  # removed since they were counted (a read-only command sees each statement's data)
-        return reply("kpi_none.json.j2", board=board, empty=True)
-    shown = headlines(session, kpis)
+    page = page_of(len(held.kpis), request.page, HEADLINES_PER_PAGE)
+    shown = headlines(session, held.kpis[page.offset : page.offset + page.size])
     groups = [(theme, list(items)) for theme, items in groupby(shown, key=lambda h: h.kpi.theme)]
     return reply(
         "kpi.json.j2",
         public=request.share,
         board=board,
-        themes=counts,
-        theme_sizes=dict(counts),
+        themes=held.themes,
+        theme_sizes=dict(held.themes),
         groups=groups,
         example=shown[0].kpi.example,
         page=page,
@@ -64,7 +58,7 @@ def show_headlines(request: CommandRequest, session: Session, board: m.Board) ->
 
 
 def show_matches(request: CommandRequest, session: Session, board: m.Board, query: Query) -> Reply:
-    kpis = board_kpis(session, board)
+    kpis = board_kpis(session, board).kpis
     if not kpis:
         return reply("kpi_none.json.j2", board=board, empty=True)
     matches, every_word = rank(kpis, query)

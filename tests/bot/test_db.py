@@ -44,7 +44,6 @@ from bot.db import (
     written_number,
 )
 from bot.models import Base, Board, Workspace
-from bot.reading_order import kpi_reading_key
 from tests.conftest import engine_for
 
 
@@ -86,39 +85,34 @@ def test_migrations_match_the_models(empty_engine):
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_kpis_already_there_get_their_reading_keys(empty_engine):
-    """Migration 0007 works out the reading key of every KPI already in the database, as the ORM
-    keeps it for new ones, and the column then refuses a KPI without one (PostgreSQL; SQLite's
-    added column has a default, see the migration)."""
-    upgrade(empty_engine, "0006")
-    kpis = [(1, "Aardvark count", None), (2, "Émigré rate", "Éducation"), (3, "attendance", "education")]
-    with empty_engine.begin() as connection:
+def test_every_change_to_a_boards_kpis_moves_its_version(fresh_db):
+    """The triggers of migration 0007: inserts, updates (a move to another board moves both) and
+    deletes, written by hand past the ORM, each move the version of the boards whose KPIs changed."""
+    with fresh_db.begin() as connection:
         connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
-        connection.execute(
-            text(
-                "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
-                "paper_deadline_working_days) VALUES (1, 1, 'b', 'Board', 'Europe/London', 'england', 10)"
-            )
-        )
-        for kpi_id, name, theme in kpis:
+        for board_id in (1, 2, 3):
             connection.execute(
                 text(
-                    "INSERT INTO kpis (id, board_id, key, name, theme, scope) "
-                    "VALUES (:id, 1, :key, :name, :theme, 'borough')"
+                    "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
+                    "paper_deadline_working_days) VALUES (:id, 1, :key, 'Board', 'Europe/London', 'england', 10)"
                 ),
-                {"id": kpi_id, "key": f"k{kpi_id}", "name": name, "theme": theme},
+                {"id": board_id, "key": f"b{board_id}"},
             )
-    upgrade(empty_engine)
-    with empty_engine.connect() as connection:
-        keys = dict(connection.execute(text("SELECT id, reading_key FROM kpis")).all())
-        ordered = connection.scalars(text("SELECT id FROM kpis ORDER BY reading_key, id")).all()
-    assert keys == {kpi_id: kpi_reading_key(theme, name) for kpi_id, name, theme in kpis}
-    assert ordered == [3, 2, 1]  # education's attendance, Éducation's Émigré rate, themeless last
-    if empty_engine.dialect.name == "postgresql":
-        with pytest.raises(DBAPIError, match="reading_key"), empty_engine.begin() as connection:
-            connection.execute(
-                text("INSERT INTO kpis (id, board_id, key, name, scope) VALUES (4, 1, 'k4', 'x', 'borough')")
-            )
+
+    def versions_after(*statements: str) -> dict[int, int]:
+        with fresh_db.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+            return dict(connection.exec_driver_sql("SELECT id, kpis_version FROM boards").all())
+
+    assert versions_after() == {1: 0, 2: 0, 3: 0}
+    assert versions_after(
+        "INSERT INTO kpis (id, board_id, key, name, scope) VALUES (1, 1, 'k1', 'One', 'borough')",
+        "INSERT INTO kpis (id, board_id, key, name, scope) VALUES (2, 1, 'k2', 'Two', 'borough')",
+    ) == {1: 2, 2: 0, 3: 0}
+    assert versions_after("UPDATE kpis SET aliases = '[\"uno\"]' WHERE id = 1") == {1: 3, 2: 0, 3: 0}
+    assert versions_after("UPDATE kpis SET board_id = 2 WHERE id = 2") == {1: 4, 2: 1, 3: 0}
+    assert versions_after("DELETE FROM kpis WHERE id = 2") == {1: 4, 2: 2, 3: 0}
 
 
 def _in_transaction(session) -> bool:
