@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
 from bot.db import plain_rows, written
+from bot.held import Held
 
 MAX_QUERY_WORDS = 8  # more is junk or a sentence: the first few say what is wanted
 SPELLING_TRIES = 3  # unknown words looked up for a likely spelling
@@ -400,15 +401,10 @@ def _info(row: tuple) -> KpiInfo:
     return KpiInfo(kpi_id, key, name, unit, better, theme, aliases, description)
 
 
-# A board's KPIs as /kpi needs them, with the board's kpis_version read in the same statement (a
-# board with no KPIs gives one row of its version alone). Aliases are read as stored, decoded by _info.
-_BOARD_KPIS = (
-    select(m.Board.kpis_version, *KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description)
-    .select_from(m.Board)
-    .outerjoin(m.Kpi, m.Kpi.board_id == m.Board.id)
-    .where(m.Board.id == bindparam("board_id"))
+# A board's KPIs as /kpi needs them. Aliases are read as stored, decoded by _info.
+_BOARD_KPIS = select(*KPI_NAMING, cast(m.Kpi.aliases, Text), m.Kpi.description).where(
+    m.Kpi.board_id == bindparam("board_id")
 )
-HELD_BOARDS = 1024  # boards whose KPIs a process holds before it forgets them all
 
 
 @dataclass(frozen=True)
@@ -420,27 +416,21 @@ class BoardKpis:
     themes: tuple[tuple[str | None, int], ...]
 
 
-_HELD: dict[tuple[object, int], tuple[int, BoardKpis]] = {}  # (engine, board id) -> (version, KPIs)
+_HELD = Held()
 
 
 def board_kpis(session: Session, board: m.Board) -> BoardKpis:
     """The board's KPIs (names, aliases, themes, keys and descriptions: what matching and the
-    headlines need, no values), read once and then held while the board's `kpis_version` stays
-    the one the request's board was read with. The database moves it on to a new number whenever
-    any KPI of the board is added, changed or removed, whoever writes it (triggers, migration
-    0007), so a /kpi reads no KPI until one changes: reading a hundred and sorting them cost more
-    than the rest of the headlines' reads together."""
-    key = (session.get_bind(), board.id)
-    held = _HELD.get(key)
-    if held is not None and held[0] == board.kpis_version:
-        return held[1]
+    headlines need, no values), held while the board's `kpis_version` stays the same (bot/held.py):
+    a /kpi reads no KPI until one changes. Reading the demo board's hundred KPIs and sorting them
+    cost more than the rest of the headlines' reads together."""
+    held = _HELD.get(session, (board.id,), board.kpis_version)
+    if held is not None:
+        return held
     rows = plain_rows(session, _BOARD_KPIS, {"board_id": board.id})
-    kpis = in_reading_order([_info(tuple(row[1:])) for row in rows if row[1] is not None])
+    kpis = in_reading_order([_info(tuple(row)) for row in rows])
     found = BoardKpis(kpis, tuple(Counter(k.theme for k in kpis).items()))
-    if rows:  # else the board is gone: nothing to hold
-        if len(_HELD) >= HELD_BOARDS:
-            _HELD.clear()
-        _HELD[key] = (rows[0][0], found)  # the version these KPIs were read with
+    _HELD.keep(session, (board.id,), board.kpis_version, found)
     return found
 
 

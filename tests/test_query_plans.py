@@ -23,10 +23,10 @@ from sqlalchemy.sql.cache_key import HasCacheKey
 from bench.commands import scenarios
 from bench.generate import main as generate
 from bench.synth import NOW
-from bot import kpis
 from bot import models as m
 from bot.app import COMMANDS
 from bot.db import make_engine, make_sessions
+from bot.held import forget_everything
 from tests.helpers import ask
 
 SCALE = 0.01  # two boards in TBENCH, each of the full benchmark's size: about 43,000 rows
@@ -102,9 +102,9 @@ def ask_as_in_bench(engine, command: str, text: str, channel: str):
 
 
 def captured_statements(engine, command: str, text: str, channel: str) -> list[tuple[str, object]]:
-    """The SELECTs a command sends, with nothing held from an earlier ask (a board's KPIs)."""
+    """The SELECTs a command sends, with nothing held from an earlier ask (bot/held.py)."""
     seen: list[tuple[str, object]] = []
-    kpis._HELD.clear()
+    forget_everything()
 
     def capture(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("SELECT"):

@@ -85,9 +85,25 @@ def test_migrations_match_the_models(empty_engine):
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_every_change_to_a_boards_kpis_moves_its_version(fresh_db):
+@pytest.mark.parametrize(
+    ("table", "column", "insert"),
+    [
+        (
+            "kpis",
+            "kpis_version",
+            "INSERT INTO kpis (id, board_id, key, name, scope) VALUES ({id}, 1, 'k{id}', 'K', 'borough')",
+        ),
+        (
+            "actions",
+            "actions_version",
+            "INSERT INTO actions (id, board_id, ref, description, status) VALUES ({id}, 1, 'A-{id}', 'Do', 'open')",
+        ),
+    ],
+)
+def test_every_change_to_a_boards_rows_moves_its_version(fresh_db, table, column, insert):
     """The triggers of migration 0007: inserts, updates (a move to another board moves both) and
-    deletes, written by hand past the ORM, each move the version of the boards whose KPIs changed."""
+    deletes of KPIs or actions, written by hand past the ORM, each move the version of the boards
+    whose rows changed, and only that version."""
     with fresh_db.begin() as connection:
         connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
         for board_id in (1, 2, 3):
@@ -103,16 +119,16 @@ def test_every_change_to_a_boards_kpis_moves_its_version(fresh_db):
         with fresh_db.begin() as connection:
             for statement in statements:
                 connection.exec_driver_sql(statement)
-            return dict(connection.exec_driver_sql("SELECT id, kpis_version FROM boards").all())
+            rows = connection.exec_driver_sql("SELECT id, kpis_version, actions_version FROM boards").all()
+        other = "actions_version" if column == "kpis_version" else "kpis_version"
+        assert all(getattr(row, other) == 0 for row in rows)  # the other table's version stays
+        return {row.id: getattr(row, column) for row in rows}
 
     assert versions_after() == {1: 0, 2: 0, 3: 0}
-    assert versions_after(
-        "INSERT INTO kpis (id, board_id, key, name, scope) VALUES (1, 1, 'k1', 'One', 'borough')",
-        "INSERT INTO kpis (id, board_id, key, name, scope) VALUES (2, 1, 'k2', 'Two', 'borough')",
-    ) == {1: 2, 2: 0, 3: 0}
-    assert versions_after("UPDATE kpis SET aliases = '[\"uno\"]' WHERE id = 1") == {1: 3, 2: 0, 3: 0}
-    assert versions_after("UPDATE kpis SET board_id = 2 WHERE id = 2") == {1: 4, 2: 1, 3: 0}
-    assert versions_after("DELETE FROM kpis WHERE id = 2") == {1: 4, 2: 2, 3: 0}
+    assert versions_after(insert.format(id=1), insert.format(id=2)) == {1: 2, 2: 0, 3: 0}
+    assert versions_after(f"UPDATE {table} SET source_line = 7 WHERE id = 1") == {1: 3, 2: 0, 3: 0}
+    assert versions_after(f"UPDATE {table} SET board_id = 2 WHERE id = 2") == {1: 4, 2: 1, 3: 0}
+    assert versions_after(f"DELETE FROM {table} WHERE id = 2") == {1: 4, 2: 2, 3: 0}
 
 
 def _in_transaction(session) -> bool:
