@@ -80,8 +80,8 @@ def scenarios(session, team: str, sample: int, rng: random.Random) -> list[tuple
     cases = []
     for board in boards[:sample]:
         ref = session.scalar(select(m.Action.ref).where(m.Action.board_id == board.id).limit(1)) or "A-1"
-        # by key: the KPI SQLite's (board, key) index gave before KPIs had a reading order, so the
-        # words, and the figures, stay those of earlier rounds
+        # by key, as SQLite's (board, key) index gave it unordered: the words, and so the figures,
+        # of earlier rounds, whatever index a database would choose
         first_kpi = select(m.Kpi.name).where(m.Kpi.board_id == board.id).order_by(m.Kpi.key).limit(1)
         kpi = session.scalar(first_kpi) or "rate"
         word = kpi.split()[0]

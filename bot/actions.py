@@ -34,7 +34,6 @@ from sqlalchemy.sql.util import ClauseAdapter
 from bot import models as m
 from bot.boards import normalise
 from bot.db import each_loaded, loaded, loaded_columns, plain_rows, written, written_number
-from bot.held import Held
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS = {
@@ -123,9 +122,9 @@ class ActionRow:
     last: Change | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Counts:
-    by_status: dict[str, int]  # never changed once made: a tally may be held (bot/held.py)
+    by_status: dict[str, int]
     overdue: int
 
     @property
@@ -380,23 +379,12 @@ def _latest_change(row: Row, zone: str) -> Change:
     )
 
 
-_TALLIES = Held()
-
-
 def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None = None) -> Counts:
-    """How many actions the board has in each status, and how many are overdue: one index scan,
-    held for the day while the board's `actions_version` stays the same (bot/held.py). Counting a
-    board's 2,500 actions cost /actions 0.9 ms on PostgreSQL."""
-    key = (board.id, lead_id, today)
-    held = _TALLIES.get(session, key, board.actions_version)
-    if held is not None:
-        return held
+    """How many actions the board has in each status, and how many are overdue: one index scan."""
     params = {"board_id": board.id, "today": today, "lead_id": lead_id}
     found = plain_rows(session, _counts_query(lead_id is not None), params)
     by_status = {status: n for status, n, _ in found}
-    tally = Counts(by_status, sum(late for status, _, late in found if status in OPEN_STATUSES))
-    _TALLIES.keep(session, key, board.actions_version, tally)
-    return tally
+    return Counts(by_status, sum(late for status, _, late in found if status in OPEN_STATUSES))
 
 
 def scope_total(tally: Counts, scope: Scope) -> int:

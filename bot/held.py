@@ -1,12 +1,12 @@
 """What a command works out from a board's rows, held in memory while the board says they are
 unchanged.
 
-The database moves a board's `kpis_version` whenever one of its KPIs is inserted, updated or
-deleted, and its `actions_version` likewise for its actions (triggers, migration 0007), whoever
-writes them. A command reads the board, with its versions, before anything else; what it then
-works out is held under the version it read, so it is never older than that version says. Only
-read-only sessions (`bot.db.reading`) use or fill what is held: a transaction may have changed the
-rows itself. Held per engine, so two databases never share what is held.
+The database sets a board's `kpis_version` to a number it never used before whenever one of its
+KPIs is inserted, updated or deleted (triggers, migration 0007), whoever writes them. A command
+reads the board, with its version, before anything else; what it then works out is held under the
+version it read, so it is never older than that version says. Only read-only sessions
+(`bot.db.reading`) use or fill what is held: a transaction may have changed the rows itself, and
+may yet roll back. Held per engine, so two databases never share what is held.
 """
 
 from __future__ import annotations

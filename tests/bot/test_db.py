@@ -85,28 +85,15 @@ def test_migrations_match_the_models(empty_engine):
         assert compare_metadata(context, Base.metadata) == []
 
 
-@pytest.mark.parametrize(
-    ("table", "column", "insert"),
-    [
-        (
-            "kpis",
-            "kpis_version",
-            "INSERT INTO kpis (id, board_id, key, name, scope) VALUES ({id}, 1, 'k{id}', 'K', 'borough')",
-        ),
-        (
-            "actions",
-            "actions_version",
-            "INSERT INTO actions (id, board_id, ref, description, status) VALUES ({id}, 1, 'A-{id}', 'Do', 'open')",
-        ),
-    ],
-)
-def test_every_change_to_a_boards_rows_moves_its_version(fresh_db, table, column, insert):
-    """The triggers of migration 0007: inserts, updates (a move to another board moves both) and
-    deletes of KPIs or actions, written by hand past the ORM, each move the version of the boards
-    whose rows changed, and only that version."""
-    with fresh_db.begin() as connection:
-        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
-        for board_id in (1, 2, 3):
+def test_every_change_to_a_boards_kpis_gives_it_a_version_never_used_before(fresh_db):
+    """The triggers of migration 0007: inserts, updates (a move to another board changes both),
+    deletes and (PostgreSQL) TRUNCATE of KPIs, written by hand past the ORM, each give the boards
+    whose KPIs changed a version no board had before, even a board made again under an old id, and
+    leave the others' alone."""
+    postgresql = fresh_db.dialect.name == "postgresql"
+
+    def add_board(board_id: int) -> None:
+        with fresh_db.begin() as connection:
             connection.execute(
                 text(
                     "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
@@ -115,20 +102,40 @@ def test_every_change_to_a_boards_rows_moves_its_version(fresh_db, table, column
                 {"id": board_id, "key": f"b{board_id}"},
             )
 
-    def versions_after(*statements: str) -> dict[int, int]:
+    with fresh_db.begin() as connection:
+        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
+    for board_id in (1, 2, 3):
+        add_board(board_id)
+    seen: set[int] = set()
+    last: dict[int, int] = {}
+
+    def changed_by(*statements: str) -> set[int]:
         with fresh_db.begin() as connection:
             for statement in statements:
                 connection.exec_driver_sql(statement)
-            rows = connection.exec_driver_sql("SELECT id, kpis_version, actions_version FROM boards").all()
-        other = "actions_version" if column == "kpis_version" else "kpis_version"
-        assert all(getattr(row, other) == 0 for row in rows)  # the other table's version stays
-        return {row.id: getattr(row, column) for row in rows}
+            now = dict(connection.exec_driver_sql("SELECT id, kpis_version FROM boards").all())
+        changed = {board for board, version in now.items() if last.get(board) != version}
+        assert not {now[board] for board in changed} & seen, "a version came back"
+        seen.update(now.values())
+        last.clear()
+        last.update(now)
+        return changed
 
-    assert versions_after() == {1: 0, 2: 0, 3: 0}
-    assert versions_after(insert.format(id=1), insert.format(id=2)) == {1: 2, 2: 0, 3: 0}
-    assert versions_after(f"UPDATE {table} SET source_line = 7 WHERE id = 1") == {1: 3, 2: 0, 3: 0}
-    assert versions_after(f"UPDATE {table} SET board_id = 2 WHERE id = 2") == {1: 4, 2: 1, 3: 0}
-    assert versions_after(f"DELETE FROM {table} WHERE id = 2") == {1: 4, 2: 2, 3: 0}
+    insert = (
+        "INSERT INTO kpis (id, board_id, key, name, scope) VALUES ({id}, {board}, 'k{id}', 'K', 'borough')"
+    )
+    assert changed_by() == {1, 2, 3}  # first seen
+    assert changed_by(insert.format(id=1, board=1), insert.format(id=2, board=1)) == {1}
+    assert changed_by("UPDATE kpis SET source_line = 7 WHERE id = 1") == {1}
+    assert changed_by("UPDATE kpis SET board_id = 2 WHERE id = 2") == {1, 2}
+    assert changed_by("DELETE FROM kpis WHERE id = 2") == {2}
+    assert changed_by("UPDATE kpis SET source_line = 8 WHERE id = 999") == set()  # no KPI changed
+    assert changed_by(insert.format(id=3, board=3)) == {3}  # board 3 has the highest version
+    changed_by("DELETE FROM kpis WHERE id = 3", "DELETE FROM boards WHERE id = 3")
+    add_board(3)  # made again under its old id, at version 0
+    assert changed_by(insert.format(id=4, board=3)) == {3}
+    if postgresql:
+        assert changed_by("TRUNCATE kpi_values, kpis") == {1, 2, 3}
 
 
 def _in_transaction(session) -> bool:

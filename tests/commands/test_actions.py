@@ -136,41 +136,6 @@ def test_long_text_is_cut_at_a_word_with_an_ellipsis():
 # --- lists ---------------------------------------------------------------------------------------
 
 
-def tally_reads(engine, text: str, **kwargs) -> tuple[int, str]:
-    """How many statements counting a board's actions `/actions text` sent, and its reply."""
-    statements = []
-
-    def listener(*args) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        reply = text_of(run(engine, text, **kwargs))
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return sum("count(" in statement.lower() for statement in statements), reply
-
-
-def test_the_tally_is_counted_again_after_any_change_and_each_day(demo_db):
-    """The tally of a board's actions is held (bot/held.py) until one of them changes, however it
-    is written, or the day does; for each lead apart."""
-    tally = "12 open (none overdue) · 34 done · 46 in all"
-    assert tally_reads(demo_db, "fps") == (1, tally_reads(demo_db, "fps")[1])
-    assert tally_reads(demo_db, "fps")[0] == tally_reads(demo_db, "fps done")[0] == 0
-    assert tally in tally_reads(demo_db, "fps")[1]
-    assert tally_reads(demo_db, "hwb")[0] == 1  # each board's own
-    with demo_db.begin() as connection:  # by hand, past the ORM: the database moves the version
-        connection.exec_driver_sql("UPDATE actions SET status = 'done' WHERE ref = 'FPS-2'")
-    reads, reply = tally_reads(demo_db, "fps")
-    assert reads == 1 and "11 open (none overdue) · 35 done · 46 in all" in reply
-    assert tally_reads(demo_db, "hwb")[0] == 0  # another board's actions did not change
-    with demo_db.begin() as connection:
-        connection.exec_driver_sql("UPDATE actions SET due_on = '2023-09-05' WHERE ref = 'FPS-3'")
-    assert "(none overdue)" in tally_reads(demo_db, "fps")[1]
-    reads, reply = tally_reads(demo_db, "fps", now=datetime(2023, 9, 6, 9, tzinfo=UTC))
-    assert reads == 1 and "11 open (1 overdue)" in reply  # a new day: FPS-3 is late now
-
-
 def test_open_actions_of_the_scrutiny_committee_tracker(demo_db):
     reply = run(demo_db, "scrutiny")
     text = text_of(reply)

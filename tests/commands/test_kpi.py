@@ -458,6 +458,19 @@ def test_a_boards_kpis_are_read_once_and_again_after_any_change_however_written(
     assert reads == 1 and "Proven recidivism" not in reply
 
 
+def test_a_transaction_neither_uses_nor_fills_what_is_held(demo_db):
+    """A transaction sees its own uncommitted change, not what is held; and what it read is not
+    held, since it rolled back."""
+    assert "Uncommitted name" not in kpi_text(demo_db, "hwb")  # the board's KPIs are held now
+    with make_sessions(demo_db).begin() as session:
+        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        session.scalar(select(m.Kpi).where(m.Kpi.key == "yj-reoffending-rate")).name = "Uncommitted name"
+        session.flush()
+        assert "Uncommitted name" in [k.name for k in board_kpis(session, board).kpis]
+        session.rollback()
+    assert "Uncommitted name" not in kpi_text(demo_db, "hwb reoffending")
+
+
 def test_kpis_held_for_one_database_are_not_shown_for_another(demo_db, backend):
     """Two databases with the same board ids and versions (two copies of the demo): each shows its own."""
     other = make_engine(backend.fresh_url(backend.demo_template()))
