@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -199,7 +200,7 @@ class Board(Sourced, Base):
     # set by the database itself (triggers, migration 0007) to a number never used before whenever
     # a KPI of the board is added, changed or removed, whoever writes it: /kpi holds the board's
     # KPIs until it changes (bot/held.py)
-    kpis_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kpis_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     workspace: Mapped[Workspace] = relationship(back_populates="boards")
     secretary: Mapped[Person | None] = relationship()

@@ -10,8 +10,9 @@ before whenever a KPI of the board is inserted, updated or deleted, by triggers,
 counts: the ORM, the loaders, the benchmark's bulk loads and hand-written SQL alike. bot/held.py
 holds a board's KPIs until its version changes. A KPI moved to another board changes both.
 
-- PostgreSQL: the numbers come from the sequence kpi_versions (never handed out twice, and taking
-  one waits for nobody), once a statement (transition tables: a COPY of 10,000 KPIs is one
+- PostgreSQL: the numbers come from the sequence kpi_versions, which starts at the time in
+  microseconds (never handed out twice, even by a sequence made again, and taking one waits for
+  nobody), once a statement (transition tables: a COPY of 10,000 KPIs is one
   UPDATE), and a TRUNCATE of kpis changes every board's. The function is created OR REPLACE
   (dropping every table, as `bench.generate --force` does, leaves it) and runs with the
   search_path it was created with.
@@ -24,6 +25,7 @@ Slack writes KPIs). On SQLite the triggers name boards and kpis: a migration tha
 table (Alembic's batch mode copies it) must drop them first and create them again.
 """
 
+import time
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -58,8 +60,18 @@ POSTGRESQL_EVENTS = {
     "DELETE": ("kpis_deleted", "REFERENCING OLD TABLE AS old_rows", "SELECT board_id FROM old_rows"),
     "TRUNCATE": ("kpis_truncated", "", "SELECT id FROM boards"),
 }
+
+
+def _postgresql() -> list[str]:
+    # starting at the time in microseconds, as SQLite's do: a sequence made again (a downgrade and
+    # an upgrade) starts past every number the last one handed out
+    return [
+        f"CREATE SEQUENCE IF NOT EXISTS kpi_versions START WITH {int(time.time() * 1_000_000)}",
+        *POSTGRESQL,
+    ]
+
+
 POSTGRESQL = [
-    "CREATE SEQUENCE IF NOT EXISTS kpi_versions",
     "CREATE OR REPLACE FUNCTION kpis_changed() RETURNS trigger LANGUAGE plpgsql "
     "SET search_path FROM CURRENT AS $$ BEGIN "
     + " ".join(
@@ -76,8 +88,8 @@ POSTGRESQL = [
 
 
 def upgrade() -> None:
-    op.add_column("boards", sa.Column("kpis_version", sa.Integer(), server_default="0", nullable=False))
-    for statement in SQLITE if op.get_bind().dialect.name == "sqlite" else POSTGRESQL:
+    op.add_column("boards", sa.Column("kpis_version", sa.BigInteger(), server_default="0", nullable=False))
+    for statement in SQLITE if op.get_bind().dialect.name == "sqlite" else _postgresql():
         op.execute(statement)
 
 

@@ -138,6 +138,29 @@ def test_every_change_to_a_boards_kpis_gives_it_a_version_never_used_before(fres
         assert changed_by("TRUNCATE kpi_values, kpis") == {1, 2, 3}
 
 
+def test_kpi_versions_do_not_come_back_after_a_downgrade_and_an_upgrade(fresh_db):
+    def version_after_a_new_kpi(kpi_id: int) -> int:
+        with fresh_db.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO kpis (id, board_id, key, name, scope) "
+                f"VALUES ({kpi_id}, 1, 'k{kpi_id}', 'K', 'borough')"
+            )
+            return connection.exec_driver_sql("SELECT kpis_version FROM boards WHERE id = 1").scalar()
+
+    with fresh_db.begin() as connection:
+        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
+        connection.execute(
+            text(
+                "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
+                "paper_deadline_working_days) VALUES (1, 1, 'b', 'Board', 'Europe/London', 'england', 10)"
+            )
+        )
+    before = version_after_a_new_kpi(1)
+    command.downgrade(alembic_config(fresh_db), "0006")
+    upgrade(fresh_db)
+    assert version_after_a_new_kpi(2) > before
+
+
 def _in_transaction(session) -> bool:
     """Whether the database driver has a transaction open on the session's connection."""
     dbapi = session.connection().connection.dbapi_connection
