@@ -15,15 +15,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-HELD_MAX = 4096  # entries before they are all forgotten: a few per board
+HELD_MAX = 4096  # entries (one a board) before they are all forgotten
 _EVERY: list[Held] = []
 
 
 class Held:
     """Values worked out from a board's rows, each held under the board's version of those rows."""
 
-    def __init__(self, limit: int = HELD_MAX) -> None:
-        self.limit = limit
+    def __init__(self) -> None:
         self._held: dict[tuple, tuple[int, Any]] = {}
         _EVERY.append(self)
 
@@ -38,7 +37,7 @@ class Held:
         """Hold `value`, worked out from rows read after the board was read at `version`."""
         if not session.info.get("read_only") or version is None:
             return
-        if len(self._held) >= self.limit:
+        if len(self._held) >= HELD_MAX:
             self._held.clear()
         self._held[(session.get_bind(), *key)] = (version, value)
 

@@ -62,15 +62,6 @@ POSTGRESQL_EVENTS = {
 }
 
 
-def _postgresql() -> list[str]:
-    # starting at the time in microseconds, as SQLite's do: a sequence made again (a downgrade and
-    # an upgrade) starts past every number the last one handed out
-    return [
-        f"CREATE SEQUENCE IF NOT EXISTS kpi_versions START WITH {int(time.time() * 1_000_000)}",
-        *POSTGRESQL,
-    ]
-
-
 POSTGRESQL = [
     "CREATE OR REPLACE FUNCTION kpis_changed() RETURNS trigger LANGUAGE plpgsql "
     "SET search_path FROM CURRENT AS $$ BEGIN "
@@ -85,6 +76,15 @@ POSTGRESQL = [
         for event, (name, tables, _) in POSTGRESQL_EVENTS.items()
     ),
 ]
+
+
+def _postgresql() -> list[str]:
+    # starting at the time in microseconds, as SQLite's do: a sequence made again (a downgrade and
+    # an upgrade) starts past every number the last one handed out
+    return [
+        f"CREATE SEQUENCE IF NOT EXISTS kpi_versions START WITH {int(time.time() * 1_000_000)}",
+        *POSTGRESQL,
+    ]
 
 
 def upgrade() -> None:

@@ -85,27 +85,32 @@ def test_migrations_match_the_models(empty_engine):
         assert compare_metadata(context, Base.metadata) == []
 
 
+def _add_board(engine, board_id: int) -> None:
+    """A board written by hand (in workspace 1, made with the first), past the ORM."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, team_id) SELECT 1, 'T1' WHERE NOT EXISTS "
+                "(SELECT 1 FROM workspaces WHERE id = 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
+                "paper_deadline_working_days) VALUES (:id, 1, :key, 'Board', 'Europe/London', 'england', 10)"
+            ),
+            {"id": board_id, "key": f"b{board_id}"},
+        )
+
+
 def test_every_change_to_a_boards_kpis_gives_it_a_version_never_used_before(fresh_db):
     """The triggers of migration 0007: inserts, updates (a move to another board changes both),
     deletes and (PostgreSQL) TRUNCATE of KPIs, written by hand past the ORM, each give the boards
     whose KPIs changed a version no board had before, even a board made again under an old id, and
     leave the others' alone."""
     postgresql = fresh_db.dialect.name == "postgresql"
-
-    def add_board(board_id: int) -> None:
-        with fresh_db.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
-                    "paper_deadline_working_days) VALUES (:id, 1, :key, 'Board', 'Europe/London', 'england', 10)"
-                ),
-                {"id": board_id, "key": f"b{board_id}"},
-            )
-
-    with fresh_db.begin() as connection:
-        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
     for board_id in (1, 2, 3):
-        add_board(board_id)
+        _add_board(fresh_db, board_id)
     seen: set[int] = set()
     last: dict[int, int] = {}
 
@@ -132,7 +137,7 @@ def test_every_change_to_a_boards_kpis_gives_it_a_version_never_used_before(fres
     assert changed_by("UPDATE kpis SET source_line = 8 WHERE id = 999") == set()  # no KPI changed
     assert changed_by(insert.format(id=3, board=3)) == {3}  # board 3 has the highest version
     changed_by("DELETE FROM kpis WHERE id = 3", "DELETE FROM boards WHERE id = 3")
-    add_board(3)  # made again under its old id, at version 0
+    _add_board(fresh_db, 3)  # made again under its old id, at version 0
     assert changed_by(insert.format(id=4, board=3)) == {3}
     if postgresql:
         assert changed_by("TRUNCATE kpi_values, kpis") == {1, 2, 3}
@@ -147,14 +152,7 @@ def test_kpi_versions_do_not_come_back_after_a_downgrade_and_an_upgrade(fresh_db
             )
             return connection.exec_driver_sql("SELECT kpis_version FROM boards WHERE id = 1").scalar()
 
-    with fresh_db.begin() as connection:
-        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
-        connection.execute(
-            text(
-                "INSERT INTO boards (id, workspace_id, key, name, timezone, holiday_region, "
-                "paper_deadline_working_days) VALUES (1, 1, 'b', 'Board', 'Europe/London', 'england', 10)"
-            )
-        )
+    _add_board(fresh_db, 1)
     before = version_after_a_new_kpi(1)
     command.downgrade(alembic_config(fresh_db), "0006")
     upgrade(fresh_db)
