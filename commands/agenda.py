@@ -6,12 +6,11 @@ import re
 from datetime import date, datetime
 
 from dateutil import parser as dateparser
-from sqlalchemy import Row, extract
+from sqlalchemy import extract
 from sqlalchemy.orm import Session
 
 from bot import models as m
 from bot.boards import can_see_restricted
-from bot.db import plain_rows
 from bot.meetings import (
     agenda,
     last_meeting,
@@ -54,14 +53,16 @@ def parse_day(text: str, today: date) -> tuple[date | None, tuple[int, int] | No
     return first.date(), None
 
 
-def meeting_on_day_of_year(session: Session, board: m.Board, month: int, day: int, today: date) -> Row | None:
+def meeting_on_day_of_year(
+    session: Session, board: m.Board, month: int, day: int, today: date
+) -> m.Meeting | None:
     """The meeting on that day and month nearest to today, in whichever year."""
     stmt = select_meetings(
-        m.Meeting.board_id == board.id,
+        board,
         extract("month", m.Meeting.meets_on) == month,
         extract("day", m.Meeting.meets_on) == day,
     ).limit(50)
-    found = plain_rows(session, stmt)
+    found = list(session.scalars(stmt))
     return min(found, key=lambda mt: abs((mt.meets_on - today).days)) if found else None
 
 
