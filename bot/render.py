@@ -29,7 +29,6 @@ TRAILING_COMMA_RE = re.compile(r",(\s*[\]}])")
 TOKEN_RE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)>")
-INCLUDE_RE = re.compile(r'\{% *include +"([^"]+)" *%\}')  # not {%- … -%}: its trimming is Jinja's
 
 
 class Mrkdwn(str):
@@ -58,18 +57,14 @@ _JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)} | {
     0x2029: "\\u2029",
 }
 _SLACK_AND_JSON = _JSON_STRING | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
-# whether a value holds anything to escape: most hold nothing, and looking costs a third of escaping
-_TO_ESCAPE_FOR_JSON = re.compile("[" + re.escape("".join(map(chr, _JSON_STRING))) + "]")
-_TO_ESCAPE = re.compile("[" + re.escape("".join(map(chr, _SLACK_AND_JSON))) + "]")
 
 
 def _finalize(value: Any) -> str:
     if value is None:
         raise ValueError("a template rendered None: say 'not recorded' (or leave the line out)")
     if isinstance(value, Mrkdwn):
-        return str.translate(value, _JSON_STRING) if _TO_ESCAPE_FOR_JSON.search(value) else value
-    text = str(value)
-    return text.translate(_SLACK_AND_JSON) if _TO_ESCAPE.search(text) else text
+        return str.translate(value, _JSON_STRING)
+    return str(value).translate(_SLACK_AND_JSON)
 
 
 def link(url: str | None, label: str) -> Mrkdwn:
@@ -115,34 +110,19 @@ def number(value: float | None) -> str:
     return f"{value:,.0f}" if value == int(value) and abs(value) >= 1000 else f"{value:g}"
 
 
-class _Loader(FileSystemLoader):
-    """The templates in bot/templates/, each `{% include "…" %}` written in where it stands when a
-    template is loaded: Jinja's include copies the whole context on every render (an /actions page
-    has nine: 20% of its rendering). An included template sets no variable and defines no macro
-    (tested), so it sees and writes the same either way; whitespace between blocks differs, and
-    an error in it is reported at the line of the template that includes it."""
-
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        inlined = INCLUDE_RE.sub(lambda m: self.get_source(environment, m.group(1))[0].rstrip("\n"), source)
-        return inlined, filename, uptodate
-
-
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
-        loader=_Loader(TEMPLATES),
+        loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
         autoescape=False,
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        auto_reload=False,  # templates ship with the code: no stat() of each file on every reply
+        auto_reload=False,  # templates ship with the code and change only with it
     )
     env.globals.update(link=link, mention=mention, when=when, Mrkdwn=Mrkdwn)
-    # a filter is called directly; a global function through Jinja's context.call, which cost
-    # /kpi's headlines a fifth of their rendering for twenty-odd `bold`s
     env.filters.update(bold=bold, short_date=short_date, number=number, slack=slack_escape)
     return env
 
