@@ -13,7 +13,6 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -197,10 +196,6 @@ class Board(Sourced, Base):
     holiday_region: Mapped[str] = mapped_column(String(20), default=HolidayRegion.ENGLAND)
     paper_deadline_working_days: Mapped[int] = mapped_column(Integer, default=10)
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    # set by the database itself (triggers, migration 0007) to a number never used before whenever
-    # a KPI of the board is added, changed or removed, whoever writes it: /kpi holds the board's
-    # KPIs until it changes (bot/held.py)
-    kpis_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     workspace: Mapped[Workspace] = relationship(back_populates="boards")
     secretary: Mapped[Person | None] = relationship()
