@@ -1,0 +1,94 @@
+"""The reads behind /kpi: a board's KPIs in reading order, and each KPI's recent values."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from bot import models as m
+from bot.kpis.info import KpiInfo, reading_order
+
+RECENT_DATED = 24  # newest dated values read per KPI: more than a history shows, to say older exist
+RECENT_UNDATED = 6  # values without a period_end read per KPI
+
+
+@dataclass(frozen=True)
+class BoardKpis:
+    """Every KPI of a board in the headlines' order (by theme, themeless last, then name, as a
+    reader orders them), and each theme in that order with how many KPIs it has."""
+
+    kpis: tuple[KpiInfo, ...]
+    themes: tuple[tuple[str | None, int], ...]
+
+
+def board_kpis(session: Session, board: m.Board) -> BoardKpis:
+    """The board's KPIs: names, aliases, themes, keys and descriptions, no values."""
+    kpis = in_reading_order(
+        KpiInfo.of(kpi) for kpi in session.scalars(select(m.Kpi).where(m.Kpi.board_id == board.id))
+    )
+    return BoardKpis(kpis, tuple(Counter(k.theme for k in kpis).items()))
+
+
+def in_reading_order(kpis: Iterable[KpiInfo]) -> tuple[KpiInfo, ...]:
+    """By theme (themeless last), then name, as a reader orders them; ties by id."""
+    return tuple(
+        sorted(
+            kpis, key=lambda k: (k.theme is None, reading_order(k.theme or ""), reading_order(k.name), k.id)
+        )
+    )
+
+
+def recent_values(session: Session, kpi_ids: Sequence[int]) -> dict[int, list[m.KpiValue]]:
+    """Each KPI's newest RECENT_DATED dated values (newest first, ties by the highest id), then its
+    first RECENT_UNDATED undated ones (by id): one query, however many KPIs."""
+    if not kpi_ids:
+        return {}
+    undated = m.KpiValue.period_end.is_(None)
+    ranked = (
+        select(
+            m.KpiValue,
+            func.row_number()
+            .over(
+                partition_by=(m.KpiValue.kpi_id, undated),
+                order_by=(m.KpiValue.period_end.desc(), m.KpiValue.id.desc()),
+            )
+            .label("newest"),
+            func.row_number()
+            .over(partition_by=(m.KpiValue.kpi_id, undated), order_by=m.KpiValue.id)
+            .label("oldest"),
+        )
+        .where(m.KpiValue.kpi_id.in_(kpi_ids))
+        .subquery()
+    )
+    value = aliased(m.KpiValue, ranked)
+    recent = session.scalars(
+        select(value).where(
+            or_(
+                and_(value.period_end.is_not(None), ranked.c.newest <= RECENT_DATED),
+                and_(value.period_end.is_(None), ranked.c.oldest <= RECENT_UNDATED),
+            )
+        )
+    )
+    found: dict[int, list[m.KpiValue]] = {kpi_id: [] for kpi_id in kpi_ids}
+    for row in sorted(recent, key=newest_first):
+        found[row.kpi_id].append(row)
+    return found
+
+
+def newest_first(row: m.KpiValue) -> tuple:
+    """Dated values newest first (ties: highest id first), then undated ones by id."""
+    if row.period_end is None:
+        return (True, 0, row.id)
+    return (False, -row.period_end.toordinal(), -row.id)
+
+
+def documents_cited(session: Session, values: Iterable[m.KpiValue]) -> dict[int, m.Document]:
+    """The source documents of these values, by id."""
+    ids = {v.source_document_id for v in values if v.source_document_id is not None}
+    if not ids:
+        return {}
+    return {doc.id: doc for doc in session.scalars(select(m.Document).where(m.Document.id.in_(ids)))}
