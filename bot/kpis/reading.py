@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from bot import models as m
 from bot.kpis.info import KpiInfo, reading_order
@@ -43,47 +43,29 @@ def in_reading_order(kpis: Iterable[KpiInfo]) -> tuple[KpiInfo, ...]:
 
 
 def recent_values(session: Session, kpi_ids: Sequence[int]) -> dict[int, list[m.KpiValue]]:
-    """Each KPI's newest RECENT_DATED dated values (newest first, ties by the highest id), then its
-    first RECENT_UNDATED undated ones (by id): one query, however many KPIs."""
-    if not kpi_ids:
-        return {}
+    """Each KPI's newest RECENT_DATED dated values (ties: the highest id first), then its first
+    RECENT_UNDATED undated ones (by id): one query for all the KPIs."""
     undated = m.KpiValue.period_end.is_(None)
+    place = func.row_number().over(
+        partition_by=(m.KpiValue.kpi_id, undated),
+        # dated values newest first, ties by the highest id; undated ones by id
+        order_by=(m.KpiValue.period_end.desc(), case((undated, m.KpiValue.id), else_=-m.KpiValue.id)),
+    )
     ranked = (
-        select(
-            m.KpiValue,
-            func.row_number()
-            .over(
-                partition_by=(m.KpiValue.kpi_id, undated),
-                order_by=(m.KpiValue.period_end.desc(), m.KpiValue.id.desc()),
-            )
-            .label("newest"),
-            func.row_number()
-            .over(partition_by=(m.KpiValue.kpi_id, undated), order_by=m.KpiValue.id)
-            .label("oldest"),
-        )
+        select(m.KpiValue.id, undated.label("undated"), place.label("place"))
         .where(m.KpiValue.kpi_id.in_(kpi_ids))
         .subquery()
     )
-    value = aliased(m.KpiValue, ranked)
     recent = session.scalars(
-        select(value).where(
-            or_(
-                and_(value.period_end.is_not(None), ranked.c.newest <= RECENT_DATED),
-                and_(value.period_end.is_(None), ranked.c.oldest <= RECENT_UNDATED),
-            )
-        )
+        select(m.KpiValue)
+        .join(ranked, ranked.c.id == m.KpiValue.id)
+        .where(ranked.c.place <= case((ranked.c.undated, RECENT_UNDATED), else_=RECENT_DATED))
+        .order_by(ranked.c.undated, ranked.c.place)
     )
     found: dict[int, list[m.KpiValue]] = {kpi_id: [] for kpi_id in kpi_ids}
-    for row in sorted(recent, key=newest_first):
-        found[row.kpi_id].append(row)
+    for value in recent:
+        found[value.kpi_id].append(value)
     return found
-
-
-def newest_first(row: m.KpiValue) -> tuple:
-    """Dated values newest first (ties: highest id first), then undated ones by id."""
-    if row.period_end is None:
-        return (True, 0, row.id)
-    return (False, -row.period_end.toordinal(), -row.id)
 
 
 def documents_cited(session: Session, values: Iterable[m.KpiValue]) -> dict[int, m.Document]:

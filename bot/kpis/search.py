@@ -168,7 +168,7 @@ class Probe:
     def strength(self, tokens: str, stems: str, compacted: str) -> int:
         if self.whole_stem in stems or self.whole in tokens:
             return EXACT
-        if self.start is not None and (self.start in tokens or self.start_stem in stems):
+        if self.start and self.start_stem and (self.start in tokens or self.start_stem in stems):
             return PREFIX
         if self.inside is not None and self.inside in compacted:
             return INSIDE
