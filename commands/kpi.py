@@ -7,16 +7,10 @@ from itertools import groupby
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.kpis import (
-    Query,
-    board_kpis,
-    clip,
-    details,
-    headlines,
-    rank,
-    suggestions,
-    working_example,
-)
+from bot.kpis.figures import details, headlines
+from bot.kpis.info import one_line
+from bot.kpis.reading import board_kpis
+from bot.kpis.search import Query, rank, suggestions, working_example
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -38,18 +32,18 @@ def run(request: CommandRequest, session: Session) -> Reply:
 
 
 def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
-    held = board_kpis(session, board)
-    if not held.kpis:
+    found = board_kpis(session, board)
+    if not found.kpis:
         return reply("kpi_none.json.j2", board=board, empty=True)
-    page = page_of(len(held.kpis), request.page, HEADLINES_PER_PAGE)
-    shown = headlines(session, held.kpis[page.offset : page.offset + page.size])
+    page = page_of(len(found.kpis), request.page, HEADLINES_PER_PAGE)
+    shown = headlines(session, found.kpis[page.offset : page.offset + page.size])
     groups = [(theme, list(items)) for theme, items in groupby(shown, key=lambda h: h.kpi.theme)]
     return reply(
         "kpi.json.j2",
         public=request.share,
         board=board,
-        themes=held.themes,
-        theme_sizes=dict(held.themes),
+        themes=found.themes,
+        theme_sizes=dict(found.themes),
         groups=groups,
         example=shown[0].kpi.example,
         page=page,
@@ -62,7 +56,7 @@ def show_matches(request: CommandRequest, session: Session, board: m.Board, quer
     if not kpis:
         return reply("kpi_none.json.j2", board=board, empty=True)
     matches, every_word = rank(kpis, query)
-    asked = clip(query.text, ASKED_CHARS)
+    asked = one_line(query.text, ASKED_CHARS)
     if not matches:
         return reply(
             "kpi_none.json.j2",

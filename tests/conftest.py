@@ -22,7 +22,6 @@ from sqlalchemy.engine import make_url
 
 from bot.boarddata import load_files
 from bot.db import make_engine, make_sessions, upgrade
-from bot.held import forget_everything
 from tests.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +125,6 @@ def engine_for(url: str) -> Iterator[Engine]:
     engine = make_engine(url)
     yield engine
     engine.dispose()
-    forget_everything()  # what was held for the engine (bot/held.py) goes with it
 
 
 @pytest.fixture

@@ -6,22 +6,14 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select
 
 from bot import models as m
-from bot.db import make_engine, make_sessions
-from bot.kpis import (
-    RECENT_DATED,
-    RECENT_UNDATED,
-    KpiInfo,
-    Probe,
-    Query,
-    board_kpis,
-    measure,
-    rank,
-    recent_values,
-    words_of,
-)
+from bot.db import make_sessions
+from bot.kpis.figures import measure
+from bot.kpis.info import KpiInfo
+from bot.kpis.reading import RECENT_DATED, RECENT_UNDATED, board_kpis, recent_values
+from bot.kpis.search import Probe, Query, rank, words_of
 from commands import kpi
 from tests.helpers import ask, text_of
 
@@ -409,87 +401,6 @@ def test_kpi_names_and_values_are_slack_escaped(demo_db):
     assert "Reoffending &lt;!channel&gt; &amp; &lt;http://evil.example|click&gt;" in reply.text
 
 
-def test_a_search_page_costs_the_same_few_queries_however_many_match(demo_db):
-    ask(demo_db, kpi.run, "kpi", "hwb")  # the board's KPIs are read, and held for both searches
-    statements = []
-    event.listen(demo_db, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    ask(demo_db, kpi.run, "kpi", "hwb LAC")
-    many = len(statements)
-    statements.clear()
-    ask(demo_db, kpi.run, "kpi", "hwb yj-custody-rate")
-    assert many == len(statements) <= 8
-    statements.clear()
-    ask(demo_db, kpi.run, "kpi", "hwb")
-    assert len(statements) <= 8
-
-
-def kpi_reads(engine, text: str) -> tuple[int, str]:
-    """How many statements reading a board's KPIs `/kpi text` sent, and its reply."""
-    statements = []
-
-    def listener(*args) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        reply = kpi_text(engine, text)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return sum("kpis.name" in statement for statement in statements), reply
-
-
-def test_a_boards_kpis_are_read_once_and_again_after_any_change_however_written(demo_db):
-    assert kpi_reads(demo_db, "hwb")[0] == 1
-    assert kpi_reads(demo_db, "hwb")[0] == kpi_reads(demo_db, "hwb reoffending")[0] == 0
-    assert kpi_reads(demo_db, "fps")[0] == 1  # each board's own
-    with demo_db.begin() as connection:  # by hand, past the ORM: the database moves the version
-        connection.exec_driver_sql(
-            "UPDATE kpis SET name = 'Proven recidivism' WHERE key = 'yj-reoffending-rate'"
-        )
-    reads, reply = kpi_reads(demo_db, "hwb recidivism")
-    assert reads == 1 and "Proven recidivism" in reply
-    assert kpi_reads(demo_db, "fps")[0] == 0  # another board's KPIs did not change
-    with demo_db.begin() as connection:
-        connection.exec_driver_sql(
-            "DELETE FROM kpi_values WHERE kpi_id IN (SELECT id FROM kpis WHERE key = 'yj-reoffending-rate')"
-        )
-        connection.exec_driver_sql("DELETE FROM kpis WHERE key = 'yj-reoffending-rate'")
-    reads, reply = kpi_reads(demo_db, "hwb recidivism")
-    assert reads == 1 and "Proven recidivism" not in reply
-
-
-def test_a_transaction_neither_uses_nor_fills_what_is_held(demo_db):
-    """A transaction sees its own uncommitted change, not what is held; and what it read is not
-    held, since it rolled back."""
-    assert "Uncommitted name" not in kpi_text(demo_db, "hwb")  # the board's KPIs are held now
-    with make_sessions(demo_db).begin() as session:
-        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
-        session.scalar(select(m.Kpi).where(m.Kpi.key == "yj-reoffending-rate")).name = "Uncommitted name"
-        session.flush()
-        assert "Uncommitted name" in [k.name for k in board_kpis(session, board).kpis]
-        session.rollback()
-    assert "Uncommitted name" not in kpi_text(demo_db, "hwb reoffending")
-
-
-def test_kpis_held_for_one_database_are_not_shown_for_another(demo_db, backend):
-    """Two databases with the same board ids and versions (two copies of the demo): each shows its own."""
-    other = make_engine(backend.fresh_url(backend.demo_template()))
-    try:
-        with demo_db.connect() as connection:
-            versions = connection.execute(select(m.Board.id, m.Board.kpis_version)).all()
-        with other.begin() as connection:
-            connection.exec_driver_sql(
-                "UPDATE kpis SET name = 'Proven recidivism' WHERE key = 'yj-reoffending-rate'"
-            )
-            for board_id, version in versions:  # the same versions, as another copy could have
-                connection.execute(update(m.Board).where(m.Board.id == board_id).values(kpis_version=version))
-        assert "Proven recidivism" not in kpi_text(demo_db, "hwb reoffending")
-        assert "Proven recidivism" in kpi_text(other, "hwb reoffending")
-        assert "Proven recidivism" not in kpi_text(demo_db, "hwb reoffending")
-    finally:
-        other.dispose()
-
-
 @pytest.mark.parametrize(
     ("value", "unit", "shown"),
     [
@@ -531,9 +442,9 @@ def test_headlines_are_alphabetical_as_a_reader_expects(fresh_db):
 
 
 def test_recent_values_are_each_kpis_newest_dated_then_first_undated(demo_db):
-    """The bounded read (a union of per-KPI reads on SQLite, a LATERAL join on PostgreSQL) picks
-    exactly what reading every value and sorting would: per KPI, the newest RECENT_DATED dated
-    values (ties on the date: highest id first), then the first RECENT_UNDATED undated ones."""
+    """The bounded read picks exactly what reading every value and sorting would: per KPI, the
+    newest RECENT_DATED dated values (ties on the date: highest id first), then the first
+    RECENT_UNDATED undated ones."""
     for n in range(30):  # more than either window, with ties on the date and several areas
         for area in ("Westminster", "Kensington and Chelsea"):
             add_value(
@@ -559,20 +470,19 @@ def test_recent_values_are_each_kpis_newest_dated_then_first_undated(demo_db):
         others = session.scalars(select(m.Kpi.id).where(m.Kpi.id != long_one).order_by(m.Kpi.id).limit(7))
         kpi_ids = [*others, long_one]  # a page of headlines
         everything = session.execute(select(m.KpiValue.kpi_id, m.KpiValue.id, m.KpiValue.period_end)).all()
-        for full in (False, True):
-            read = recent_values(session, kpi_ids, full=full)
-            for kpi_id in kpi_ids:
-                mine = [v for v in everything if v.kpi_id == kpi_id]
-                dated = sorted(
-                    (v for v in mine if v.period_end), key=lambda v: (v.period_end, v.id), reverse=True
-                )
-                undated = sorted(v.id for v in mine if v.period_end is None)
-                expected = [v.id for v in dated[:RECENT_DATED]] + undated[:RECENT_UNDATED]
-                assert [value.id for value in read[kpi_id]] == expected
+        read = recent_values(session, kpi_ids)
+        for kpi_id in kpi_ids:
+            mine = [v for v in everything if v.kpi_id == kpi_id]
+            dated = sorted(
+                (v for v in mine if v.period_end), key=lambda v: (v.period_end, v.id), reverse=True
+            )
+            undated = sorted(v.id for v in mine if v.period_end is None)
+            expected = [v.id for v in dated[:RECENT_DATED]] + undated[:RECENT_UNDATED]
+            assert [value.id for value in read[kpi_id]] == expected
 
 
 def test_a_kpi_changed_between_two_asks_is_answered_as_changed(demo_db):
-    """The KPIs read are cached on their columns: a change in the database is a new entry."""
+    """A KPI renamed, or given an alias, between two asks is found and shown by its new words."""
     assert "Reoffending - binary rate" not in kpi_text(demo_db, "hwb recidivism")  # no KPI has the word
     headlines = "\n".join(text_of(r) for r in every_page(demo_db, "hwb"))
     assert "Reoffending - binary rate" in headlines
