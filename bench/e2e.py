@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 ASKER = "UBENCH"  # in nobody's data: a stranger asking in a DM
-CHANNEL = "DBENCH"
+DM = "DBENCH"
 LARGE_NOW = "2026-11-22T09:00:00+00:00"  # bench.synth.NOW
 DEMO_NOW = "2023-09-01T09:00:00+01:00"
 TARGET_P99_MS = 100.0  # at 10 concurrent clients, large data, both databases
@@ -61,7 +61,7 @@ RUN_CLI = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 class Case:
     label: str
     command: str
-    texts: tuple[str, ...]  # one a board, used in turn
+    asks: tuple[tuple[str, str], ...]  # (text, channel), one a board, used in turn
 
 
 @dataclass
@@ -115,7 +115,7 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def signed_body(command: str, text: str, team: str) -> tuple[bytes, dict[str, str]]:
+def signed_body(command: str, text: str, channel: str, team: str) -> tuple[bytes, dict[str, str]]:
     """A slash command as Slack posts it: form-encoded, signed with v0 HMAC-SHA256."""
     body = urlencode(
         {
@@ -123,8 +123,8 @@ def signed_body(command: str, text: str, team: str) -> tuple[bytes, dict[str, st
             "text": text,
             "team_id": team,
             "user_id": ASKER,
-            "channel_id": CHANNEL,
-            "channel_name": "directmessage",
+            "channel_id": channel,
+            "channel_name": "directmessage" if channel.startswith("D") else "board",
             "response_url": "http://127.0.0.1:9/unused",
             "trigger_id": "1.2.3",
         }
@@ -165,7 +165,7 @@ def phase(
                         return
                     n = issued[0]
                     issued[0] += 1
-                body, headers = signed_body(case.command, case.texts[n % len(case.texts)], team)
+                body, headers = signed_body(case.command, *case.asks[n % len(case.asks)], team)
                 began = time.perf_counter()
                 try:
                     status, answer = post(connection, body, headers)
@@ -198,7 +198,7 @@ def phase(
 def reply_text(port: int, case: Case, team: str) -> str:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        status, answer = post(connection, *signed_body(case.command, case.texts[0], team))
+        status, answer = post(connection, *signed_body(case.command, *case.asks[0], team))
     finally:
         connection.close()
     if status != 200:
@@ -264,7 +264,7 @@ def start_server(
 def wait_ready(server: Server, team: str) -> None:
     """Until a signed request is answered and every worker is up (bounded by START_SECONDS)."""
     deadline = time.monotonic() + START_SECONDS
-    probe = Case("probe", "/boardbot", ("help",))
+    probe = Case("probe", "/boardbot", (("help", DM),))
     while time.monotonic() < deadline:
         server.check_alive()
         try:
@@ -306,14 +306,14 @@ def cases_for(url: str, team: str | None, boards: int) -> tuple[str, list[Case]]
                     .limit(1)
                 )
             picked = connection.execute(
-                select(m.Board.id, m.Board.key)
+                select(m.Board.id, m.Board.key, m.Board.slack_channel)
                 .join(m.Workspace, m.Board.workspace_id == m.Workspace.id)
                 .where(m.Workspace.team_id == team)
                 .order_by(m.Board.key)
                 .limit(boards)
             ).all()
-            keys, refs, words = [], [], []
-            for board_id, key in picked:
+            places, refs, words = [], [], []
+            for board_id, key, channel in picked:
                 ref = connection.scalar(
                     select(m.Action.ref).where(m.Action.board_id == board_id).order_by(m.Action.id).limit(1)
                 )
@@ -321,30 +321,32 @@ def cases_for(url: str, team: str | None, boards: int) -> tuple[str, list[Case]]
                     select(m.Kpi.name).where(m.Kpi.board_id == board_id).order_by(m.Kpi.key).limit(1)
                 )
                 word = next((w for w in (name or "").split() if w.isalpha() and len(w) > 3), "rate")
-                keys.append(key)
+                # in the board's channel, as members ask; a board with none is named in a DM
+                places.append(("", channel) if channel else (key, DM))
                 refs.append(ref or "A-1")
                 words.append(word.lower())
     finally:
         engine.dispose()
-    if not keys:
+    if not places:
         raise SystemExit(f"no boards in workspace {team!r} of {url}")
 
-    def each(pattern: str) -> tuple[str, ...]:
+    def each(pattern: str) -> tuple[tuple[str, str], ...]:
         return tuple(
-            pattern.format(key=k, ref=r, word=w).strip() for k, r, w in zip(keys, refs, words, strict=True)
+            (f"{key} {pattern.format(ref=ref, word=word)}".strip(), channel)
+            for (key, channel), ref, word in zip(places, refs, words, strict=True)
         )
 
     return team, [
-        Case("/nextmeeting", "/nextmeeting", each("{key}")),
-        Case("/agenda", "/agenda", each("{key}")),
-        Case("/agenda last", "/agenda", each("{key} last")),
-        Case("/kpi", "/kpi", each("{key}")),
-        Case("/kpi WORDS", "/kpi", each("{key} {word}")),
-        Case("/actions", "/actions", each("{key}")),
-        Case("/actions overdue", "/actions", each("{key} overdue")),
-        Case("/actions done", "/actions", each("{key} done")),
-        Case("/actions REF", "/actions", each("{key} {ref}")),
-        Case("/boardbot help", "/boardbot", ("help",)),
+        Case("/nextmeeting", "/nextmeeting", each("")),
+        Case("/agenda", "/agenda", each("")),
+        Case("/agenda last", "/agenda", each("last")),
+        Case("/kpi", "/kpi", each("")),
+        Case("/kpi WORDS", "/kpi", each("{word}")),
+        Case("/actions", "/actions", each("")),
+        Case("/actions overdue", "/actions", each("overdue")),
+        Case("/actions done", "/actions", each("done")),
+        Case("/actions REF", "/actions", each("{ref}")),
+        Case("/boardbot help", "/boardbot", (("help", DM),)),
     ]
 
 
@@ -468,15 +470,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         for server in servers:
             wait_ready(server, team)
-        print(f"data: {urls[0].split('@')[-1]}  workspace {team}, {len(cases[0].texts)} boards, now {now}")
+        print(f"data: {urls[0].split('@')[-1]}  workspace {team}, {len(cases[0].asks)} boards, now {now}")
         for case in cases:  # what each command answers, once (and a first pass: templates, statements)
             answers = [
                 reply_text(server.port, case, team)[:60] for server in servers if server.label != "bare"
             ]
-            print(f"  {case.label:<18} {case.texts[0]!r:<24} -> {' | '.join(answers)}")
+            where = f"{case.asks[0][0]!r} in {case.asks[0][1]}"
+            print(f"  {case.label:<18} {where:<28} -> {' | '.join(answers)}")
         for server in servers:
             for case in cases:
-                phase(server.port, case, team, min(len(case.texts), 20) * args.workers, 30, args.workers)
+                phase(server.port, case, team, min(len(case.asks), 20) * args.workers, 30, args.workers)
         rows = []
         for clients in args.clients:
             for n, case in enumerate(cases):

@@ -19,15 +19,12 @@ import functools
 import json
 import re
 import sys
-import time
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from slack_bolt import BoltRequest
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Connection, Engine, event, func, select
 
-from bench.e2e import ASKER, DEMO_NOW, LARGE_NOW, SECRET, TOKEN, cases_for
+from bench.e2e import DEMO_NOW, DM, LARGE_NOW, SECRET, TOKEN, cases_for, signed_body
 from bot import models as m
 from bot.app import create_app
 from bot.config import Settings
@@ -95,33 +92,27 @@ def whole_scans(connection: Connection, statement: str, parameters, large: set[s
 def asks(url: str, team: str | None) -> tuple[str, list[tuple[str, str, str]]]:
     """(command, text, channel): the benchmark's cases on two boards, and other ways in."""
     team, cases = cases_for(url, team, 2)
-    listed = [(case.command, text, "DBENCH") for case in cases for text in case.texts]
-    key = cases[0].texts[0]
+    listed = [(case.command, text, channel) for case in cases for text, channel in case.asks]
+    text, channel = cases[0].asks[0]  # the first board's, in its channel or named in a DM
+    key = f"{text} " if text else ""
     return team, [
         *listed,
-        ("/nextmeeting", "", "DBENCH"),  # no board named: the asker's boards
-        ("/agenda", f"{key} 3 Aug 2026", "DBENCH"),  # no meeting that day: the nearest
-        ("/agenda", f"{key} 31 Feb", "DBENCH"),
-        ("/kpi", f"{key} reoffending rate", "DBENCH"),
-        ("/kpi", f"{key} zebra crossings", "DBENCH"),  # nothing matches: suggestions
-        ("/actions", f"{key} cancelled", "DBENCH"),
-        ("/actions", f"{key} open", "DBENCH"),
-        ("/actions", f"{key} A-999999", "DBENCH"),  # no such action: the nearest references
+        ("/nextmeeting", "", DM),  # no board named: the asker's boards
+        ("/agenda", f"{key}3 Aug 2026", channel),  # no meeting that day: the nearest
+        ("/agenda", f"{key}31 Feb", channel),
+        ("/kpi", f"{key}reoffending rate", channel),
+        ("/kpi", f"{key}zebra crossings", channel),  # nothing matches: suggestions
+        ("/actions", f"{key}cancelled", channel),
+        ("/actions", f"{key}open", channel),
+        ("/actions", f"{key}A-999999", channel),  # no such action: the nearest references
     ]
 
 
 def dispatch(app, command: str, text: str, team: str, channel: str) -> None:
-    body = urlencode(
-        {"command": command, "text": text, "team_id": team, "user_id": ASKER, "channel_id": channel}
-        | {"channel_name": "directmessage", "response_url": "http://127.0.0.1:9/unused", "trigger_id": "1"}
+    body, headers = signed_body(command, text, channel, team)
+    response = app.dispatch(
+        BoltRequest(body=body.decode(), headers={k.lower(): [v] for k, v in headers.items()})
     )
-    timestamp = str(int(time.time()))
-    headers = {
-        "content-type": ["application/x-www-form-urlencoded"],
-        "x-slack-request-timestamp": [timestamp],
-        "x-slack-signature": [SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body)],
-    }
-    response = app.dispatch(BoltRequest(body=body, headers=headers))
     if response.status != 200:
         raise SystemExit(f"{command} {text}: HTTP {response.status}: {response.body[:300]}")
 
@@ -131,7 +122,7 @@ def captured(engine: Engine, run) -> list[tuple[str, object]]:
     seen: list[tuple[str, object]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+        if statement.lstrip(" \n(").upper().startswith(("SELECT", "WITH")):  # a UNION starts with "("
             seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", capture)

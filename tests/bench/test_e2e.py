@@ -11,7 +11,7 @@ from bench.e2e import SECRET, main, p99, signed_body
 
 
 def test_requests_are_signed_as_slack_signs_them():
-    body, headers = signed_body("/kpi", "hwb lac", "local")
+    body, headers = signed_body("/kpi", "hwb lac", "DBENCH", "local")
     assert SignatureVerifier(SECRET).is_valid(
         body=body.decode(),
         timestamp=headers["X-Slack-Request-Timestamp"],
