@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -113,6 +114,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+def slack_stand_in() -> tuple[ThreadingHTTPServer, str]:
+    """A loopback Slack Web API that answers Bolt's auth.test (the console's), and its URL."""
+    server = start_stand_in(Outbox())
+    return server, f"http://127.0.0.1:{server.server_address[1]}/api/"
 
 
 def signed_body(command: str, text: str, channel: str, team: str) -> tuple[bytes, dict[str, str]]:
@@ -391,6 +398,17 @@ def report(rows: list[dict], servers: list[Server], args, title: str) -> None:
                     f"{row['p99_ms']:.1f} | {row['rps']:.0f} | {row['cpu_ms']:.2f} | "
                     f"{verdicts(row, args.workers)} |"
                 )
+    apps = [label for label in labels if label != "bare"]
+    if len(apps) > 1:  # the last server against the first, measured moments apart
+        first, last = apps[0], apps[-1]
+        print(f"\n{last} / {first}, per command (below 1: {last} is faster)\n")
+        print("| command | clients | median | p99 | worker CPU |\n|---|---:|---:|---:|---:|")
+        by = {(r["command"], r["clients"], r["app"]): r for r in rows}
+        for clients in args.clients:
+            for command in order:
+                a, b = by[command, clients, first], by[command, clients, last]
+                ratios = [b[k] / a[k] if a[k] else float("nan") for k in ("median_ms", "p99_ms", "cpu_ms")]
+                print(f"| {command} | {clients} | " + " | ".join(f"{r:.2f}" for r in ratios) + " |")
     print("\n| server | worker | peak RSS MB | target |\n|---|---|---:|---|")
     for server in servers:
         for pid, kb in sorted(server.peak_rss_kb.items()):
@@ -445,8 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     scratch = tempfile.TemporaryDirectory(prefix="bench-e2e-")
     logs = Path(scratch.name)
-    stand_in = start_stand_in(Outbox())  # answers Bolt's auth.test: nothing leaves this machine
-    api_url = f"http://127.0.0.1:{stand_in.server_address[1]}/api/"
+    stand_in, api_url = slack_stand_in()  # nothing leaves this machine
     slack = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url}
     servers: list[Server] = []
     try:

@@ -24,11 +24,10 @@ from datetime import datetime, timedelta
 from slack_bolt import BoltRequest
 from sqlalchemy import Connection, Engine, event, func, select
 
-from bench.e2e import DEMO_NOW, DM, LARGE_NOW, SECRET, TOKEN, cases_for, signed_body
+from bench.e2e import DEMO_NOW, DM, LARGE_NOW, SECRET, TOKEN, cases_for, signed_body, slack_stand_in
 from bot import models as m
 from bot.app import create_app
 from bot.config import Settings
-from bot.console import Outbox, start_stand_in
 from bot.db import check_schema, make_engine, make_sessions
 from reminders.run import plan_reminders
 
@@ -150,12 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     large = large_tables(engine, args.min_rows)
     team, ways_in = asks(args.url, args.team)
     now = datetime.fromisoformat(args.now or (LARGE_NOW if team == "TBENCH" else DEMO_NOW))
-    stand_in = start_stand_in(Outbox())  # answers Bolt's auth.test on loopback
+    stand_in, api_url = slack_stand_in()
     settings = Settings(
         database_url=args.url,
         slack_bot_token=TOKEN,
         slack_signing_secret=SECRET,
-        slack_api_url=f"http://127.0.0.1:{stand_in.server_address[1]}/api/",
+        slack_api_url=api_url,
         now=now,
     )
     sessions = make_sessions(engine)
