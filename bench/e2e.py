@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -223,8 +224,6 @@ def p99(values: list[float]) -> float:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -268,7 +267,7 @@ def start_server(
     return Server(label, process, port, log)
 
 
-def wait_ready(server: Server, team: str) -> None:
+def wait_ready(server: Server, team: str, workers: int) -> None:
     """Until a signed request is answered and every worker is up (bounded by START_SECONDS)."""
     deadline = time.monotonic() + START_SECONDS
     probe = Case("probe", "/boardbot", (("help", DM),))
@@ -276,7 +275,7 @@ def wait_ready(server: Server, team: str) -> None:
         server.check_alive()
         try:
             reply_text(server.port, probe, team)
-            if len(server.workers()) >= 1:
+            if len(server.workers()) >= workers:
                 return
         except (ConnectionError, http.client.HTTPException):
             pass
@@ -486,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         for server in servers:
-            wait_ready(server, team)
+            wait_ready(server, team, args.workers)
         print(f"data: {urls[0].split('@')[-1]}  workspace {team}, {len(cases[0].asks)} boards, now {now}")
         for case in cases:  # what each command answers, once (and a first pass: templates, statements)
             answers = [
