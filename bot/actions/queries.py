@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
 from bot.actions.format import OPEN_STATUSES, Change, describe_update, lead_name, overdue_days, shorten
@@ -128,17 +128,11 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, m.Actio
     """Each action's newest history entry, with who made it, by action id."""
     if not action_ids:
         return {}
-    newest = (
-        select(m.ActionUpdate.action_id, func.max(m.ActionUpdate.seq).label("seq"))
-        .where(m.ActionUpdate.action_id.in_(action_ids))
-        .group_by(m.ActionUpdate.action_id)
-        .subquery()
-    )
+    later = aliased(m.ActionUpdate)
+    newest = select(func.max(later.seq)).where(later.action_id == m.ActionUpdate.action_id).scalar_subquery()
     stmt = (
         select(m.ActionUpdate)
-        .join(
-            newest, and_(m.ActionUpdate.action_id == newest.c.action_id, m.ActionUpdate.seq == newest.c.seq)
-        )
+        .where(m.ActionUpdate.action_id.in_(action_ids), m.ActionUpdate.seq == newest)
         .options(joinedload(m.ActionUpdate.by))
     )
     return {update.action_id: update for update in session.scalars(stmt)}
