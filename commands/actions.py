@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -98,12 +99,13 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if problem and not _board_from_ref(session, choice):
         return problem
     board = choice.board
+    assert board is not None  # found, or named by the reference
     filters = parse_filters(choice.rest)
     if filters.unclear:
         return _usage(session, board, filters.unclear)
     if filters.ref:
-        return _one_action(session, request, choice, filters.ref)
-    lead, trouble = _lead(session, request, choice, filters)
+        return _one_action(session, request, board, choice.person, filters.ref)
+    lead, trouble = _lead(session, request, board, choice.person, filters)
     if trouble:
         return trouble
     return _listing(session, request, board, filters, lead)
@@ -121,14 +123,13 @@ def _board_from_ref(session: Session, choice: BoardChoice) -> bool:
 
 
 def _lead(
-    session: Session, request: CommandRequest, choice: BoardChoice, filters: Filters
+    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, filters: Filters
 ) -> tuple[m.Person | None, Reply | None]:
     """The person whose actions are asked for, or the reply that says why there is none."""
-    board = choice.board
     if filters.mine or filters.mention == request.user_id:
-        if choice.person is None:
+        if asker is None:
             return None, _problem("not_a_person", board, secretary=board.secretary)
-        return choice.person, None
+        return asker, None
     if filters.mention:
         person = a.person_with_slack_id(session, board, filters.mention)
         if person is None:
@@ -195,8 +196,9 @@ def _listing(
     )
 
 
-def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, ref: a.Ref) -> Reply:
-    board = choice.board
+def _one_action(
+    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, ref: a.Ref
+) -> Reply:
     found = a.find_actions(session, board, ref)
     if len(found) > 1:
         return _problem("which_ref", board, asked=ref.text, refs=[act.ref for act in found])
@@ -231,7 +233,7 @@ def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, 
         today=today,
         item_title=(
             a.shorten(item.title, 150)
-            if not item.restricted or can_see_restricted(session, request, choice.person, board)
+            if not item.restricted or can_see_restricted(session, request, asker, board)
             else "a restricted (Part 2) item"
         )
         if item
@@ -266,9 +268,9 @@ def _usage(session: Session, board: m.Board, asked: str, *, looked_for_person: b
     )
 
 
-def _problem(problem: str, board: m.Board, **context) -> Reply:
+def _problem(problem: str, board: m.Board, **context: Any) -> Reply:
     """A reply that says what went wrong and what would work: only the asker sees it."""
-    defaults = {
+    defaults: dict[str, Any] = {
         "asked": "",
         "user_id": None,
         "people": [],

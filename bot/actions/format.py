@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 from bot import models as m
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     m.ActionStatus.OPEN: "Open",
     m.ActionStatus.IN_PROGRESS: "In progress",
     m.ActionStatus.BLOCKED: "Blocked",
     m.ActionStatus.DONE: "Done",
     m.ActionStatus.CANCELLED: "Cancelled",
 }
-RAG_LABELS = {m.Rag.RED: "Red", m.Rag.AMBER: "Amber", m.Rag.GREEN: "Green"}
-FIELD_LABELS = {
+RAG_LABELS: dict[str, str] = {m.Rag.RED: "Red", m.Rag.AMBER: "Amber", m.Rag.GREEN: "Green"}
+FIELD_LABELS: dict[str, str] = {
     "status": "status",
     "due_on": "due date",
     "timescale": "timescale",
@@ -26,7 +26,7 @@ FIELD_LABELS = {
     "lead": "lead",
     "description": "description",
 }
-VIA_LABELS = {
+VIA_LABELS: dict[str, str] = {
     m.UpdateVia.IMPORT: "loaded from a file",
     m.UpdateVia.MESSAGE: "by message",
     m.UpdateVia.BUTTON: "by button",
