@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -53,7 +54,7 @@ def is_filter_word(word: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Wanted:
+class Filters:
     """What the words after the board ask for."""
 
     scope: a.Scope = a.Scope.OPEN
@@ -64,13 +65,13 @@ class Wanted:
     unclear: str = ""  # the words, when they make no sense together
 
 
-def parse_filters(words: list[str]) -> Wanted:
+def parse_filters(words: list[str]) -> Filters:
     """Read `overdue`, `mine`, `<@U123>`, `@josh`, `A-12` and combinations such as `mine overdue`."""
     text = " ".join(words)
     mentions = MENTION_RE.findall(text)
     rest = [w for w in MENTION_RE.sub(" ", text).split() if w.lower() not in FILLER_WORDS]
     if len(rest) == 1 and not mentions and (ref := a.parse_ref(rest[0])):
-        return Wanted(ref=ref)
+        return Filters(ref=ref)
     scopes: set[a.Scope] = set()
     mine = False
     names: list[str] = []
@@ -84,8 +85,8 @@ def parse_filters(words: list[str]) -> Wanted:
             names.append(word)
     whose = int(mine) + len(mentions) + int(bool(names))
     if len(scopes) > 1 or whose > 1 or len(names) > MAX_NAME_WORDS:
-        return Wanted(unclear=text)
-    return Wanted(
+        return Filters(unclear=text)
+    return Filters(
         scope=next(iter(scopes), a.Scope.OPEN),
         mine=mine,
         mention=mentions[0] if mentions else None,
@@ -98,15 +99,16 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if problem and not _board_from_ref(session, choice):
         return problem
     board = choice.board
-    wanted = parse_filters(choice.rest)
-    if wanted.unclear:
-        return _usage(session, board, wanted.unclear)
-    if wanted.ref:
-        return _one_action(session, request, choice, wanted.ref)
-    lead, trouble = _lead(session, request, choice, wanted)
+    assert board is not None  # found, or named by the reference
+    filters = parse_filters(choice.rest)
+    if filters.unclear:
+        return _usage(session, board, filters.unclear)
+    if filters.ref:
+        return _one_action(session, request, board, choice.person, filters.ref)
+    lead, trouble = _lead(session, request, board, choice.person, filters)
     if trouble:
         return trouble
-    return _listing(session, request, board, wanted, lead)
+    return _listing(session, request, board, filters, lead)
 
 
 def _board_from_ref(session: Session, choice: BoardChoice) -> bool:
@@ -121,45 +123,44 @@ def _board_from_ref(session: Session, choice: BoardChoice) -> bool:
 
 
 def _lead(
-    session: Session, request: CommandRequest, choice: BoardChoice, wanted: Wanted
+    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, filters: Filters
 ) -> tuple[m.Person | None, Reply | None]:
     """The person whose actions are asked for, or the reply that says why there is none."""
-    board = choice.board
-    if wanted.mine or wanted.mention == request.user_id:
-        if choice.person is None:
-            return None, _problem("not_a_person", board, secretary=a.secretary_of(session, board))
-        return choice.person, None
-    if wanted.mention:
-        person = a.person_with_slack_id(session, board, wanted.mention)
+    if filters.mine or filters.mention == request.user_id:
+        if asker is None:
+            return None, _problem("not_a_person", board, secretary=board.secretary)
+        return asker, None
+    if filters.mention:
+        person = a.person_with_slack_id(session, board, filters.mention)
         if person is None:
-            secretary = a.secretary_of(session, board)
-            return None, _problem("unknown_mention", board, user_id=wanted.mention, secretary=secretary)
+            return None, _problem(
+                "unknown_mention", board, user_id=filters.mention, secretary=board.secretary
+            )
         return person, None
-    if wanted.name:
-        people = a.leads_named(session, board, wanted.name)
+    if filters.name:
+        people = a.leads_named(session, board, filters.name)
         if not people:
-            return None, _usage(session, board, wanted.name, looked_for_person=True)
+            return None, _usage(session, board, filters.name, looked_for_person=True)
         if len(people) > 1:
-            return None, _problem("which_person", board, asked=a.shorten(wanted.name, 80), people=people[:8])
+            return None, _problem("which_person", board, asked=a.shorten(filters.name, 80), people=people[:8])
         return people[0], None
     return None, None
 
 
 def _listing(
-    session: Session, request: CommandRequest, board: m.Board, wanted: Wanted, lead: m.Person | None
+    session: Session, request: CommandRequest, board: m.Board, filters: Filters, lead: m.Person | None
 ) -> Reply:
     today = today_at(board, request)
     lead_id = lead.id if lead else None
     tally = a.counts(session, board, today, lead_id=lead_id)
-    page = page_of(a.scope_total(tally, wanted.scope), request.page, PAGE_SIZE)
+    page = page_of(a.scope_total(tally, filters.scope), request.page, PAGE_SIZE)
+    rows = a.action_rows(
+        session, board, filters.scope, today, lead_id=lead_id, offset=page.offset, limit=page.size
+    )
     undated = None
-    if wanted.scope is a.Scope.OVERDUE and page.number == 1:  # with its "no firm date" list
-        rows, undated = a.overdue_first_page(session, board, today, lead_id=lead_id, limit=page.size)
-    else:
-        rows = a.action_rows(
-            session, board, wanted.scope, today, lead_id=lead_id, offset=page.offset, limit=page.size
-        )
-    if wanted.mine:
+    if filters.scope is a.Scope.OVERDUE and page.number == 1:  # with its "no firm date" list
+        undated = a.undated(session, board, lead_id=lead_id)
+    if filters.mine:
         whose = "you lead"
     elif lead:
         whose = f"led by {lead.name}"
@@ -170,11 +171,11 @@ def _listing(
         public=request.share,
         request=request,
         board=board,
-        scope=wanted.scope.value,
-        heading=" ".join(filter(None, [SCOPE_NOUNS[wanted.scope], whose])),
-        mine=wanted.mine,
+        scope=filters.scope.value,
+        heading=" ".join(filter(None, [SCOPE_NOUNS[filters.scope], whose])),
+        mine=filters.mine,
         lead=lead,
-        who_words=" mine" if wanted.mine else (f" @{lead.key}" if lead else ""),
+        who_words=" mine" if filters.mine else (f" @{lead.key}" if lead else ""),
         rows=rows,
         page=page,
         today=today,
@@ -187,7 +188,7 @@ def _listing(
         else [],
         example_ref=rows[0].action.ref if rows else a.example_ref(session, board),
         other_filters=[
-            scope.value for scope in SCOPE_NOUNS if scope not in (wanted.scope, a.Scope.CANCELLED)
+            scope.value for scope in SCOPE_NOUNS if scope not in (filters.scope, a.Scope.CANCELLED)
         ],
         status_labels=a.STATUS_LABELS,
         rag_labels=a.RAG_LABELS,
@@ -195,8 +196,9 @@ def _listing(
     )
 
 
-def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, ref: a.Ref) -> Reply:
-    board = choice.board
+def _one_action(
+    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, ref: a.Ref
+) -> Reply:
     found = a.find_actions(session, board, ref)
     if len(found) > 1:
         return _problem("which_ref", board, asked=ref.text, refs=[act.ref for act in found])
@@ -231,7 +233,7 @@ def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, 
         today=today,
         item_title=(
             a.shorten(item.title, 150)
-            if not item.restricted or can_see_restricted(session, request, choice.person, board)
+            if not item.restricted or can_see_restricted(session, request, asker, board)
             else "a restricted (Part 2) item"
         )
         if item
@@ -250,17 +252,10 @@ def _one_action(session: Session, request: CommandRequest, choice: BoardChoice, 
 def _history_page(
     session: Session, action: m.Action, board: m.Board, wanted: int
 ) -> tuple[Page, list[a.Change]]:
-    """The page of the action's history asked for, and the paging: one statement, unless the page
-    is past the end (a button from before some history was removed), when the last page is shown."""
-    number = max(wanted, 1)
-    changes, total = a.history(
-        session, action, board.timezone, offset=(number - 1) * HISTORY_PAGE_SIZE, limit=HISTORY_PAGE_SIZE
-    )
-    if total is None and number > 1:
-        page = page_of(a.history_length(session, action), number, HISTORY_PAGE_SIZE)
-        changes, _ = a.history(session, action, board.timezone, offset=page.offset, limit=page.size)
-        return page, changes
-    return page_of(total or 0, number, HISTORY_PAGE_SIZE), changes
+    """The page of the action's history asked for, or its last page when that is past the end (a
+    button from a longer history), and the paging."""
+    page = page_of(a.history_length(session, action), wanted, HISTORY_PAGE_SIZE)
+    return page, a.history(session, action, board.timezone, offset=page.offset, limit=page.size)
 
 
 def _usage(session: Session, board: m.Board, asked: str, *, looked_for_person: bool = False) -> Reply:
@@ -273,9 +268,9 @@ def _usage(session: Session, board: m.Board, asked: str, *, looked_for_person: b
     )
 
 
-def _problem(problem: str, board: m.Board, **context) -> Reply:
+def _problem(problem: str, board: m.Board, **context: Any) -> Reply:
     """A reply that says what went wrong and what would work: only the asker sees it."""
-    defaults = {
+    defaults: dict[str, Any] = {
         "asked": "",
         "user_id": None,
         "people": [],

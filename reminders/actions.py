@@ -17,7 +17,7 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.actions import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, lead_label, shorten
+from bot.actions.format import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, lead_label, shorten
 from bot.render import short_date
 from reminders.items import People, Recipient, Reminder, Sieve, Stage, current_stage, snooze_key
 from reminders.timing import BoardDay, Rules

@@ -7,16 +7,14 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from bot import db
 from bot import models as m
 from bot.actions import OPEN_STATUSES as OPEN
-from bot.actions import Ref, Scope, _by_ref_query, _history_queries, find_actions, parse_ref, shorten
-from bot.boards import _lookup_statement
+from bot.actions import Ref, Scope, find_actions, parse_ref, shorten
 from bot.db import make_sessions
 from commands import actions
-from commands.actions import Wanted, parse_filters
+from commands.actions import Filters, parse_filters
 from tests.helpers import ask, text_of
 
 FPS = "Family and People Services Policy and Scrutiny Committee"
@@ -81,26 +79,26 @@ def assert_within_slack_limits(reply) -> None:
 @pytest.mark.parametrize(
     "text, wanted",
     [
-        ("", Wanted()),
-        ("open", Wanted(scope=Scope.OPEN)),
-        ("OVERDUE", Wanted(scope=Scope.OVERDUE)),
-        ("done", Wanted(scope=Scope.DONE)),
-        ("completed actions", Wanted(scope=Scope.DONE)),
-        ("cancelled", Wanted(scope=Scope.CANCELLED)),
-        ("mine", Wanted(mine=True)),
-        ("my overdue actions", Wanted(scope=Scope.OVERDUE, mine=True)),
-        ("<@U123ABC>", Wanted(mention="U123ABC")),
-        ("<@U123ABC|josh rendall> done", Wanted(scope=Scope.DONE, mention="U123ABC")),
-        ("@josh", Wanted(name="@josh")),
-        ("josh rendall overdue", Wanted(scope=Scope.OVERDUE, name="josh rendall")),
-        ("A-12", Wanted(ref=Ref("A", "12"))),
-        ("a12", Wanted(ref=Ref("a", "12"))),
-        ("FPS-3 history", Wanted(ref=Ref("FPS", "3"))),
-        ("#12", Wanted(ref=Ref(None, "12"))),
-        ("done overdue", Wanted(unclear="done overdue")),
-        ("mine @josh", Wanted(unclear="mine @josh")),
-        ("<@U1AA> <@U2BB>", Wanted(unclear="<@U1AA> <@U2BB>")),
-        ("one two three four five", Wanted(unclear="one two three four five")),
+        ("", Filters()),
+        ("open", Filters(scope=Scope.OPEN)),
+        ("OVERDUE", Filters(scope=Scope.OVERDUE)),
+        ("done", Filters(scope=Scope.DONE)),
+        ("completed actions", Filters(scope=Scope.DONE)),
+        ("cancelled", Filters(scope=Scope.CANCELLED)),
+        ("mine", Filters(mine=True)),
+        ("my overdue actions", Filters(scope=Scope.OVERDUE, mine=True)),
+        ("<@U123ABC>", Filters(mention="U123ABC")),
+        ("<@U123ABC|josh rendall> done", Filters(scope=Scope.DONE, mention="U123ABC")),
+        ("@josh", Filters(name="@josh")),
+        ("josh rendall overdue", Filters(scope=Scope.OVERDUE, name="josh rendall")),
+        ("A-12", Filters(ref=Ref("A", "12"))),
+        ("a12", Filters(ref=Ref("a", "12"))),
+        ("FPS-3 history", Filters(ref=Ref("FPS", "3"))),
+        ("#12", Filters(ref=Ref(None, "12"))),
+        ("done overdue", Filters(unclear="done overdue")),
+        ("mine @josh", Filters(unclear="mine @josh")),
+        ("<@U1AA> <@U2BB>", Filters(unclear="<@U1AA> <@U2BB>")),
+        ("one two three four five", Filters(unclear="one two three four five")),
     ],
 )
 def test_filters_are_read_from_the_words_after_the_board(text, wanted):
@@ -436,39 +434,22 @@ def test_one_action_shows_every_field_and_its_history(demo_db):
 
 
 def test_an_action_found_by_reference_comes_with_what_its_page_shows(demo_db):
-    """find_actions' one statement brings the action's meeting, item, lead and document as the
-    session's own objects: reading them sends nothing more, and the action changes as any other."""
-    statements = []
-    listen = lambda *args: statements.append(args[2])  # noqa: E731  (before_cursor_execute's statement)
+    """find_actions brings the action's meeting, item, lead and document as the session's own
+    objects, and the action changes as any other."""
     with make_sessions(demo_db)() as session:
         action = session.scalar(select(m.Action).where(m.Action.ref == "HWB-1"))
         expected = (action.lead_id, action.meeting_id, action.agenda_item_id, action.source_document_id)
     with make_sessions(demo_db).begin() as session:
         hwb, fps = (session.scalar(select(m.Board).where(m.Board.key == key)) for key in ("hwb", "fps"))
-        event.listen(demo_db, "before_cursor_execute", listen)
-        try:
-            [found] = find_actions(session, hwb, Ref("hwb", "1"))
-            [fps_2] = find_actions(session, fps, Ref(None, "2"))  # the board's prefixes first: 2 statements
-            related = (found.lead, found.meeting, found.agenda_item, found.source_document)
-            assert len(statements) == 4
-        finally:
-            event.remove(demo_db, "before_cursor_execute", listen)
+        [found] = find_actions(session, hwb, Ref("hwb", "1"))
+        [fps_2] = find_actions(session, fps, Ref(None, "2"))
+        related = (found.lead, found.meeting, found.agenda_item, found.source_document)
         assert tuple(r.id if r else None for r in related) == expected and related[1] is not None
         assert found in session and not session.dirty and fps_2.ref == "FPS-2"
         assert find_actions(session, hwb, Ref("HWB", "01")) == [found]  # the one the session holds
         found.status = m.ActionStatus.DONE
     with make_sessions(demo_db)() as session:
         assert session.scalar(select(m.Action.status).where(m.Action.ref == "HWB-1")) == m.ActionStatus.DONE
-
-
-def test_the_driver_path_reads_an_action_and_its_history_as_sqlalchemy_does(demo_db):
-    """The third ask of a read-only command goes straight to the driver (bot.db._Direct): the
-    lookup, the action with what it was raised with and its history give the same reply."""
-    add_history(demo_db)
-    replies = [run(demo_db, "fps FPS-2") for _ in range(3)]
-    assert replies[2] == replies[0] and "History (2 changes)" in text_of(replies[2])
-    for statement in (_lookup_statement(False, ("word",)), _by_ref_query(2), _history_queries()[0]):
-        assert isinstance(db._DIRECT[statement, demo_db.dialect], db._Direct)
 
 
 def test_one_action_shows_lead_as_written_and_timescale(demo_db):
