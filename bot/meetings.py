@@ -16,7 +16,7 @@ CHAIR_ROLES = (m.MembershipRole.CHAIR.value, m.MembershipRole.CO_CHAIR.value)
 UPCOMING_LOOKAHEAD = 6  # cancelled meetings shown before the next one, at most
 
 
-def select_meetings(board: m.Board, *where: ColumnElement[bool]) -> Select[tuple[m.Meeting]]:
+def select_meetings(board: m.Board, *where: ColumnElement[bool]) -> Select[m.Meeting]:
     """The board's meetings matching `where`, each with its host (the replies show it)."""
     return select(m.Meeting).options(joinedload(m.Meeting.host)).where(m.Meeting.board_id == board.id, *where)
 

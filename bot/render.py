@@ -45,7 +45,7 @@ def slack_unescape(text: str) -> str:
 
 # Inside a JSON string: quotes, backslashes and control characters escaped as JSON wants, and `]`
 # and `}` as \u escapes too, so no value can hold the `, ]` that trailing-comma removal looks for.
-_JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)} | {
+JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)} | {
     ord('"'): '\\"',
     ord("\\"): "\\\\",
     ord("\n"): "\\n",
@@ -56,15 +56,15 @@ _JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)} | {
     0x2028: "\\u2028",
     0x2029: "\\u2029",
 }
-_SLACK_AND_JSON = _JSON_STRING | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+SLACK_AND_JSON = JSON_STRING | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 
 
 def _finalize(value: Any) -> str:
     if value is None:
         raise ValueError("a template rendered None: say 'not recorded' (or leave the line out)")
     if isinstance(value, Mrkdwn):
-        return str.translate(value, _JSON_STRING)
-    return str(value).translate(_SLACK_AND_JSON)
+        return str.translate(value, JSON_STRING)
+    return str(value).translate(SLACK_AND_JSON)
 
 
 def link(url: str | None, label: str) -> Mrkdwn:
