@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -28,7 +27,7 @@ def press_snooze(
     kind, subject_id = subject
     found = session.get(m.Action if kind == "action" else m.AgendaItem, subject_id)
     board = (found.board if kind == "action" else found.meeting.board) if found is not None else None
-    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == team_id))
+    workspace_id = updates.workspace_id(session, team_id)
     if board is None or board.workspace_id != workspace_id:
         return reply("snooze.json.j2", subject=None, board=None, until=None)
     label = found.ref if kind == "action" else f"the paper for item {found.number}, {found.title}"

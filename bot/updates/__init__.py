@@ -25,11 +25,13 @@ from bot.updates.who import (
     NoDirectory,
     SlackProfile,
     board_permission,
+    channel_board,
     editable_boards,
     editors,
     identify,
     paper_permission,
     permission,
+    workspace_boards,
     workspace_id,
 )
 
@@ -43,6 +45,7 @@ __all__ = [
     "Undone",
     "apply_changes",
     "board_permission",
+    "channel_board",
     "claim",
     "editable_boards",
     "editors",
@@ -56,5 +59,6 @@ __all__ = [
     "thread_action_ids",
     "thread_has_requests",
     "undo_last",
+    "workspace_boards",
     "workspace_id",
 ]

@@ -1,4 +1,5 @@
-"""Who asks and who may: the person a Slack user is, and who may change a board's actions and papers.
+"""Who asks, from where, and who may: the person a Slack user is, their workspace and boards, and
+who may change a board's actions and papers.
 
 Who may change an action: its lead, the board's secretary, its chairs and co-chairs, and Slack
 workspace admins and owners. Record actions or mark papers: the same without the lead (a paper's
@@ -25,6 +26,22 @@ EDITING_ROLES = {
 def workspace_id(session: Session, team_id: str) -> int | None:
     """The id of the workspace a Slack team is, or None when it has no boards here."""
     return session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == team_id))
+
+
+def workspace_boards(session: Session, workspace_id: int, limit: int) -> list[m.Board]:
+    """The workspace's first boards by name."""
+    return list(
+        session.scalars(
+            select(m.Board).where(m.Board.workspace_id == workspace_id).order_by(m.Board.name).limit(limit)
+        )
+    )
+
+
+def channel_board(session: Session, workspace_id: int, channel: str) -> m.Board | None:
+    """The board whose Slack channel this is, if any."""
+    return session.scalar(
+        select(m.Board).where(m.Board.workspace_id == workspace_id, m.Board.slack_channel == channel).limit(1)
+    )
 
 
 @dataclass(frozen=True)
@@ -156,9 +173,8 @@ def board_permission(session: Session, actor: Actor, board: m.Board) -> str | No
 
 def editable_boards(session: Session, actor: Actor, workspace_id: int, limit: int = 100) -> list[m.Board]:
     """The boards the actor may record actions on, by name: every board for an admin."""
-    in_workspace = m.Board.workspace_id == workspace_id
     if actor.is_admin():
-        return list(session.scalars(select(m.Board).where(in_workspace).order_by(m.Board.name).limit(limit)))
+        return workspace_boards(session, workspace_id, limit)
     if actor.person is None:
         return []
     roles = select(m.Membership.board_id).where(
@@ -167,7 +183,10 @@ def editable_boards(session: Session, actor: Actor, workspace_id: int, limit: in
     return list(
         session.scalars(
             select(m.Board)
-            .where(in_workspace, (m.Board.secretary_id == actor.person.id) | m.Board.id.in_(roles))
+            .where(
+                m.Board.workspace_id == workspace_id,
+                (m.Board.secretary_id == actor.person.id) | m.Board.id.in_(roles),
+            )
             .order_by(m.Board.name)
             .limit(limit)
         )
