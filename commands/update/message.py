@@ -2,9 +2,8 @@
 
 `run` answers one message: it reads it (commands.update_message), finds the actions (named, or the
 one the thread is about), checks who may change them, applies everything through bot.updates in the
-caller's transaction and returns the reply (commands.update_reply), or None when the message is not
-for BoardBot or was answered before. Buttons and forms are answered by commands.update_buttons,
-named here too (`update.press`, …) for the Slack layer. Nothing here knows Slack's payloads.
+caller's transaction and returns the reply, or None when the message is not for BoardBot or was
+answered before. Nothing here knows Slack's payloads.
 """
 
 from __future__ import annotations
@@ -21,15 +20,7 @@ from bot import models as m
 from bot import updates
 from bot.actions import Ref
 from bot.reply import Reply
-from commands.update_buttons import ButtonRequest, form_view, past_due_date, press, press_paper
-from commands.update_message import (
-    ParsedUpdate,
-    ParseProblem,
-    Problem,
-    Wanted,
-    parse_update,
-)
-from commands.update_reply import (
+from commands.update.reply import (
     UNDO_MINUTES,
     applied_reply,
     help_reply,
@@ -37,18 +28,13 @@ from commands.update_reply import (
     refusal,
     secretaries,
 )
-
-__all__ = [
-    "ButtonRequest",
-    "Lookups",
-    "MessageRequest",
-    "NoLookups",
-    "form_view",
-    "past_due_date",
-    "press",
-    "press_paper",
-    "run",
-]
+from commands.update_message import (
+    ParsedUpdate,
+    ParseProblem,
+    Problem,
+    Wanted,
+    parse_update,
+)
 
 DEFAULT_ZONE = "Europe/London"
 MAX_ACTIONS = 25  # actions one message may change

@@ -18,8 +18,8 @@ from bot import models as m
 from bot import updates
 from bot.render import render_blocks, reply
 from bot.reply import Reply
+from commands.update.reply import applied_reply, help_reply, not_understood, refusal
 from commands.update_message import ParseProblem, Problem, example_date
-from commands.update_reply import applied_reply, help_reply, not_understood, refusal
 
 
 @dataclass(frozen=True)
