@@ -10,7 +10,6 @@ one indexed range query finds them: the work grows with the reminders due, not w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, union_all
@@ -65,34 +64,6 @@ def oldest_open_due(session: Session) -> date | None:
     )
 
 
-ACTION_COLUMNS = (
-    m.Action.id,
-    m.Action.board_id,
-    m.Action.ref,
-    m.Action.description,
-    m.Action.lead_id,
-    m.Action.lead_text,
-    m.Action.due_on,
-    m.Action.status,
-    m.Action.rag,
-)
-
-
-@dataclass(slots=True)
-class DatedAction:
-    """The columns of an open action a reminder shows."""
-
-    id: int
-    board_id: int
-    ref: str
-    description: str
-    lead_id: int | None
-    lead_text: str | None
-    due_on: date
-    status: str
-    rag: str | None
-
-
 Candidate = tuple[int, int, int | None, date]  # id, board id, lead id, due date: enough to decide
 
 
@@ -111,13 +82,14 @@ def dated_open_actions(session: Session, days: list[BoardDay]) -> list[Candidate
     return [tuple(row) for row in session.execute(stmt) if row[1] in boards]
 
 
-def actions_by_id(session: Session, ids: set[int]) -> dict[int, DatedAction]:
+def actions_by_id(session: Session, ids: set[int]) -> dict[int, m.Action]:
     found = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 900):
         chunk = ordered[start : start + 900]
-        for row in session.execute(select(*ACTION_COLUMNS).where(m.Action.id.in_(chunk))):
-            found[row[0]] = DatedAction(*row)
+        found.update(
+            (action.id, action) for action in session.scalars(select(m.Action).where(m.Action.id.in_(chunk)))
+        )
     return found
 
 
@@ -159,27 +131,34 @@ def when_due(due: date, today: date) -> str:
     return "overdue by 1 day" if days == -1 else f"overdue by {-days} days"
 
 
-def action_context(action: DatedAction, day: BoardDay, people: People, escalate_to: str | None) -> dict:
+def due_on(action: m.Action) -> date:
+    """The due date of an action on a ladder: only dated actions are candidates."""
+    assert action.due_on is not None
+    return action.due_on
+
+
+def action_context(action: m.Action, day: BoardDay, people: People, escalate_to: str | None) -> dict:
+    due = due_on(action)
     context = {
         "board": day.board,
         "action": action,
         "description": shorten(action.description, 400),
-        "state": when_due(action.due_on, day.today),
-        "overdue": day.today > action.due_on,
+        "state": when_due(due, day.today),
+        "overdue": day.today > due,
         "lead": people.name(action.lead_id, shorten(action.lead_text, 120) if action.lead_text else None),
         "status": STATUS_LABELS.get(action.status, action.status),
         "rag": RAG_LABELS.get(action.rag) if action.rag else None,
     }
     if escalate_to:
-        context |= {"to": escalate_to, "overdue_days": (day.today - action.due_on).days}
+        context |= {"to": escalate_to, "overdue_days": (day.today - due).days}
     return context
 
 
 def action_summary(
-    action: DatedAction, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
+    action: m.Action, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
 ) -> str:
     behalf = f", for {on_behalf}" if on_behalf else ""
-    due = action.due_on
+    due = due_on(action)
     if escalate_to:
         overdue = (day.today - due).days
         lead = people.name(action.lead_id, action.lead_text)
@@ -194,7 +173,7 @@ def action_summary(
 
 
 def action_build(
-    action: DatedAction, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
+    action: m.Action, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
 ) -> dict:
     return action_context(action, day, people, escalate_to)
 
@@ -309,15 +288,15 @@ def vague_action_digests(
             .group_by(m.Action.board_id)
         ).all()
     )
-    listing = select(
-        m.Action.ref, m.Action.description, m.Action.timescale, m.Action.lead_id, m.Action.lead_text
-    )
     rows = {
-        board_id: session.execute(
-            listing.where(m.Action.board_id == board_id, *undated)
-            .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
-            .limit(VAGUE_LISTED)
-        ).all()
+        board_id: list(
+            session.scalars(
+                select(m.Action)
+                .where(m.Action.board_id == board_id, *undated)
+                .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
+                .limit(VAGUE_LISTED)
+            )
+        )
         for board_id in due
         if counts.get(board_id)
     }
