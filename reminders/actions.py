@@ -79,11 +79,12 @@ def dated_open_actions(session: Session, days: list[BoardDay]) -> list[Candidate
         for low, high in ranges
     ]
     stmt = selects[0] if len(selects) == 1 else union_all(*selects)
-    return [tuple(row) for row in session.execute(stmt) if row[1] in boards]
+    rows = session.execute(stmt)
+    return [(id, board, lead, due) for id, board, lead, due in rows if board in boards and due is not None]
 
 
 def actions_by_id(session: Session, ids: set[int]) -> dict[int, m.Action]:
-    found = {}
+    found: dict[int, m.Action] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 900):
         chunk = ordered[start : start + 900]
@@ -146,8 +147,8 @@ def action_context(action: m.Action, day: BoardDay, people: People, escalate_to:
         "state": when_due(due, day.today),
         "overdue": day.today > due,
         "lead": people.name(action.lead_id, shorten(action.lead_text, 120) if action.lead_text else None),
-        "status": STATUS_LABELS.get(action.status, action.status),
-        "rag": RAG_LABELS.get(action.rag) if action.rag else None,
+        "status": STATUS_LABELS.get(m.ActionStatus(action.status), action.status),
+        "rag": RAG_LABELS.get(m.Rag(action.rag)) if action.rag else None,
     }
     if escalate_to:
         context |= {"to": escalate_to, "overdue_days": (day.today - due).days}
@@ -219,8 +220,8 @@ def due_action_reminders(
                 stage = current_stage(lead_stages(due, today, rules), day, until)
             else:
                 stage = lead_stage(due, day, rules)
-                recipient = people.route(lead_id, board)[0] if stage else None
             if stage is not None:
+                recipient = people.route(lead_id, board)[0]
                 occasion = f"action:{action_id}:due:{due.isoformat()}:{stage.label}"
                 if sieve.wanted("action", recipient, occasion):
                     wanted.append(("action", action_id, day, recipient, stage, occasion, None, None))
@@ -243,10 +244,11 @@ def due_action_reminders(
                         )
     details = actions_by_id(session, {action_id for _, action_id, *_ in wanted})
     reminders = []
-    for kind, action_id, day, recipient, stage, occasion, to, on_behalf in wanted:
+    for kind, action_id, day, recipient, stage, occasion, escalate_to, behalf in wanted:
         action = details[action_id]
-        if kind == "action":
-            on_behalf = people.route(action.lead_id, day.board, action.lead_text)[1]
+        for_person = (
+            people.route(action.lead_id, day.board, action.lead_text)[1] if kind == "action" else behalf
+        )
         reminders.append(
             Reminder(
                 kind,
@@ -256,10 +258,10 @@ def due_action_reminders(
                 stage,
                 action_summary,
                 action_build,
-                (action, day, people, on_behalf, to),
+                (action, day, people, for_person, escalate_to),
                 ("action", action_id),
-                on_behalf,
-                10 if to else 30,
+                for_person,
+                10 if escalate_to else 30,
             )  # fmt: skip
         )
     return reminders
@@ -310,7 +312,7 @@ def vague_action_digests(
             {
                 "action": row,
                 "description": shorten(row.description, 100),
-                "lead": lead_label(names.get(row.lead_id), row.lead_text),
+                "lead": lead_label(names.get(row.lead_id) if row.lead_id else None, row.lead_text),
             }
             for row in board_rows
         ]

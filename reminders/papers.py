@@ -191,7 +191,8 @@ def papers_digests(
     by_meeting: dict[int, list[Paper]] = defaultdict(list)
     for paper in papers:
         by_meeting[paper.meeting.id].append(paper)
-    digests, covered = [], set()
+    digests: list[Reminder] = []
+    covered: set[int] = set()
     for board_id, day in days.items():
         if not (day.rules.secretary_digest and day.board.secretary_id):
             continue

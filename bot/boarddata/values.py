@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from dateutil import parser as dateparser
+from sqlalchemy import FromClause, inspect
 
 from bot.boarddata.schema import Field, Kind, Source
 
@@ -33,9 +34,11 @@ def suggest(word: str, options) -> str:
 
 def check_length(kind: Kind, spec: Field, value: Any) -> None:
     """Text longer than its column holds: PostgreSQL would refuse it, SQLite silently keep it."""
-    if not isinstance(value, str) or spec.attribute not in kind.model.__table__.columns:
+    table: FromClause = inspect(kind.model).local_table
+    columns = table.columns
+    if not isinstance(value, str) or spec.attribute not in columns:
         return
-    limit = getattr(kind.model.__table__.columns[spec.attribute].type, "length", None)
+    limit = getattr(columns[spec.attribute].type, "length", None)
     if limit and len(value) > limit:
         raise ValueProblem(f"is {len(value)} characters long; at most {limit} fit: shorten it")
 
@@ -102,13 +105,13 @@ def parse_scalar(spec: Field, raw: str) -> Any:
     if kind == "number":
         cleaned = raw.replace(",", "")
         try:
-            value = float(cleaned)
+            number = float(cleaned)
         except ValueError:
             hint = " (leave out the % sign: the KPI's unit says it is a percentage)" if "%" in raw else ""
             raise ValueProblem(f"'{raw}' is not a number{hint}; write e.g. 42 or 40.5") from None
-        if value != value or value in (float("inf"), float("-inf")):
+        if number != number or number in (float("inf"), float("-inf")):
             raise ValueProblem(f"'{raw}' is not a finite number")
-        return value
+        return number
     if kind == "bool":
         lowered = raw.lower()
         if lowered in ("true", "yes"):
@@ -128,12 +131,12 @@ def parse_scalar(spec: Field, raw: str) -> Any:
         return time(int(match.group(1)), int(match.group(2)))
     if kind == "datetime":
         try:
-            value = datetime.fromisoformat(raw)
+            instant = datetime.fromisoformat(raw)
         except ValueError:
             raise ValueProblem(f"'{raw}' is not a date-time: write e.g. 2023-10-05T18:30:00+01:00") from None
-        if value.tzinfo is None:
+        if instant.tzinfo is None:
             raise ValueProblem(f"'{raw}' has no UTC offset: add one, e.g. {raw}+00:00")
-        return value.astimezone(UTC)
+        return instant.astimezone(UTC)
     if kind == "timezone":
         try:
             ZoneInfo(raw)

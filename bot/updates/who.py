@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import models as m
 
-EDITING_ROLES = {
+EDITING_ROLES: dict[str, str] = {
     m.MembershipRole.CHAIR: "chair",
     m.MembershipRole.CO_CHAIR: "co-chair",
     m.MembershipRole.SECRETARY: "secretary",
@@ -144,8 +144,7 @@ def editors(session: Session, board: m.Board) -> list[m.Person]:
         .where(m.Membership.board_id == board.id, m.Membership.role.in_(list(EDITING_ROLES)))
         .order_by(m.Membership.role.desc(), m.Person.name)
     )
-    seen: set[int] = set()
-    return [p for p in people if not (p.id in seen or seen.add(p.id))]
+    return list({p.id: p for p in people}.values())  # each once, where first named
 
 
 def paper_permission(session: Session, actor: Actor, item: m.AgendaItem) -> str | None:

@@ -268,13 +268,14 @@ def _targets(
 def _with_ref(session: Session, wanted: Wanted, near: m.Board | None) -> str:
     """The message again with a reference, as an example of what works."""
     ref = a.example_ref(session, near) if near else "A-12"
-    said = {
+    words: dict[str, str] = {
         m.ActionStatus.DONE: "done",
         m.ActionStatus.IN_PROGRESS: "in progress",
         m.ActionStatus.BLOCKED: "blocked",
         m.ActionStatus.OPEN: "open",
         m.ActionStatus.CANCELLED: "cancelled",
-    }.get(wanted.status or "", "in progress")
+    }
+    said = words.get(wanted.status or "", "in progress")
     return f"{ref} {said}" + (f": {wanted.note}" if wanted.note else "")
 
 
@@ -357,7 +358,7 @@ def _undo(
     for row in undone.rows:
         by_action.setdefault(row.action_id, []).append(row)
     results = [
-        updates.Applied(session.get(m.Action, action_id), rows) for action_id, rows in by_action.items()
+        updates.Applied(session.get_one(m.Action, action_id), rows) for action_id, rows in by_action.items()
     ]
     kept = [(change.action.ref, a.FIELD_LABELS.get(change.field, change.field)) for change in undone.kept]
     return applied_reply(results, request.now, via="undo", kept=kept)

@@ -20,7 +20,7 @@ UNDO_MINUTES = int(updates.UNDO_WINDOW.total_seconds() // 60)
 
 def help_reply(problem: str, **context: Any) -> Reply:
     """Why nothing changed (a `problem` of update_help.json.j2), and what would work."""
-    defaults = {
+    defaults: dict[str, Any] = {
         "asked": "",
         "example": "A-12 done",
         "ref": "",

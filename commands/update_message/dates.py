@@ -105,10 +105,10 @@ def _absolute(words: list[str], today: date) -> date | Problem | None:
         if year is not None and year < 100:
             year += 2000
         try:
-            day = date(year or today.year, parts[1], parts[0])
+            written = date(year or today.year, parts[1], parts[0])
         except ValueError:
             return Problem.BAD_DATE
-        return _roll_forward(day, today) if year is None else day
+        return _roll_forward(written, today) if year is None else written
     if not numeric and not (months and days):
         if months and len(words) <= 2 and all(w in MONTHS or YEAR_RE.match(w) for w in words):
             return Problem.VAGUE_DATE  # "March", "March 2024": which day?
