@@ -11,7 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 from bot import models as m
 from bot.render import slack_unescape
@@ -316,7 +315,6 @@ def _distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
-@lru_cache(maxsize=65536)
 def same_word(typed: str, wanted: str) -> bool:
     if typed == wanted:
         return True
