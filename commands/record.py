@@ -27,7 +27,6 @@ from bot.render import plain, render_blocks, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 
-CALLBACK_ID = "record_action_modal"
 MAX_DESCRIPTION = 3000
 MAX_SHORT = 200
 
