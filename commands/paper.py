@@ -8,6 +8,7 @@ a Slack user who is not in the data is told who the board secretary is.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +26,14 @@ VERBS = ("submitted", "submit", "in")
 
 
 def _reply(problem: str, **context) -> Reply:
-    defaults = {"board": None, "meeting": None, "item": None, "asked": "", "numbers": [], "people": []}
+    defaults: dict[str, Any] = {
+        "board": None,
+        "meeting": None,
+        "item": None,
+        "asked": "",
+        "numbers": [],
+        "people": [],
+    }
     return reply("paper_command.json.j2", problem=problem, **(defaults | context))
 
 

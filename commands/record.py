@@ -27,7 +27,6 @@ from bot.render import plain, render_blocks, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 
-CALLBACK_ID = "record_action_modal"
 MAX_DESCRIPTION = 3000
 MAX_SHORT = 200
 
@@ -66,10 +65,6 @@ class Submission:
         return str(state.get(name) or "")
 
 
-def _workspace_id(session: Session, team_id: str) -> int | None:
-    return session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == team_id))
-
-
 def _help(problem: str, **context: Any) -> Reply:
     return reply("record_action_help.json.j2", problem=problem, **({"board": None, "people": []} | context))
 
@@ -86,7 +81,7 @@ def open_form(
     person_key: str | None = None,
 ) -> dict | Reply:
     """The Record an action form, or the reply that says why this person may not record actions."""
-    workspace_id = _workspace_id(session, team_id)
+    workspace_id = updates.workspace_id(session, team_id)
     if workspace_id is None or not session.scalar(
         select(m.Board.id).where(m.Board.workspace_id == workspace_id)
     ):
@@ -95,15 +90,7 @@ def open_form(
         session, workspace_id, user_id, slack or updates.NoDirectory(), person_key=person_key
     )
     boards = updates.editable_boards(session, actor, workspace_id)
-    here = (
-        session.scalar(
-            select(m.Board)
-            .where(m.Board.workspace_id == workspace_id, m.Board.slack_channel == channel_id)
-            .limit(1)
-        )
-        if channel_id
-        else None
-    )
+    here = updates.channel_board(session, workspace_id, channel_id) if channel_id else None
     if not boards:
         near = _nearby_boards(session, workspace_id, actor, here)
         board = near[0] if len(near) == 1 else None
@@ -129,21 +116,20 @@ def _nearby_boards(
     """The boards to name someone who may not record actions: this channel's, theirs, else the first."""
     if here is not None:
         return [here]
-    in_workspace = m.Board.workspace_id == workspace_id
     if actor.person is not None:
         theirs = select(m.Membership.board_id).where(m.Membership.person_id == actor.person.id)
         led = select(m.Action.board_id).where(m.Action.lead_id == actor.person.id)
         mine = list(
             session.scalars(
                 select(m.Board)
-                .where(in_workspace, m.Board.id.in_(theirs) | m.Board.id.in_(led))
+                .where(m.Board.workspace_id == workspace_id, m.Board.id.in_(theirs) | m.Board.id.in_(led))
                 .order_by(m.Board.name)
                 .limit(5)
             )
         )
         if mine:
             return mine
-    return list(session.scalars(select(m.Board).where(in_workspace).order_by(m.Board.name).limit(5)))
+    return updates.workspace_boards(session, workspace_id, 5)
 
 
 def command(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
@@ -223,7 +209,7 @@ def _lead(session: Session, form: Submission, board: m.Board, slack: updates.Dir
 
 
 def _check(session: Session, form: Submission, slack: updates.Directory) -> _Checked:
-    workspace_id = _workspace_id(session, form.team_id)
+    workspace_id = updates.workspace_id(session, form.team_id)
     if workspace_id is None:
         raise Invalid({"board": "There are no boards in this workspace."})
     board = _board(session, form, workspace_id)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -26,13 +25,10 @@ def press_snooze(
 ) -> Reply:
     """Snooze the asker's reminders about an action ("action", id) or a paper ("paper", agenda item id)."""
     kind, subject_id = subject
-    found = session.get(m.Action if kind == "action" else m.AgendaItem, subject_id)
-    board = (found.board if kind == "action" else found.meeting.board) if found is not None else None
-    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == team_id))
-    if board is None or board.workspace_id != workspace_id:
+    board, label, due = _subject(session, kind, subject_id)
+    workspace_id = updates.workspace_id(session, team_id)
+    if board is None or workspace_id is None or board.workspace_id != workspace_id:
         return reply("snooze.json.j2", subject=None, board=None, until=None)
-    label = found.ref if kind == "action" else f"the paper for item {found.number}, {found.title}"
-    due = found.due_on if kind == "action" else found.paper_due_on
     actor = updates.identify(session, workspace_id, user_id, slack or updates.NoDirectory())
     if actor.person is None:
         return reply("snooze.json.j2", subject=label, board=board, until=None, due=due)
@@ -48,3 +44,14 @@ def press_snooze(
         now=now,
     )
     return reply("snooze.json.j2", subject=label, board=board, until=snoozed.until, due=due)
+
+
+def _subject(session: Session, kind: str, subject_id: int) -> tuple[m.Board | None, str, date | None]:
+    """The board of the action or paper, how the reply names it, and its due date."""
+    if kind == "action":
+        action = session.get(m.Action, subject_id)
+        return (action.board, action.ref, action.due_on) if action else (None, "", None)
+    item = session.get(m.AgendaItem, subject_id)
+    if item is None:
+        return None, "", None
+    return item.meeting.board, f"the paper for item {item.number}, {item.title}", item.paper_due_on

@@ -10,7 +10,6 @@ one indexed range query finds them: the work grows with the reminders due, not w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, union_all
@@ -65,34 +64,6 @@ def oldest_open_due(session: Session) -> date | None:
     )
 
 
-ACTION_COLUMNS = (
-    m.Action.id,
-    m.Action.board_id,
-    m.Action.ref,
-    m.Action.description,
-    m.Action.lead_id,
-    m.Action.lead_text,
-    m.Action.due_on,
-    m.Action.status,
-    m.Action.rag,
-)
-
-
-@dataclass(slots=True)
-class DatedAction:
-    """The columns of an open action a reminder shows."""
-
-    id: int
-    board_id: int
-    ref: str
-    description: str
-    lead_id: int | None
-    lead_text: str | None
-    due_on: date
-    status: str
-    rag: str | None
-
-
 Candidate = tuple[int, int, int | None, date]  # id, board id, lead id, due date: enough to decide
 
 
@@ -108,16 +79,18 @@ def dated_open_actions(session: Session, days: list[BoardDay]) -> list[Candidate
         for low, high in ranges
     ]
     stmt = selects[0] if len(selects) == 1 else union_all(*selects)
-    return [tuple(row) for row in session.execute(stmt) if row[1] in boards]
+    rows = session.execute(stmt)
+    return [(id, board, lead, due) for id, board, lead, due in rows if board in boards and due is not None]
 
 
-def actions_by_id(session: Session, ids: set[int]) -> dict[int, DatedAction]:
-    found = {}
+def actions_by_id(session: Session, ids: set[int]) -> dict[int, m.Action]:
+    found: dict[int, m.Action] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 900):
         chunk = ordered[start : start + 900]
-        for row in session.execute(select(*ACTION_COLUMNS).where(m.Action.id.in_(chunk))):
-            found[row[0]] = DatedAction(*row)
+        found.update(
+            (action.id, action) for action in session.scalars(select(m.Action).where(m.Action.id.in_(chunk)))
+        )
     return found
 
 
@@ -159,27 +132,34 @@ def when_due(due: date, today: date) -> str:
     return "overdue by 1 day" if days == -1 else f"overdue by {-days} days"
 
 
-def action_context(action: DatedAction, day: BoardDay, people: People, escalate_to: str | None) -> dict:
+def due_on(action: m.Action) -> date:
+    """The due date of an action on a ladder: only dated actions are candidates."""
+    assert action.due_on is not None
+    return action.due_on
+
+
+def action_context(action: m.Action, day: BoardDay, people: People, escalate_to: str | None) -> dict:
+    due = due_on(action)
     context = {
         "board": day.board,
         "action": action,
         "description": shorten(action.description, 400),
-        "state": when_due(action.due_on, day.today),
-        "overdue": day.today > action.due_on,
+        "state": when_due(due, day.today),
+        "overdue": day.today > due,
         "lead": people.name(action.lead_id, shorten(action.lead_text, 120) if action.lead_text else None),
-        "status": STATUS_LABELS.get(action.status, action.status),
-        "rag": RAG_LABELS.get(action.rag) if action.rag else None,
+        "status": STATUS_LABELS.get(m.ActionStatus(action.status), action.status),
+        "rag": RAG_LABELS.get(m.Rag(action.rag)) if action.rag else None,
     }
     if escalate_to:
-        context |= {"to": escalate_to, "overdue_days": (day.today - action.due_on).days}
+        context |= {"to": escalate_to, "overdue_days": (day.today - due).days}
     return context
 
 
 def action_summary(
-    action: DatedAction, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
+    action: m.Action, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
 ) -> str:
     behalf = f", for {on_behalf}" if on_behalf else ""
-    due = action.due_on
+    due = due_on(action)
     if escalate_to:
         overdue = (day.today - due).days
         lead = people.name(action.lead_id, action.lead_text)
@@ -194,7 +174,7 @@ def action_summary(
 
 
 def action_build(
-    action: DatedAction, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
+    action: m.Action, day: BoardDay, people: People, on_behalf: str | None, escalate_to: str | None
 ) -> dict:
     return action_context(action, day, people, escalate_to)
 
@@ -240,8 +220,8 @@ def due_action_reminders(
                 stage = current_stage(lead_stages(due, today, rules), day, until)
             else:
                 stage = lead_stage(due, day, rules)
-                recipient = people.route(lead_id, board)[0] if stage else None
             if stage is not None:
+                recipient = people.route(lead_id, board)[0]
                 occasion = f"action:{action_id}:due:{due.isoformat()}:{stage.label}"
                 if sieve.wanted("action", recipient, occasion):
                     wanted.append(("action", action_id, day, recipient, stage, occasion, None, None))
@@ -264,10 +244,11 @@ def due_action_reminders(
                         )
     details = actions_by_id(session, {action_id for _, action_id, *_ in wanted})
     reminders = []
-    for kind, action_id, day, recipient, stage, occasion, to, on_behalf in wanted:
+    for kind, action_id, day, recipient, stage, occasion, escalate_to, behalf in wanted:
         action = details[action_id]
-        if kind == "action":
-            on_behalf = people.route(action.lead_id, day.board, action.lead_text)[1]
+        for_person = (
+            people.route(action.lead_id, day.board, action.lead_text)[1] if kind == "action" else behalf
+        )
         reminders.append(
             Reminder(
                 kind,
@@ -277,10 +258,10 @@ def due_action_reminders(
                 stage,
                 action_summary,
                 action_build,
-                (action, day, people, on_behalf, to),
+                (action, day, people, for_person, escalate_to),
                 ("action", action_id),
-                on_behalf,
-                10 if to else 30,
+                for_person,
+                10 if escalate_to else 30,
             )  # fmt: skip
         )
     return reminders
@@ -309,15 +290,15 @@ def vague_action_digests(
             .group_by(m.Action.board_id)
         ).all()
     )
-    listing = select(
-        m.Action.ref, m.Action.description, m.Action.timescale, m.Action.lead_id, m.Action.lead_text
-    )
     rows = {
-        board_id: session.execute(
-            listing.where(m.Action.board_id == board_id, *undated)
-            .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
-            .limit(VAGUE_LISTED)
-        ).all()
+        board_id: list(
+            session.scalars(
+                select(m.Action)
+                .where(m.Action.board_id == board_id, *undated)
+                .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
+                .limit(VAGUE_LISTED)
+            )
+        )
         for board_id in due
         if counts.get(board_id)
     }
@@ -331,7 +312,7 @@ def vague_action_digests(
             {
                 "action": row,
                 "description": shorten(row.description, 100),
-                "lead": lead_label(names.get(row.lead_id), row.lead_text),
+                "lead": lead_label(names.get(row.lead_id) if row.lead_id else None, row.lead_text),
             }
             for row in board_rows
         ]

@@ -203,7 +203,8 @@ class Sender:
                 page = self.client.conversations_history(
                     channel=channel, limit=200, include_all_metadata=True, cursor=cursor
                 )
-                for message in page.get("messages", []):
+                messages: list[dict] = page.get("messages", [])
+                for message in messages:
                     metadata = message.get("metadata") or {}
                     if metadata.get("event_type") != EVENT_TYPE:
                         continue

@@ -40,9 +40,9 @@ def group(reminders: list[Reminder]) -> list[Message]:
         by_recipient[reminder.recipient.key].append(reminder)
         recipients[reminder.recipient.key] = reminder.recipient
     messages = []
-    for key in sorted(by_recipient):
-        ordered = sorted(by_recipient[key], key=lambda r: (r.order, r.stage.nominal, r.occasion))
-        messages.append(Message(recipients[key], ordered))
+    for recipient_key in sorted(by_recipient):
+        ordered = sorted(by_recipient[recipient_key], key=lambda r: (r.order, r.stage.nominal, r.occasion))
+        messages.append(Message(recipients[recipient_key], ordered))
     return messages
 
 

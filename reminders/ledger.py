@@ -24,7 +24,7 @@ from reminders.timing import next_working_day
 
 LEASE = timedelta(minutes=10)  # longer than the longest delivery (retries and Retry-After included)
 Key = tuple[str, str, str]
-T = m.ReminderDelivery.__table__
+T = m.Base.metadata.tables[m.ReminderDelivery.__tablename__]  # the ledger is read and written in Core
 
 
 @dataclass(frozen=True)
@@ -126,9 +126,9 @@ def _held(ids: list[int], run_id: str):
 
 def mark_sent(
     session: Session, ids: list[int], run_id: str, now: datetime, channel: str | None, ts: str | None
-) -> int:
+) -> None:
     """Slack accepted the message holding these rows."""
-    result = session.execute(
+    session.execute(
         update(T)
         .where(*_held(ids, run_id))
         .values(
@@ -140,12 +140,11 @@ def mark_sent(
             last_error=None,
         )
     )
-    return result.rowcount
 
 
-def release(session: Session, ids: list[int], run_id: str, error: str, *, uncertain: bool) -> int:
+def release(session: Session, ids: list[int], run_id: str, error: str, *, uncertain: bool) -> None:
     """Leave the rows pending for the next run (which may claim them at once)."""
-    result = session.execute(
+    session.execute(
         update(T)
         .where(*_held(ids, run_id))
         .values(
@@ -156,17 +155,15 @@ def release(session: Session, ids: list[int], run_id: str, error: str, *, uncert
             uncertain=True if uncertain else T.c.uncertain,
         )
     )
-    return result.rowcount
 
 
-def mark_failed(session: Session, ids: list[int], run_id: str, error: str) -> int:
+def mark_failed(session: Session, ids: list[int], run_id: str, error: str) -> None:
     """Slack refused the message for good (no such user, archived channel …): never retried."""
-    result = session.execute(
+    session.execute(
         update(T)
         .where(*_held(ids, run_id))
         .values(status=m.DeliveryStatus.FAILED, attempts=T.c.attempts + 1, last_error=error[:2000])
     )
-    return result.rowcount
 
 
 def last_sent(session: Session, recipients: list[str], since: datetime) -> dict[str, datetime]:

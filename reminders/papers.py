@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,11 +34,6 @@ class Paper:
     @property
     def author(self) -> str:
         return self.item.report_author or self.item.presenter or "no author recorded"
-
-
-@lru_cache(maxsize=4096)
-def rule_deadline(meets_on: date, working_days: int, region: str) -> date:
-    return paper_deadline(meets_on, working_days, region)
 
 
 def horizon_days(day: BoardDay) -> int:
@@ -85,7 +79,7 @@ def awaited_papers(
         if item.paper_due_on is not None:
             due, explicit = item.paper_due_on, True
         else:
-            due = rule_deadline(meeting.meets_on, board.paper_deadline_working_days, board.holiday_region)
+            due = paper_deadline(meeting.meets_on, board.paper_deadline_working_days, board.holiday_region)
             explicit = False
         papers.append(Paper(item, meeting, due, explicit))
     papers.sort(key=lambda p: (p.meeting.meets_on, p.item.position, p.item.number))
@@ -197,7 +191,8 @@ def papers_digests(
     by_meeting: dict[int, list[Paper]] = defaultdict(list)
     for paper in papers:
         by_meeting[paper.meeting.id].append(paper)
-    digests, covered = [], set()
+    digests: list[Reminder] = []
+    covered: set[int] = set()
     for board_id, day in days.items():
         if not (day.rules.secretary_digest and day.board.secretary_id):
             continue

@@ -194,7 +194,7 @@ def _hold_daily_digests(session: Session, due: list[Reminder], plan: Plan) -> li
         return due
     sent = ledger.last_sent(session, list(starts), min(starts.values()))
     already = {key for key, at in sent.items() if at >= starts[key]}
-    kept = []
+    kept: list[Reminder] = []
     for reminder in due:
         (plan.held if reminder.recipient.key in already else kept).append(reminder)
     return kept

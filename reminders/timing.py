@@ -100,10 +100,6 @@ class BoardDay:
     def eligible(self, nominal: date) -> bool:
         return self.first_nominal <= nominal <= self.today
 
-    def send_instant(self, day: date) -> datetime:
-        """The board's send time on a day, as an aware local datetime (DST-correct)."""
-        return datetime.combine(day, self.rules.send_at, self.zone)
-
 
 def board_day(board: m.Board, rules: Rules, now: datetime, *, day: date | None = None) -> BoardDay:
     """How `board` stands at `now`; with `day`, as at the end of that day (for previews).

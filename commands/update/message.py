@@ -1,17 +1,16 @@
-"""Answering an action update: a message (`A-12 done`, `undo`), a button or a form about one action.
+"""Answering an action update written as a message: `A-12 done`, `undo`.
 
 `run` answers one message: it reads it (commands.update_message), finds the actions (named, or the
 one the thread is about), checks who may change them, applies everything through bot.updates in the
 caller's transaction and returns the reply, or None when the message is not for BoardBot or was
-answered before. `press` does the same for a button or a form. Nothing here knows Slack's payloads.
+answered before. Nothing here knows Slack's payloads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,20 +19,25 @@ from bot import actions as a
 from bot import models as m
 from bot import updates
 from bot.actions import Ref
-from bot.render import render_blocks, reply
 from bot.reply import Reply
+from commands.update.reply import (
+    UNDO_MINUTES,
+    applied_reply,
+    help_reply,
+    not_understood,
+    refusal,
+    secretaries,
+)
 from commands.update_message import (
     ParsedUpdate,
     ParseProblem,
     Problem,
     Wanted,
-    example_date,
     parse_update,
 )
 
 DEFAULT_ZONE = "Europe/London"
 MAX_ACTIONS = 25  # actions one message may change
-UNDO_MINUTES = int(updates.UNDO_WINDOW.total_seconds() // 60)
 
 
 class Lookups(updates.Directory, Protocol):
@@ -100,7 +104,7 @@ class _Unresolved:
 def run(request: MessageRequest, session: Session, slack: Lookups | None = None) -> Reply | None:
     """Answer a message: the changes made and the actions' new state, or why nothing changed."""
     slack = slack or NoLookups()
-    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == request.team_id))
+    workspace_id = updates.workspace_id(session, request.team_id)
     if updates.seen(session, request.key):
         return None  # a retry, or the twin of an app_mention: answered already
     if request.in_channel_thread and not request.under_bot_message:
@@ -116,40 +120,28 @@ def run(request: MessageRequest, session: Session, slack: Lookups | None = None)
         return None  # small talk under a reminder: not every "thanks" needs an answer
     if workspace_id is None:
         _claim(session, request, None)
-        return reply("update_help.json.j2", problem="no_boards", **_defaults())
+        return help_reply("no_boards")
     if isinstance(parsed, ParseProblem):
         _claim(session, request, None)
-        return _not_understood(parsed)
+        return not_understood(parsed)
     actor = updates.identify(session, workspace_id, request.user_id, slack)
     claimed = _claim(session, request, actor)
     if parsed.undo:
-        return _undo(session, claimed, actor, request, board)
+        return _undo(session, claimed, actor, request, workspace_id, board)
     targets = _targets(session, request, slack, workspace_id, board, actor, parsed)
     zones = {act.board.timezone for target in _found(targets) for act in target.actions}
     if len(zones) == 1 and zone not in zones:  # relative dates count from the action's own board
         parsed = parse_update(request.text, today=request.now, tz=zones.pop(), example_ref=example)
         if isinstance(parsed, ParseProblem):
-            return _not_understood(parsed)
+            return not_understood(parsed)
         targets = _targets(session, request, slack, workspace_id, board, actor, parsed)
     if isinstance(targets, _Unresolved):
-        return reply("update_help.json.j2", problem=targets.problem, **(_defaults() | targets.context))
+        return help_reply(targets.problem, **targets.context)
     return _apply(session, claimed, actor, request, targets, slack)
 
 
 def _found(targets: list[_Target] | _Unresolved) -> list[_Target]:
     return [] if isinstance(targets, _Unresolved) else targets
-
-
-def _defaults() -> dict:
-    return {
-        "asked": "",
-        "example": "A-12 done",
-        "ref": "",
-        "board": None,
-        "people": [],
-        "refs": [],
-        "kind": "",
-    }
 
 
 def _claim(session: Session, request: MessageRequest, actor: updates.Actor | None) -> m.UpdateRequest:
@@ -172,25 +164,7 @@ def _claim(session: Session, request: MessageRequest, actor: updates.Actor | Non
 def _channel_board(session: Session, workspace_id: int | None, channel: str) -> m.Board | None:
     if workspace_id is None or not channel or channel.startswith("D"):
         return None
-    return session.scalar(
-        select(m.Board).where(m.Board.workspace_id == workspace_id, m.Board.slack_channel == channel).limit(1)
-    )
-
-
-def _not_understood(problem: ParseProblem) -> Reply:
-    return reply(
-        "update_help.json.j2",
-        problem="parse",
-        **(
-            _defaults()
-            | {
-                "kind": str(problem.kind),
-                "asked": problem.asked[:300],
-                "example": problem.example,
-                "ref": problem.ref.text if problem.ref else "",
-            }
-        ),
-    )
+    return updates.channel_board(session, workspace_id, channel)
 
 
 def _boards_of(session: Session, person: m.Person | None) -> list[m.Board]:
@@ -222,11 +196,7 @@ def _find(
                 .limit(10)
             )
         )
-    boards = mine or list(
-        session.scalars(
-            select(m.Board).where(m.Board.workspace_id == workspace_id).order_by(m.Board.name).limit(20)
-        )
-    )
+    boards = mine or updates.workspace_boards(session, workspace_id, 20)
     return [action for b in boards for action in a.find_actions(session, b, ref)][:10]
 
 
@@ -298,26 +268,21 @@ def _targets(
 def _with_ref(session: Session, wanted: Wanted, near: m.Board | None) -> str:
     """The message again with a reference, as an example of what works."""
     ref = a.example_ref(session, near) if near else "A-12"
-    said = {
+    words: dict[str, str] = {
         m.ActionStatus.DONE: "done",
         m.ActionStatus.IN_PROGRESS: "in progress",
         m.ActionStatus.BLOCKED: "blocked",
         m.ActionStatus.OPEN: "open",
         m.ActionStatus.CANCELLED: "cancelled",
-    }.get(wanted.status or "", "in progress")
+    }
+    said = words.get(wanted.status or "", "in progress")
     return f"{ref} {said}" + (f": {wanted.note}" if wanted.note else "")
 
 
 def _unknown_ref_context(
     session: Session, ref: Ref, near: m.Board | None, mine: list[m.Board], workspace_id: int
 ) -> dict:
-    boards = [near] if near else mine
-    if not boards:
-        boards = list(
-            session.scalars(
-                select(m.Board).where(m.Board.workspace_id == workspace_id).order_by(m.Board.name).limit(5)
-            )
-        )
+    boards = [near] if near else mine or updates.workspace_boards(session, workspace_id, 5)
     examples = []
     for b in boards[:5]:
         prefixes = a.board_prefixes(session, b)
@@ -355,7 +320,7 @@ def _apply(
 ) -> Reply:
     merged = _merge(targets)
     if isinstance(merged, str):
-        return _not_understood(
+        return not_understood(
             ParseProblem(Problem.AMBIGUOUS_STATUS, f"{merged} twice", None, f"{merged} done")
         )
     actions = [action for action, _ in merged.values()]
@@ -363,7 +328,7 @@ def _apply(
     denied = [action for action, why in refused if why is None]
     if denied:
         claimed.outcome = m.UpdateOutcome.REFUSED.value
-        return _refusal(session, actor, denied)
+        return refusal(session, actor, denied)
     link = slack.permalink(request.channel_id, request.ts)
     note = request.text.strip()
     results = [
@@ -372,63 +337,7 @@ def _apply(
         )
         for action, values in merged.values()
     ]
-    return applied_reply(session, results, request.now, via="message")
-
-
-def _refusal(session: Session, actor: updates.Actor, denied: list[m.Action]) -> Reply:
-    """Nothing changed: who may change these actions, or, for someone not in the data, who can add them."""
-    board = denied[0].board
-    if actor.person is None:
-        problem, people = "not_a_person", _secretaries([board]) or updates.editors(session, board)[:4]
-    else:
-        problem, people = "refused", updates.editors(session, board)[:4]
-    context = {
-        "refs": [act.ref for act in denied],
-        "board": board,
-        "people": people,
-        "lead": a.lead_name(denied[0]),
-    }
-    return reply("update_help.json.j2", problem=problem, **(_defaults() | context))
-
-
-def applied_reply(
-    session: Session,
-    results: list[updates.Applied],
-    now: datetime,
-    *,
-    via: str,
-    kept: list[tuple[str, str]] | None = None,
-) -> Reply:
-    """What changed, action by action, and each action's state now."""
-    rows = []
-    for result in results:
-        action = result.action
-        today = now.astimezone(ZoneInfo(action.board.timezone)).date()
-        rows.append(
-            {
-                "action": action,
-                "changes": [
-                    (
-                        a.FIELD_LABELS.get(r.field, r.field),
-                        a.shown_value(r.field, r.old, 80),
-                        a.shown_value(r.field, r.new, 300),
-                    )
-                    for r in result.rows
-                ],
-                "lead": a.lead_name(action),
-                "overdue_days": a.overdue_days(action, today),
-            }
-        )
-    return reply(
-        "update_done.json.j2",
-        rows=rows,
-        changed=any(result.rows for result in results),
-        via=via,
-        kept=kept or [],
-        undo_minutes=UNDO_MINUTES,
-        status_labels=a.STATUS_LABELS,
-        rag_labels=a.RAG_LABELS,
-    )
+    return applied_reply(results, request.now, via="message")
 
 
 def _undo(
@@ -436,141 +345,20 @@ def _undo(
     claimed: m.UpdateRequest,
     actor: updates.Actor,
     request: MessageRequest,
+    workspace_id: int,
     board: m.Board | None,
 ) -> Reply:
     if actor.person is None:
-        boards = [board] if board else _workspace_boards(session, request.team_id)
-        return reply(
-            "update_help.json.j2",
-            problem="not_a_person",
-            **(_defaults() | {"board": boards[0] if boards else None, "people": _secretaries(boards)}),
-        )
+        boards = [board] if board else updates.workspace_boards(session, workspace_id, 5)
+        return help_reply("not_a_person", board=boards[0] if boards else None, people=secretaries(boards))
     undone = updates.undo_last(session, claimed, actor, request.now)
     if undone.request is None:
-        return reply(
-            "update_help.json.j2",
-            problem="nothing_to_undo",
-            **(_defaults() | {"too_old": undone.too_old, "minutes": UNDO_MINUTES}),
-        )
+        return help_reply("nothing_to_undo", too_old=undone.too_old, minutes=UNDO_MINUTES)
     by_action: dict[int, list[m.ActionUpdate]] = {}
     for row in undone.rows:
         by_action.setdefault(row.action_id, []).append(row)
     results = [
-        updates.Applied(session.get(m.Action, action_id), rows) for action_id, rows in by_action.items()
+        updates.Applied(session.get_one(m.Action, action_id), rows) for action_id, rows in by_action.items()
     ]
     kept = [(change.action.ref, a.FIELD_LABELS.get(change.field, change.field)) for change in undone.kept]
-    return applied_reply(session, results, request.now, via="undo", kept=kept)
-
-
-def _workspace_boards(session: Session, team_id: str) -> list[m.Board]:
-    return list(
-        session.scalars(
-            select(m.Board)
-            .join(m.Workspace, m.Workspace.id == m.Board.workspace_id)
-            .where(m.Workspace.team_id == team_id)
-            .order_by(m.Board.name)
-            .limit(5)
-        )
-    )
-
-
-def _secretaries(boards: list[m.Board]) -> list[m.Person]:
-    return [b.secretary for b in boards if b.secretary]
-
-
-# --- buttons and forms ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ButtonRequest:
-    """A press of an action's button (or a form about one action): the action, the values, who."""
-
-    team_id: str
-    user_id: str
-    action_id: int  # the action's database id, from the button's value
-    values: dict[str, Any]  # {"status": "done"}, {"due_on": date}, {"progress": "text"}
-    key: str  # one per press (Slack's action_ts or view id): a press is applied once
-    now: datetime  # UTC
-    via: m.UpdateVia = m.UpdateVia.BUTTON
-    channel_id: str | None = None
-    message_ts: str | None = None  # the message the button was on
-    person_key: str | None = None  # a person the console vouches for (never from Slack)
-
-
-def past_due_date(session: Session, action_id: int, day: date, now: datetime) -> date | None:
-    """The action's board's today when `day` is before it (a new due date can't be in the past)."""
-    action = session.get(m.Action, action_id)
-    if action is None:
-        return None
-    today = now.astimezone(ZoneInfo(action.board.timezone)).date()
-    return today if day < today else None
-
-
-def press(request: ButtonRequest, session: Session, slack: updates.Directory | None = None) -> Reply | None:
-    """Apply a button or form: the same rules and the same history as a message."""
-    slack = slack or updates.NoDirectory()
-    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == request.team_id))
-    action = session.get(m.Action, request.action_id)
-    if workspace_id is None or action is None or action.board.workspace_id != workspace_id:
-        return reply("update_help.json.j2", problem="stale_button", **_defaults())
-    if updates.seen(session, request.key):
-        return None
-    actor = updates.identify(session, workspace_id, request.user_id, slack, person_key=request.person_key)
-    claimed = updates.claim(
-        session,
-        request.key,
-        team_id=request.team_id,
-        actor=actor,
-        slack_user_id=request.user_id,
-        via=request.via,
-        now=request.now,
-        channel=request.channel_id,
-        ts=request.message_ts,
-        thread_ts=request.message_ts,
-    )
-    assert claimed is not None
-    due_on = request.values.get("due_on")
-    if due_on is not None and (today := past_due_date(session, action.id, due_on, request.now)):
-        problem = ParseProblem(
-            Problem.PAST_DATE, f"{due_on.day} {due_on:%b %Y}", None, f"{action.ref} due {example_date(today)}"
-        )
-        return _not_understood(problem)
-    if updates.permission(session, actor, action) is None:
-        claimed.outcome = m.UpdateOutcome.REFUSED.value
-        return _refusal(session, actor, [action])
-    result = updates.apply_changes(session, claimed, actor, action.id, request.values, now=request.now)
-    return applied_reply(session, [result], request.now, via=str(request.via))
-
-
-def form_view(session: Session, team_id: str, action_id: int, form: str, metadata: str) -> dict | None:
-    """The modal for a new due date (`date`) or a progress note (`note`); None for a stale button."""
-    action = session.get(m.Action, action_id)
-    if action is None or action.board.workspace.team_id != team_id:
-        return None
-    template = {"date": "update_date_modal.json.j2", "note": "update_note_modal.json.j2"}[form]
-    return render_blocks(  # type: ignore[return-value]  # a view is one JSON object
-        template,
-        action=action,
-        description=a.shorten(action.description, 300),
-        progress=a.shorten(action.progress, 600) if action.progress else "",
-        metadata=metadata,
-    )
-
-
-def press_paper(
-    team_id: str, user_id: str, item_id: int, session: Session, slack: updates.Directory | None = None
-) -> Reply:
-    """The Submitted button on a paper reminder: the author, the secretary, a chair or an admin."""
-    item = session.get(m.AgendaItem, item_id)
-    workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == team_id))
-    if item is None or item.meeting.board.workspace_id != workspace_id:
-        return reply("update_help.json.j2", problem="stale_button", **_defaults())
-    board = item.meeting.board
-    actor = updates.identify(session, board.workspace_id, user_id, slack or updates.NoDirectory())
-    if updates.paper_permission(session, actor, item) is None:
-        problem = "not_a_person" if actor.person is None else "paper_refused"
-        people = updates.editors(session, board)[:4]
-        context = {"board": board, "people": people, "refs": [], "item": item}
-        return reply("update_help.json.j2", problem=problem, **(_defaults() | context))
-    item, before = updates.mark_paper_submitted(session, item.id)
-    return reply("update_paper.json.j2", item=item, board=board, before=before)
+    return applied_reply(results, request.now, via="undo", kept=kept)

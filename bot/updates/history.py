@@ -1,9 +1,5 @@
-"""Changing actions on a person's word: who may, one history row per change, each request once.
+"""Changing actions on a person's word: one history row per change, each request once, undo.
 
-Slack-free: the Slack layer passes a `Directory` that can look a Slack user up (e-mail, admin).
-
-- Who may: the action's lead, the board's secretary, its chairs and co-chairs, and Slack workspace
-  admins and owners. Anyone else is refused and nothing changes.
 - Once: every message, button press or form is claimed under a key (`claim`) in the same transaction
   as its changes; the key is unique, so a Slack retry, or the same message delivered as both a
   `message` and an `app_mention` event, finds it claimed and does nothing.
@@ -21,138 +17,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
+from bot.updates.who import Actor
 
 UNDO_WINDOW = timedelta(minutes=10)
 TRACKED_FIELDS = ("status", "due_on", "rag", "progress")
-EDITING_ROLES = {
-    m.MembershipRole.CHAIR: "chair",
-    m.MembershipRole.CO_CHAIR: "co-chair",
-    m.MembershipRole.SECRETARY: "secretary",
-}
 MAX_NOTE = 1000  # a history row's note: the request as written, cut here
-
-
-@dataclass(frozen=True)
-class SlackProfile:
-    """What Slack says about a user (users.info)."""
-
-    email: str | None = None
-    is_admin: bool = False  # a workspace admin or owner
-    is_bot: bool = False
-
-
-class Directory(Protocol):
-    def profile(self, user_id: str) -> SlackProfile | None: ...
-
-
-class NoDirectory:
-    """No Slack to ask (the console, tests): nobody is found by e-mail or is an admin."""
-
-    def profile(self, user_id: str) -> SlackProfile | None:
-        return None
-
-
-@dataclass
-class Actor:
-    """Who asked: their Slack id, the person they are in the data (if any), and Slack's word on them."""
-
-    slack_user_id: str
-    person: m.Person | None
-    directory: Directory = field(default_factory=NoDirectory)
-    _profile: SlackProfile | None = None
-    _looked_up: bool = False
-
-    def profile(self) -> SlackProfile | None:
-        if not self._looked_up:
-            self._profile, self._looked_up = self.directory.profile(self.slack_user_id), True
-        return self._profile
-
-    def is_admin(self) -> bool:
-        profile = self.profile()
-        return bool(profile and profile.is_admin)
-
-    @property
-    def by_text(self) -> str | None:
-        """How history names someone who is not a person in the data."""
-        return None if self.person else f"Slack user {self.slack_user_id}"
-
-
-def identify(
-    session: Session,
-    workspace_id: int,
-    slack_user_id: str,
-    directory: Directory,
-    *,
-    person_key: str | None = None,
-) -> Actor:
-    """The person a Slack user is: by Slack user id, or the first time by e-mail, then remembered.
-
-    `person_key` is a person the surface vouches for (the console's --as), never anything from Slack.
-    """
-    who = m.Person.key == person_key if person_key else m.Person.slack_user_id == slack_user_id
-    person = session.scalar(select(m.Person).where(m.Person.workspace_id == workspace_id, who))
-    if person_key:
-        return Actor(slack_user_id, person, directory)
-    actor = Actor(slack_user_id, person, directory)
-    if person is not None or not slack_user_id:
-        return actor
-    profile = actor.profile()
-    if profile is None or not profile.email or profile.is_bot:
-        return actor
-    found = list(
-        session.scalars(
-            select(m.Person)
-            .where(
-                m.Person.workspace_id == workspace_id,
-                func.lower(m.Person.email) == profile.email.strip().lower(),
-                m.Person.slack_user_id.is_(None),
-            )
-            .limit(2)
-        )
-    )
-    if len(found) == 1:  # two people with one address: leave it to the secretary
-        actor.person = found[0]
-        found[0].slack_user_id = slack_user_id
-    return actor
-
-
-def permission(session: Session, actor: Actor, action: m.Action) -> str | None:
-    """Why the actor may change the action ("lead", "secretary", "chair", "co-chair", "admin"), or None."""
-    person = actor.person
-    if person is not None:
-        if action.lead_id == person.id:
-            return "lead"
-        if action.board.secretary_id == person.id:
-            return "secretary"
-        role = session.scalar(
-            select(m.Membership.role).where(
-                m.Membership.board_id == action.board_id, m.Membership.person_id == person.id
-            )
-        )
-        if role in EDITING_ROLES:
-            return EDITING_ROLES[role]
-    if actor.is_admin():
-        return "admin"
-    return None
-
-
-def editors(session: Session, board: m.Board) -> list[m.Person]:
-    """The board's secretary first, then its chairs and co-chairs: who to ask instead."""
-    people = [board.secretary] if board.secretary else []
-    people += session.scalars(
-        select(m.Person)
-        .join(m.Membership, m.Membership.person_id == m.Person.id)
-        .where(m.Membership.board_id == board.id, m.Membership.role.in_(list(EDITING_ROLES)))
-        .order_by(m.Membership.role.desc(), m.Person.name)
-    )
-    seen: set[int] = set()
-    return [p for p in people if not (p.id in seen or seen.add(p.id))]
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -406,16 +281,6 @@ def _typed(name: str, text: str | None) -> Any:
     return date.fromisoformat(text) if name == "due_on" else text
 
 
-# --- papers --------------------------------------------------------------------------------------
-
-
-def paper_permission(session: Session, actor: Actor, item: m.AgendaItem) -> str | None:
-    """Why the actor may mark the item's paper ("author", "secretary", "chair", …), or None."""
-    if actor.person is not None and item.report_author_id == actor.person.id:
-        return "author"
-    return board_permission(session, actor, item.meeting.board)
-
-
 def mark_paper_submitted(session: Session, item_id: int) -> tuple[m.AgendaItem, str | None]:
     """Mark an agenda item's paper submitted (pressing twice changes nothing); its status before."""
     item = session.get(m.AgendaItem, item_id, with_for_update=True, populate_existing=True)
@@ -425,45 +290,6 @@ def mark_paper_submitted(session: Session, item_id: int) -> tuple[m.AgendaItem, 
     if before not in (m.PaperStatus.SUBMITTED, m.PaperStatus.PUBLISHED):
         item.paper_status = m.PaperStatus.SUBMITTED.value
     return item, before
-
-
-# --- recording actions ---------------------------------------------------------------------------
-
-
-def board_permission(session: Session, actor: Actor, board: m.Board) -> str | None:
-    """Why the actor may record actions on the board ("secretary", "chair", "co-chair", "admin"), or None."""
-    person = actor.person
-    if person is not None:
-        if board.secretary_id == person.id:
-            return "secretary"
-        role = session.scalar(
-            select(m.Membership.role).where(
-                m.Membership.board_id == board.id, m.Membership.person_id == person.id
-            )
-        )
-        if role in EDITING_ROLES:
-            return EDITING_ROLES[role]
-    return "admin" if actor.is_admin() else None
-
-
-def editable_boards(session: Session, actor: Actor, workspace_id: int, limit: int = 100) -> list[m.Board]:
-    """The boards the actor may record actions on, by name: every board for an admin."""
-    in_workspace = m.Board.workspace_id == workspace_id
-    if actor.is_admin():
-        return list(session.scalars(select(m.Board).where(in_workspace).order_by(m.Board.name).limit(limit)))
-    if actor.person is None:
-        return []
-    roles = select(m.Membership.board_id).where(
-        m.Membership.person_id == actor.person.id, m.Membership.role.in_(list(EDITING_ROLES))
-    )
-    return list(
-        session.scalars(
-            select(m.Board)
-            .where(in_workspace, (m.Board.secretary_id == actor.person.id) | m.Board.id.in_(roles))
-            .order_by(m.Board.name)
-            .limit(limit)
-        )
-    )
 
 
 REF_NUMBER_RE = re.compile(r"^(.+)-(\d{1,9})$")

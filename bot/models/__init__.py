@@ -1,0 +1,81 @@
+"""The board's shared database: typed SQLAlchemy models, one module an area.
+
+Every board belongs to a Slack workspace and every record below a board is reached through it, so
+each query can be scoped to the workspace that asked. Records that come from outside carry a stable
+`key` (boards, people, meetings, KPIs) or natural key (an agenda item's number in its meeting, an
+action's reference in its board), which importers match on. Every model is named here, so
+`from bot import models as m` then `m.Action` reaches them all.
+"""
+
+from bot.models.actions import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    UpdateOutcome,
+    UpdateRequest,
+    UpdateRequestChange,
+    UpdateVia,
+    ref_order,
+)
+from bot.models.base import NAMING_CONVENTION, Base, Rag, Sourced, one_of
+from bot.models.boards import (
+    AgendaItem,
+    Board,
+    Document,
+    HolidayRegion,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+    PaperStatus,
+    Person,
+    Workspace,
+)
+from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
+from bot.models.reminders import (
+    BoardReminderSettings,
+    DeliveryPreference,
+    DeliveryStatus,
+    ReminderDelivery,
+    ReminderPreference,
+    ReminderSnooze,
+)
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Action",
+    "ActionStatus",
+    "ActionUpdate",
+    "AgendaItem",
+    "Base",
+    "Better",
+    "Board",
+    "BoardReminderSettings",
+    "DeliveryPreference",
+    "DeliveryStatus",
+    "Document",
+    "HolidayRegion",
+    "Kpi",
+    "KpiScope",
+    "KpiValue",
+    "Meeting",
+    "MeetingStatus",
+    "Membership",
+    "MembershipRole",
+    "Organisation",
+    "PaperStatus",
+    "Person",
+    "Rag",
+    "ReminderDelivery",
+    "ReminderPreference",
+    "ReminderSnooze",
+    "Sourced",
+    "UpdateOutcome",
+    "UpdateRequest",
+    "UpdateRequestChange",
+    "UpdateVia",
+    "Workspace",
+    "one_of",
+    "ref_order",
+]

@@ -1,0 +1,97 @@
+"""The replies to an action update, by message, button or form: what changed, or why nothing did."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot import actions as a
+from bot import models as m
+from bot import updates
+from bot.render import reply
+from bot.reply import Reply
+from commands.update_message import ParseProblem
+
+UNDO_MINUTES = int(updates.UNDO_WINDOW.total_seconds() // 60)
+
+
+def help_reply(problem: str, **context: Any) -> Reply:
+    """Why nothing changed (a `problem` of update_help.json.j2), and what would work."""
+    defaults: dict[str, Any] = {
+        "asked": "",
+        "example": "A-12 done",
+        "ref": "",
+        "board": None,
+        "people": [],
+        "refs": [],
+        "kind": "",
+    }
+    return reply("update_help.json.j2", problem=problem, **(defaults | context))
+
+
+def not_understood(problem: ParseProblem) -> Reply:
+    return help_reply(
+        "parse",
+        kind=str(problem.kind),
+        asked=problem.asked[:300],
+        example=problem.example,
+        ref=problem.ref.text if problem.ref else "",
+    )
+
+
+def secretaries(boards: list[m.Board]) -> list[m.Person]:
+    return [b.secretary for b in boards if b.secretary]
+
+
+def refusal(session: Session, actor: updates.Actor, denied: list[m.Action]) -> Reply:
+    """Nothing changed: who may change these actions, or, for someone not in the data, who can add them."""
+    board = denied[0].board
+    if actor.person is None:
+        problem, people = "not_a_person", secretaries([board]) or updates.editors(session, board)[:4]
+    else:
+        problem, people = "refused", updates.editors(session, board)[:4]
+    return help_reply(
+        problem, refs=[act.ref for act in denied], board=board, people=people, lead=a.lead_name(denied[0])
+    )
+
+
+def applied_reply(
+    results: list[updates.Applied],
+    now: datetime,
+    *,
+    via: str,
+    kept: list[tuple[str, str]] | None = None,
+) -> Reply:
+    """What changed, action by action, and each action's state now."""
+    rows = []
+    for result in results:
+        action = result.action
+        today = now.astimezone(ZoneInfo(action.board.timezone)).date()
+        rows.append(
+            {
+                "action": action,
+                "changes": [
+                    (
+                        a.FIELD_LABELS.get(r.field, r.field),
+                        a.shown_value(r.field, r.old, 80),
+                        a.shown_value(r.field, r.new, 300),
+                    )
+                    for r in result.rows
+                ],
+                "lead": a.lead_name(action),
+                "overdue_days": a.overdue_days(action, today),
+            }
+        )
+    return reply(
+        "update_done.json.j2",
+        rows=rows,
+        changed=any(result.rows for result in results),
+        via=via,
+        kept=kept or [],
+        undo_minutes=UNDO_MINUTES,
+        status_labels=a.STATUS_LABELS,
+        rag_labels=a.RAG_LABELS,
+    )
