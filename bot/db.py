@@ -86,6 +86,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def schema_revisions(engine: Engine) -> tuple[str | None, str]:
     """Return (the database's revision, the code's head revision)."""
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     return current, head

@@ -71,6 +71,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if problem:
         return problem
     board = choice.board
+    assert board is not None  # find_board answers with a problem otherwise
     today = today_at(board, request)
     selector = " ".join(choice.rest).strip().lower()
     note = None
@@ -96,8 +97,10 @@ def run(request: CommandRequest, session: Session) -> Reply:
         if day is not None:
             meeting = meeting_on(session, board, day)
         else:
-            meeting = meeting_on_day_of_year(session, board, *yearless, today)
-            day = _in_year(today.year, *yearless)
+            assert yearless is not None  # parse_day gives a day or a month and day
+            month, day_of_month = yearless
+            meeting = meeting_on_day_of_year(session, board, month, day_of_month, today)
+            day = _in_year(today.year, month, day_of_month)
         if meeting is None:
             return reply(
                 "agenda_no_meeting.json.j2",

@@ -25,6 +25,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
     choice, problem = find_board(session, request, takes_words=True)
     if problem:
         return problem
+    assert choice.board is not None  # find_board answers with a problem otherwise
     query = Query.parse(" ".join(choice.rest))
     if not query:
         return show_headlines(request, session, choice.board)

@@ -17,6 +17,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if problem:
         return problem
     board = choice.board
+    assert board is not None  # find_board answers with a problem otherwise
     today = today_at(board, request)
     meeting, cancelled = upcoming(session, board, today)
     if meeting is None:

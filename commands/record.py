@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import actions as a
@@ -164,7 +164,7 @@ def _board(session: Session, form: Submission, workspace_id: int) -> m.Board:
     return board
 
 
-def _meeting(session: Session, board: m.Board, said: str, today: date) -> Row | None:
+def _meeting(session: Session, board: m.Board, said: str, today: date) -> m.Meeting | None:
     if not said:
         return None
     word = said.lower()

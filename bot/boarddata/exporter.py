@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ class _ExportDumper(Dumper):  # type: ignore[misc, valid-type]
 
 
 def _represent_source(dumper: yaml.SafeDumper, source: Source) -> yaml.Node:
-    items = {"doc": source.doc}
+    items: dict[str, Any] = {"doc": source.doc}
     if source.line is not None:
         items["line"] = source.line
     if source.page is not None:
@@ -85,7 +86,7 @@ def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
         "workspace": _plain({"team_id": team_id, "name": workspace.name if workspace else None}),
     }
     for kind in KINDS:
-        records = sorted(snapshot.records(kind.name), key=lambda r, k=kind.name: _sort_key(k, r))
+        records = sorted(snapshot.records(kind.name), key=partial(_sort_key, kind.name))
         if records:
             document[kind.name] = [_plain(record) for record in records]
     return document

@@ -266,7 +266,9 @@ def agenda_position(number: str) -> int:
     position = 0
     parts = number.split(".")[:3]
     for depth in range(3):
-        digits, letters = AGENDA_PART_RE.match(parts[depth] if depth < len(parts) else "").groups()
+        found = AGENDA_PART_RE.match(parts[depth] if depth < len(parts) else "")
+        assert found is not None  # both groups may be empty: it matches any text
+        digits, letters = found.groups()
         letter = min(ord(letters[0].lower()) - 96, 9) if letters else 0
         value = min(int(digits), 98) * 10 + letter if digits else (990 + letter if letters else 0)
         position = position * 1000 + value

@@ -36,7 +36,7 @@ class Snapshot:
 
 def _rows(session: Session, kind: Kind, workspace_id: int) -> list[Any]:
     """Every row of a kind in the workspace, reached through its board where it has no workspace."""
-    model = kind.model
+    model: Any = kind.model  # each kind's model has the columns its branch below names
     stmt = select(model)
     if kind.in_workspace:
         stmt = stmt.where(model.workspace_id == workspace_id)

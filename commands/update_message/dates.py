@@ -119,10 +119,10 @@ def _absolute(words: list[str], today: date) -> date | Problem | None:
         read = dateparser.parse(phrase, dayfirst=True, default=datetime.combine(today, time()))
     except (dateparser.ParserError, ValueError, OverflowError):
         return None
-    day = read.date()
+    read_day = read.date()
     two_digit_year = len(days) == 2 and bool(months)  # "15 Dec 22"
     year_written = any(YEAR_RE.match(w.rstrip(".,")) for w in words) or two_digit_year
-    return day if year_written else _roll_forward(day, today)
+    return read_day if year_written else _roll_forward(read_day, today)
 
 
 RECENT_PAST_DAYS = 60  # a yearless date this recent is a date in the past, not next year's
