@@ -92,13 +92,8 @@ class _Names:
         return cls(board.id, names, frozenset(normalise(board.name).split()) - BOARD_NAME_FILLER)
 
 
-def match_boards(boards: list[m.Board], phrase: str) -> list[m.Board]:
-    """Boards a phrase names: exactly by name, short name or key, else by an unambiguous part."""
-    by_id = {b.id: b for b in boards}
-    return [by_id[board_id] for board_id in _match([_Names.of(b) for b in boards], phrase)]
-
-
 def _match(named: list[_Names], phrase: str) -> list[int]:
+    """The ids of the boards a phrase names: exactly by a name, else by an unambiguous part."""
     wanted = normalise(phrase)
     if not wanted:
         return []

@@ -59,12 +59,6 @@ class LoadResult:
         return "; ".join(parts) + f"; {self.unchanged} unchanged"
 
 
-class LoadFailed(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
 def show(value: Any) -> str:
     if value is None:
         return "(none)"
