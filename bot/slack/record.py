@@ -8,7 +8,6 @@ the form came from, else in their DM.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -91,8 +90,3 @@ def record_submitted(sessions: sessionmaker[Session], settings: Settings, *, tru
     listener.__name__ = "record_action_form"
     return listener
 
-
-def view_of(call_body: dict[str, Any]) -> dict[str, Any]:
-    """A view as a Web API call carried it (JSON text in a form post, an object in JSON)."""
-    view = call_body["view"]
-    return json.loads(view) if isinstance(view, str) else view
