@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass
 
@@ -126,11 +125,3 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
     app.error(on_error)
     return app
 
-
-def settle() -> None:
-    """Call once the app is built, just before serving. Everything made at start-up (modules, the
-    model, templates, the Bolt app) lives as long as the process: frozen, the garbage collector no
-    longer walks it on each full collection (one took 95 ms on the benchmark's process) and
-    commands run 5-8% faster (bench/README.md)."""
-    gc.collect()
-    gc.freeze()
