@@ -11,6 +11,7 @@ import dataclasses
 import json
 import re
 import sys
+import time
 from typing import Any, TextIO
 
 from slack_bolt import BoltRequest
@@ -43,6 +44,7 @@ class Console:
         self.slack = FakeSlack()
         self.response_url = self.slack.response_url("console")
         self.api_url = self.slack.api_url
+        self.last_press = 0  # microseconds since the epoch of the last press's action_ts
         self.settings = settings
         self.clock = None
         self.app = create_app(
@@ -137,12 +139,19 @@ class Console:
                     "block_id": button.get("block_id", ""),
                     "value": button.get("value", ""),
                     "type": "button",
+                    "action_ts": self._action_ts(),
                 }
             ],
             **self._hints(),
         }
         self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
         return self.drain()
+
+    def _action_ts(self) -> str:
+        """Slack's action_ts for a press, later than the last: a press is claimed under it, so each
+        press is its own event (in this console and in any later one)."""
+        self.last_press = max(time.time_ns() // 1000, self.last_press + 1)
+        return f"{self.last_press // 1_000_000}.{self.last_press % 1_000_000:06d}"
 
     def drain(self) -> str:
         """Show the messages the app sent to 'Slack' since the last look."""
