@@ -64,7 +64,7 @@ class SlackLookups:
         except SlackApiError as error:
             log.warning("conversations.replies failed: %s", error.response.get("error"))
             return []
-        parent = next(iter(found.get("messages") or []), {})
+        parent: dict[str, Any] = next(iter(found.get("messages") or []), {})
         ours = parent.get("ts") == thread_ts and (
             (self.bot_id and parent.get("bot_id") == self.bot_id)
             or (self.bot_user_id and parent.get("user") == self.bot_user_id)

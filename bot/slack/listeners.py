@@ -130,7 +130,7 @@ def on_error(
 ) -> BoltResponse:
     """One place for every listener's failure: log it with its traceback, tell the user."""
     logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    if body.get("type") == "block_actions" and respond is not None:  # a button's HTTP reply is not shown
+        respond(replace_original=False, response_type="ephemeral", text=SORRY)
     reply = {"response_type": "ephemeral", "text": SORRY}
-    if body.get("type") == "block_actions" and respond is not None:
-        respond(replace_original=False, **reply)  # a button's HTTP reply is not shown: say it in the thread
     return BoltResponse(status=200, body=json.dumps(reply), headers={"content-type": "application/json"})

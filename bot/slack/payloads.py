@@ -148,7 +148,7 @@ def form_state(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         meta = {}
-    values = {
+    values: dict[str, Any] = {
         block: next(iter(inputs.values()), {})
         for block, inputs in (view.get("state") or {}).get("values", {}).items()
     }
