@@ -89,6 +89,10 @@ class FakeSlack:
     def default(self, method: str) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "team_id": "T0TEST", "user_id": "UBOT", "bot_id": "BBOT", "team": "Test"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D0TEST"}}
+        if method == "conversations.history":
+            return {"ok": True, "messages": []}
         return {"ok": True, "channel": "C0TEST", "ts": f"{time.time():.6f}"}
 
     def script(self, method: str, *answers: Scripted) -> None:
