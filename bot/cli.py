@@ -201,11 +201,10 @@ def cmd_serve(args, settings: Settings, engine) -> int:
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        from bot.app import create_app, settle
+        from bot.app import create_app
 
         log.info("Serving Slack over Socket Mode")
         handler = SocketModeHandler(create_app(settings, make_sessions(engine)), settings.slack_app_token)
-        settle()
         handler.start()
         return 0
     engine.dispose()
@@ -239,12 +238,11 @@ def cmd_run(args, settings: Settings, engine) -> int:
         return 2
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app, settle
+    from bot.app import create_app
     from reminders.scheduler import start_background
 
     sessions = make_sessions(engine)
     handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
-    settle()  # before the clock's thread starts: nothing of a reminder run gets frozen
     clock_thread = start_background(settings, sessions)
     try:
         handler.start()

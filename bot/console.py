@@ -2,7 +2,7 @@
 
 Slash commands become Slack-shaped payloads dispatched to the app built by create_app; replies come
 back in the ack. What the app sends to Slack afterwards (a page button's respond(), later a
-reminder's chat.postMessage) goes to a small loopback server that stands in for Slack and prints it.
+reminder's chat.postMessage) goes to a fake Slack on loopback (bot/slack/fake.py) and is printed.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import dataclasses
 import json
 import re
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
 from typing import Any, TextIO
 
 from slack_bolt import BoltRequest
@@ -23,61 +22,12 @@ from bot import models as m
 from bot.app import COMMANDS, create_app
 from bot.config import Settings
 from bot.render import plain
+from bot.slack.fake import FakeSlack
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_CHANNEL = "DCONSOLE"
 BOLD_RE = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 ITALIC_RE = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
-
-
-class Outbox:
-    """Messages the app sent 'to Slack' while the console ran."""
-
-    def __init__(self) -> None:
-        self.messages: list[dict[str, Any]] = []
-        self.lock = threading.Lock()
-
-    def add(self, path: str, body: dict[str, Any]) -> None:
-        with self.lock:
-            self.messages.append({"path": path, **body})
-
-    def take(self) -> list[dict[str, Any]]:
-        with self.lock:
-            taken, self.messages = self.messages, []
-        return taken
-
-
-def start_stand_in(outbox: Outbox) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8")
-            try:
-                body = (
-                    json.loads(raw)
-                    if raw.startswith("{")
-                    else dict(pair.split("=", 1) for pair in raw.split("&") if "=" in pair)
-                )
-            except ValueError:
-                body = {"raw": raw}
-            if self.path.endswith("/auth.test"):  # Bolt asks who it is before the first request
-                answer = {"ok": True, "team_id": "local", "user_id": "UBOARDBOT", "bot_id": "BBOARDBOT"}
-            else:
-                outbox.add(self.path, body)
-                answer = {"ok": True, "ts": "1.000000", "channel": CONSOLE_CHANNEL}
-            payload = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return server
 
 
 class Console:
@@ -91,11 +41,10 @@ class Console:
         board: str | None = None,
         color: bool = False,
     ):
-        self.outbox = Outbox()
-        self.server = start_stand_in(self.outbox)
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.response_url = f"{base}/respond"
-        self.api_url = f"{base}/api/"
+        self.slack = FakeSlack()
+        self.response_url = self.slack.response_url("console")
+        self.api_url = self.slack.api_url
+        self.last_press = 0  # microseconds since the epoch of the last press's action_ts
         self.settings = settings
         self.clock = None
         self.app = create_app(
@@ -139,8 +88,7 @@ class Console:
     def close(self) -> None:
         if self.clock is not None:
             self.clock.shutdown(wait=False)
-        self.server.shutdown()
-        self.server.server_close()
+        self.slack.close()
 
     def _hints(self) -> dict[str, Any]:
         return {"boardbot_console": {"board": self.board, "person": self.person}}
@@ -191,6 +139,7 @@ class Console:
                     "block_id": button.get("block_id", ""),
                     "value": button.get("value", ""),
                     "type": "button",
+                    "action_ts": self._action_ts(),
                 }
             ],
             **self._hints(),
@@ -198,12 +147,21 @@ class Console:
         self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
         return self.drain()
 
+    def _action_ts(self) -> str:
+        """Slack's action_ts for a press, later than the last: a press is claimed under it, so each
+        press is its own event (in this console and in any later one)."""
+        self.last_press = max(time.time_ns() // 1000, self.last_press + 1)
+        return f"{self.last_press // 1_000_000}.{self.last_press % 1_000_000:06d}"
+
     def drain(self) -> str:
-        """Show what the app sent to 'Slack' since the last look."""
+        """Show the messages the app sent to 'Slack' since the last look."""
         shown = []
-        for message in self.outbox.take():
+        for call in self.slack.take():
+            message = call.body
+            if "text" not in message and "blocks" not in message:
+                continue  # auth.test, users.info, conversations.open: questions, not messages
             to = message.get("channel")
-            heading = [self._dim(f"→ to {to}")] if to and "chat." in message.get("path", "") else []
+            heading = [self._dim(f"→ to {to}")] if to and call.method.startswith("chat.") else []
             shown.append(
                 "\n".join([*heading, self.render(message.get("blocks") or [], message.get("text", ""))])
             )

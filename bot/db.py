@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -52,21 +57,34 @@ def _refuse_read_only_flush(session: Session, _context, _instances) -> None:
         )
 
 
-def session_for(sessions: sessionmaker[Session], *, reads_only: bool):
-    """The session a command runs in: `reading` for one that only reads, else one transaction."""
-    return reading(sessions) if reads_only else sessions.begin()
-
-
 @contextmanager
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session for commands that only read: no transaction, so PostgreSQL gets no BEGIN and no
-    ROLLBACK (two of a short command's round trips). Each statement sees the data as committed when
-    it runs; writing is refused (see make_sessions), since nothing here could be rolled back."""
+    """The session for work that only reads: no transaction, so PostgreSQL gets no BEGIN and no
+    ROLLBACK. Each statement sees what is committed when it runs; writing is refused (make_sessions)."""
     with sessions() as session:
         session.info["read_only"] = True
         if session.get_bind().dialect.name != "sqlite":  # SQLite's reads open no transaction anyway
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield session
+
+
+ATTEMPTS = 3
+
+
+def in_transaction(
+    sessions: sessionmaker[Session], work: Callable[[Session], T], attempts: int = ATTEMPTS
+) -> T:
+    """Run `work` in one transaction, committed at the end; run it again when a concurrent writer made
+    it fail on a unique key (a twin delivery's claim) or SQLite was locked."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with sessions.begin() as session:
+                return work(session)
+        except (IntegrityError, OperationalError) as error:
+            if attempt == attempts or (isinstance(error, OperationalError) and "locked" not in str(error)):
+                raise
+            log.info("transaction collided (%s); running it again", type(error.orig).__name__)
+    raise AssertionError("unreachable")
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

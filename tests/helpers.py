@@ -6,10 +6,11 @@ import re
 from datetime import UTC, datetime
 
 from bot.app import COMMANDS
-from bot.db import make_sessions, session_for
+from bot.db import make_sessions
 from bot.render import plain
 from bot.reply import Reply
 from bot.request import CommandRequest
+from bot.slack.listeners import answer
 
 SEPT_2023 = datetime(2023, 9, 1, 8, 0, tzinfo=UTC)
 _READ_ONLY = {command.run for command in COMMANDS if command.reads_only}
@@ -41,8 +42,7 @@ def ask(
         board_hint=board_hint,
         person_hint=person_hint,
     ).on_page(page)
-    with session_for(make_sessions(engine), reads_only=run in _READ_ONLY) as session:  # as the listeners do
-        return run(request, session)
+    return answer(run, request, make_sessions(engine), reads_only=run in _READ_ONLY)  # as the listeners do
 
 
 def text_of(reply: Reply) -> str:

@@ -8,6 +8,7 @@ button, a form with one); Add note opens a form. Same rules and same history as 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -17,14 +18,16 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot import models as m
 from bot.config import Settings
+from bot.db import in_transaction, reading
 from bot.reply import Reply
-from bot.slack.events import SlackLookups, in_transaction
+from bot.slack.events import SlackLookups
+from bot.slack.listeners import tell
+from bot.slack.payloads import Origin, form_state, origin_of
 from commands import snooze, update
 
 log = logging.getLogger(__name__)
@@ -58,47 +61,36 @@ def _subject(action: dict[str, Any], respond: Respond) -> int | None:
     return action_id
 
 
-def _console_person(body: dict[str, Any], trust_console: bool) -> str | None:
-    """The console vouches for a person; nothing from Slack may."""
-    hints = body.get("boardbot_console") if trust_console else None
-    return hints.get("person") if isinstance(hints, dict) else None
-
-
-def _where(body: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
-    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    message_ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
-    return team, (body.get("user") or {}).get("id") or "", channel, message_ts
-
-
 def _press(
     sessions: sessionmaker[Session],
     settings: Settings,
-    body: dict[str, Any],
+    origin: Origin,
     action_id: int,
     values: dict[str, Any],
     key: str,
     client: WebClient,
     context: BoltContext,
     via: m.UpdateVia = m.UpdateVia.BUTTON,
-    where: tuple[str, str, str | None, str | None] | None = None,
-    trust_console: bool = False,
 ) -> Reply | None:
-    team, user, channel, message_ts = where or _where(body)
     request = update.ButtonRequest(
-        team_id=team,
-        user_id=user,
+        team_id=origin.team_id,
+        user_id=origin.user_id,
         action_id=action_id,
         values=values,
         key=key,
         now=clock.now(settings),
         via=via,
-        channel_id=channel,
-        message_ts=message_ts,
-        person_key=_console_person(body, trust_console),
+        channel_id=origin.channel_id,
+        message_ts=origin.message_ts,
+        person_key=origin.person_hint,
     )
     lookups = SlackLookups(client, context)
     return in_transaction(sessions, lambda session: update.press(request, session, lookups))
+
+
+def _press_key(origin: Origin, body: dict[str, Any], action: dict[str, Any]) -> str:
+    """A press is claimed under Slack's action_ts, so a double delivery applies once."""
+    return f"button:{origin.team_id}:{origin.user_id}:{action.get('action_ts') or body.get('trigger_id')}"
 
 
 def _answer(respond: Respond, reply: Reply | None) -> None:
@@ -114,13 +106,10 @@ def status_button(sessions: sessionmaker[Session], settings: Settings, *, trust_
         action_id = _subject(action, respond)
         if action_id is None:
             return
-        status = STATUS_BUTTONS[action["action_id"]]
-        key = (
-            f"button:{_where(body)[0]}:{_where(body)[1]}:{action.get('action_ts') or body.get('trigger_id')}"
-        )
-        _answer(
-            respond, _press(sessions, settings, body, action_id, {"status": status}, key, client, context)
-        )
+        origin = origin_of(body, trust_console=trust_console)
+        values = {"status": STATUS_BUTTONS[action["action_id"]]}
+        key = _press_key(origin, body, action)
+        _answer(respond, _press(sessions, settings, origin, action_id, values, key, client, context))
 
     return listener
 
@@ -133,10 +122,10 @@ def _open_form(
     client: WebClient,
     respond: Respond,
 ) -> None:
-    team, _, channel, message_ts = _where(body)
-    metadata = json.dumps({"a": action_id, "c": channel, "t": message_ts})
-    with sessions.begin() as session:
-        view = update.form_view(session, team, action_id, form, metadata)
+    origin = origin_of(body)
+    metadata = json.dumps({"a": action_id, "c": origin.channel_id, "t": origin.message_ts})
+    with reading(sessions) as session:
+        view = update.form_view(session, origin.team_id, action_id, form, metadata)
     if view is None:
         _stale(respond)
         return
@@ -160,14 +149,10 @@ def new_date_button(sessions: sessionmaker[Session], settings: Settings, *, trus
             day = date.fromisoformat(action.get("selected_date") or "")
         except ValueError:
             return  # the date was cleared: nothing to do
-        key = f"button:{_where(body)[0]}:{_where(body)[1]}:{action.get('action_ts')}"
+        origin = origin_of(body, trust_console=trust_console)
+        key = _press_key(origin, body, action)
         values = {"due_on": day}
-        _answer(
-            respond,
-            _press(
-                sessions, settings, body, action_id, values, key, client, context, trust_console=trust_console
-            ),
-        )
+        _answer(respond, _press(sessions, settings, origin, action_id, values, key, client, context))
 
     return listener
 
@@ -183,36 +168,13 @@ def note_button(sessions: sessionmaker[Session], settings: Settings):
     return listener
 
 
-def _form_state(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        meta = {}
-    values = {
-        block: next(iter(inputs.values()), {})
-        for block, inputs in (view.get("state") or {}).get("values", {}).items()
-    }
-    return meta, values
-
-
-def _tell(client: WebClient, user: str, channel: str | None, reply: Reply | None) -> None:
-    """Show a form's result to its sender: beside the message it came from, else in their DM."""
-    if reply is None:
-        return
-    if channel:
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks)
-            return
-        except SlackApiError as error:
-            log.info("chat.postEphemeral failed (%s): sending a DM", error.response.get("error"))
-    client.chat_postMessage(channel=user, text=reply.text, blocks=reply.blocks)
-
-
-def form_submitted(sessions: sessionmaker[Session], settings: Settings, form: str):
+def form_submitted(
+    sessions: sessionmaker[Session], settings: Settings, form: str, *, trust_console: bool = False
+):
     """The New due date form (`date`) or the Add note form (`note`) was submitted."""
 
     def listener(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
-        meta, state = _form_state(view)
+        meta, state = form_state(view)
         action_id = meta.get("a")
         note = ((state.get("note") or {}).get("value") or "").strip() or None
         values: dict[str, Any] = {"progress": note} if note else {}
@@ -222,7 +184,7 @@ def form_submitted(sessions: sessionmaker[Session], settings: Settings, form: st
             except ValueError:
                 ack(response_action="errors", errors={"due_on": "Choose a date."})
                 return
-            with sessions.begin() as session:
+            with reading(sessions) as session:
                 today = update.past_due_date(
                     session, int(action_id or 0), values["due_on"], clock.now(settings)
                 )
@@ -236,14 +198,13 @@ def form_submitted(sessions: sessionmaker[Session], settings: Settings, form: st
             ack(response_action="errors", errors={"note": "Write the progress so far."})
             return
         ack()
-        team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-        user = (body.get("user") or {}).get("id") or ""
-        where = (team, user, meta.get("c"), meta.get("t"))
-        key = f"form:{team}:{view.get('id')}"
-        reply = _press(
-            sessions, settings, body, action_id, values, key, client, context, m.UpdateVia.FORM, where
+        # a form's payload names no message: the one its button was on is in the form's metadata
+        origin = dataclasses.replace(
+            origin_of(body, trust_console=trust_console), channel_id=meta.get("c"), message_ts=meta.get("t")
         )
-        _tell(client, user, meta.get("c"), reply)
+        key = f"form:{origin.team_id}:{view.get('id')}"
+        reply = _press(sessions, settings, origin, action_id, values, key, client, context, m.UpdateVia.FORM)
+        tell(client, origin.user_id, origin.channel_id, reply)
 
     listener.__name__ = f"{form}_form"
     return listener
@@ -268,7 +229,8 @@ def _value_button(sessions: sessionmaker[Session], value_re: re.Pattern, press) 
         if found is None:
             _stale(respond)
             return
-        team, user, _, _ = _where(body)
+        origin = origin_of(body)
+        team, user = origin.team_id, origin.user_id
         lookups = SlackLookups(client, context)
         _answer(
             respond,

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
-from bot.db import session_for
+from bot.db import in_transaction, reading
 from bot.reply import Reply
 from bot.request import CommandRequest
-from bot.slack.events import SlackLookups, in_transaction
+from bot.slack.events import SlackLookups
 from bot.slack.payloads import BadButton, command_request, page_request
 
 CommandFn = Callable[[CommandRequest, Session], Reply]
@@ -26,9 +26,27 @@ SORRY = (
     "Sorry, something went wrong on our side and your request was not completed. "
     "It has been logged; please try again in a minute, or tell your board secretary if it keeps happening."
 )
-
-
 FORM_FAILED = "Sorry, Slack did not open the form. Please try again in a moment."
+
+
+def answer(
+    run: CommandFn,
+    request: CommandRequest,
+    sessions: sessionmaker[Session],
+    *,
+    reads_only: bool,
+    lookups: SlackLookups | None = None,
+) -> Reply:
+    """Run a command: in `reading` when it only reads, else in one transaction (`in_transaction`).
+    `lookups` is the Slack directory a command that asks Slack gets as its third argument."""
+
+    def work(session: Session) -> Reply:
+        return run(request, session) if lookups is None else run(request, session, lookups)  # type: ignore[call-arg]
+
+    if reads_only:
+        with reading(sessions) as session:
+            return work(session)
+    return in_transaction(sessions, work)
 
 
 def slash_command(
@@ -41,19 +59,13 @@ def slash_command(
     asks_slack: bool = False,
     reads_only: bool = False,
 ):
-    """`asks_slack`: the command is also given a Slack directory (who is an admin, whose e-mail).
-    `reads_only`: the command only reads, so it runs without a transaction (bot.db.reading).
-
-    A reply carrying `extra["view"]` opens that form with the command's trigger_id instead.
-    """
+    """The listener for `/name`. `asks_slack`: the command is also given a Slack directory (who is an
+    admin, whose e-mail). A reply carrying `extra["view"]` opens that form with the command's trigger_id."""
 
     def listener(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
         request = command_request(name, command, clock.now(settings), trust_console=trust_console)
-        if asks_slack:
-            lookups = SlackLookups(client, context)
-            reply = in_transaction(sessions, lambda session: run(request, session, lookups))  # type: ignore[call-arg]
-        else:
-            reply = _run(run, request, sessions, reads_only)
+        lookups = SlackLookups(client, context) if asks_slack else None
+        reply = answer(run, request, sessions, reads_only=reads_only, lookups=lookups)
         view = reply.extra.get("view")
         if view is not None:
             try:
@@ -68,22 +80,6 @@ def slash_command(
 
     listener.__name__ = f"{name}_command"
     return listener
-
-
-def by_command(listeners: dict[str, Callable]) -> Callable:
-    """One Bolt listener for every slash command, handing each to its own (`slash_command`): Bolt
-    tries its listeners' matchers in turn, 0.01 ms each, so with one listener per command the
-    fifth command paid for four."""
-
-    def listener(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        listeners[command["command"]](ack, command, client, context)
-
-    return listener
-
-
-def _run(run: CommandFn, request: CommandRequest, sessions: sessionmaker[Session], reads_only: bool) -> Reply:
-    with session_for(sessions, reads_only=reads_only) as session:
-        return run(request, session)
 
 
 def page_button(
@@ -110,10 +106,23 @@ def page_button(
                 replace_original=False,
             )
             return
-        reply = _run(run, request, sessions, request.command in reading_only)
+        reply = answer(run, request, sessions, reads_only=request.command in reading_only)
         respond(replace_original=True, **reply.as_slack())
 
     return listener
+
+
+def tell(client: WebClient, user: str, channel: str | None, reply: Reply | None) -> None:
+    """Show a form's result to its sender: beside the message it came from, else in their DM."""
+    if reply is None:
+        return
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks)
+            return
+        except SlackApiError as error:
+            log.info("chat.postEphemeral failed (%s): sending a DM", error.response.get("error"))
+    client.chat_postMessage(channel=user, text=reply.text, blocks=reply.blocks)
 
 
 def on_error(
@@ -121,7 +130,7 @@ def on_error(
 ) -> BoltResponse:
     """One place for every listener's failure: log it with its traceback, tell the user."""
     logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    if body.get("type") == "block_actions" and respond is not None:  # a button's HTTP reply is not shown
+        respond(replace_original=False, response_type="ephemeral", text=SORRY)
     reply = {"response_type": "ephemeral", "text": SORRY}
-    if body.get("type") == "block_actions" and respond is not None:
-        respond(replace_original=False, **reply)  # a button's HTTP reply is not shown: say it in the thread
     return BoltResponse(status=200, body=json.dumps(reply), headers={"content-type": "application/json"})

@@ -8,9 +8,7 @@ the form came from, else in their DM.
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -18,16 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
-from bot.slack.buttons import _console_person, _form_state, _tell
-from bot.slack.events import SlackLookups, in_transaction
+from bot.db import in_transaction
+from bot.slack.events import SlackLookups
+from bot.slack.listeners import tell
+from bot.slack.payloads import form_state, origin_of
 from commands import record
 
 log = logging.getLogger(__name__)
-
-
-def _team_user(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    return (body.get("team") or {}).get("id") or user.get("team_id") or "", user.get("id") or ""
 
 
 def record_shortcut(sessions: sessionmaker[Session], settings: Settings, *, trust_console: bool = False):
@@ -35,27 +30,25 @@ def record_shortcut(sessions: sessionmaker[Session], settings: Settings, *, trus
 
     def listener(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
-        team, user = _team_user(body)
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id")
+        origin = origin_of(body, trust_console=trust_console)
         lookups = SlackLookups(client, context)
         found = in_transaction(
             sessions,
             lambda session: record.open_form(
                 session,
-                team,
-                user,
+                origin.team_id,
+                origin.user_id,
                 lookups,
-                text=message.get("text") or "",
-                channel_id=channel,
-                message_ts=message.get("ts"),
-                person_key=_console_person(body, trust_console),
+                text=(body.get("message") or {}).get("text") or "",
+                channel_id=origin.channel_id,
+                message_ts=origin.message_ts,
+                person_key=origin.person_hint,
             ),
         )
         if isinstance(found, dict):
             client.views_open(trigger_id=body["trigger_id"], view=found)
         else:
-            _tell(client, user, channel, found)
+            tell(client, origin.user_id, origin.channel_id, found)
 
     listener.__name__ = "record_action_shortcut"
     return listener
@@ -65,20 +58,20 @@ def record_submitted(sessions: sessionmaker[Session], settings: Settings, *, tru
     """The Record an action form was submitted."""
 
     def listener(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
-        meta, state = _form_state(view)
-        team, user = _team_user(body)
+        meta, state = form_state(view)
+        origin = origin_of(body, trust_console=trust_console)
         channel, ts = meta.get("c"), meta.get("t")
         lookups = SlackLookups(client, context)
         form = record.Submission(
-            team_id=team,
-            user_id=user,
+            team_id=origin.team_id,
+            user_id=origin.user_id,
             view_id=str(view.get("id") or ""),
             values=state,
             now=clock.now(settings),
             channel_id=channel if isinstance(channel, str) else None,
             message_ts=ts if isinstance(ts, str) else None,
             link=lookups.permalink(channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None,
-            person_key=_console_person(body, trust_console),
+            person_key=origin.person_hint,
         )
         try:
             reply = in_transaction(sessions, lambda session: record.submit(session, form, lookups))
@@ -86,13 +79,7 @@ def record_submitted(sessions: sessionmaker[Session], settings: Settings, *, tru
             ack(response_action="errors", errors=problem.errors)
             return
         ack()
-        _tell(client, user, form.channel_id, reply)
+        tell(client, origin.user_id, form.channel_id, reply)
 
     listener.__name__ = "record_action_form"
     return listener
-
-
-def view_of(call_body: dict[str, Any]) -> dict[str, Any]:
-    """A view as a Web API call carried it (JSON text in a form post, an object in JSON)."""
-    view = call_body["view"]
-    return json.loads(view) if isinstance(view, str) else view

@@ -10,7 +10,7 @@ import logging
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.app import create_app, settle
+from bot.app import create_app
 from bot.config import Settings
 from bot.db import check_schema, make_engine, make_sessions
 
@@ -38,6 +38,4 @@ def make_application(settings: Settings | None = None) -> SlackWSGI:
         raise SystemExit("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests.")
     engine = make_engine(settings.database_url, pool_pre_ping=True)
     check_schema(engine)
-    application = SlackWSGI(create_app(settings, make_sessions(engine)))
-    settle()
-    return application
+    return SlackWSGI(create_app(settings, make_sessions(engine)))

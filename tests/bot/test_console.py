@@ -10,6 +10,9 @@ from bot.config import Settings
 from bot.console import Console, interact
 from bot.db import make_sessions
 from tests.bot.slack.conftest import DEMO_NOW
+from tests.bot.slack.test_events import history, link_people
+
+DONE_BY_MARIA = ("done", [("status", "done", "button", "maria-burton")])
 
 
 @pytest.fixture
@@ -80,3 +83,47 @@ def test_remind_runs_the_reminders_and_shows_them_with_their_recipient(demo_db):
         assert console.run_line("!remind") == "No reminders are due now (0 sent)."  # once per occasion
     finally:
         console.close()
+
+
+def status_of(engine, ref: str) -> tuple[str, list[tuple]]:
+    """An action's status, and its history as (field, new value, via, by whom)."""
+    from sqlalchemy import select
+
+    from bot import models as m
+
+    with make_sessions(engine).begin() as session:
+        status = session.scalar(select(m.Action.status).where(m.Action.ref == ref))
+    return status, [(field, new, via, by) for _, field, _, new, via, by, _ in history(engine, ref)]
+
+
+def press_done(console: Console, ref: str) -> str:
+    """Ask for one action and press its Done button."""
+    console.run_line(f"/actions hwb {ref}")
+    [done] = [n for n, b in enumerate(console.buttons, 1) if b["action_id"] == "action_done"]
+    return console.run_line(f"!{done}")
+
+
+def test_every_press_is_its_own_event_in_this_console_and_the_next(demo_db):
+    link_people(demo_db, {"maria-burton": "UMARIA"})  # the secretary, known to Slack
+    sessions = make_sessions(demo_db)
+    console = Console(Settings(now=DEMO_NOW), sessions, person="maria-burton")
+    try:
+        assert "status: Open → Done" in press_done(console, "CS-1")
+        assert "status: Open → Done" in press_done(console, "CS-2")
+    finally:
+        console.close()
+    later = Console(Settings(now=DEMO_NOW), sessions, person="maria-burton")
+    try:
+        assert "status: Open → Done" in press_done(later, "CS-3")
+    finally:
+        later.close()
+    assert [status_of(demo_db, ref) for ref in ("CS-1", "CS-2", "CS-3")] == [DONE_BY_MARIA] * 3
+
+
+def test_a_press_acts_as_the_console_person(demo_db):
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="maria-burton")  # not on Slack
+    try:
+        assert "status: Open → Done" in press_done(console, "CS-1")
+    finally:
+        console.close()
+    assert status_of(demo_db, "CS-1") == DONE_BY_MARIA

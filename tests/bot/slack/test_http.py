@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import time
@@ -10,7 +9,6 @@ import time
 from slack_bolt import BoltRequest
 
 from bot.app import COMMANDS
-from bot.slack.wsgi import SlackWSGI, make_application
 from tests.bot.slack.conftest import DEMO_NOW
 
 
@@ -120,15 +118,3 @@ def test_the_clock_is_pinned_by_settings(running):
     assert DEMO_NOW.year == 2023
     status, reply = running.command("/nextmeeting", "hwb")
     assert "14 working days left" in reply["text"]
-
-
-def test_the_served_application_is_built_then_settled(settings):
-    """make_application (gunicorn's entry) freezes what start-up made, so full garbage collections
-    while serving walk only what requests leave behind."""
-    gc.unfreeze()
-    try:
-        application = make_application(settings)
-        assert isinstance(application, SlackWSGI)
-        assert gc.get_freeze_count() > 10_000  # the modules, the model, the templates, the app
-    finally:
-        gc.unfreeze()

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from bot import models as m
 from bot.db import make_sessions
-from bot.slack.record import view_of
 from tests.bot.slack.test_events import link_people
-from tests.fake_slack import Scripted
+from tests.fake_slack import Scripted, view_of
 
 MARIA = {"id": "UMARIA", "team_id": "local"}
 KIRAN = {"id": "UKIRAN", "team_id": "local"}

@@ -1,0 +1,121 @@
+"""A fake Slack Web API on loopback: records every call and answers as scripted (errors, 429s).
+
+Also serves response_url posts (`/respond/...`), so one sees everything the app sent to Slack. The
+console shows what BoardBot sends through it, so it ships in the package; tests and bench/ use it too.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class Call:
+    path: str
+    method: str  # "chat.postMessage", or "respond" for response_url posts
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Scripted:
+    status: int = 200
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.seen = 0  # calls already handed out by take()
+        self.scripts: dict[str, deque[Scripted]] = defaultdict(deque)
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = dict(parse_qsl(raw))
+                method = "respond" if self.path.startswith("/respond") else self.path.rsplit("/", 1)[-1]
+                scripted = fake._record(Call(self.path, method, body, dict(self.headers)))
+                if scripted.delay:
+                    time.sleep(scripted.delay)
+                payload = json.dumps(
+                    scripted.body if scripted.body is not None else fake.default(method)
+                ).encode()
+                self.send_response(scripted.status)
+                for name, value in scripted.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str = "1") -> str:
+        return f"{self.base}/respond/{name}"
+
+    def default(self, method: str) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "team_id": "T0TEST", "user_id": "UBOT", "bot_id": "BBOT", "team": "Test"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D0TEST"}}
+        if method == "conversations.history":
+            return {"ok": True, "messages": []}
+        return {"ok": True, "channel": "C0TEST", "ts": f"{time.time():.6f}"}
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        """Answer the next calls of `method` with these, in order; then the default again."""
+        with self.lock:
+            self.scripts[method].extend(answers)
+
+    def _record(self, call: Call) -> Scripted:
+        with self.lock:
+            self.calls.append(call)
+            queue = self.scripts.get(call.method)
+            return queue.popleft() if queue else Scripted()
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.method == method]
+
+    def take(self) -> list[Call]:
+        """The calls made since the last take()."""
+        with self.lock:
+            taken, self.seen = self.calls[self.seen :], len(self.calls)
+        return taken
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
