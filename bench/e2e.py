@@ -33,7 +33,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,7 +40,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import create_engine, func, select
 
 from bot import models as m
-from bot.console import Outbox, start_stand_in
+from bot.slack.fake import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
@@ -117,10 +116,9 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def slack_stand_in() -> tuple[ThreadingHTTPServer, str]:
-    """A loopback Slack Web API that answers Bolt's auth.test (the console's), and its URL."""
-    server = start_stand_in(Outbox())
-    return server, f"http://127.0.0.1:{server.server_address[1]}/api/"
+def slack_stand_in() -> FakeSlack:
+    """The fake Slack Web API on loopback, which answers Bolt's auth.test."""
+    return FakeSlack()
 
 
 def signed_body(command: str, text: str, channel: str, team: str) -> tuple[bytes, dict[str, str]]:
@@ -462,7 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     scratch = tempfile.TemporaryDirectory(prefix="bench-e2e-")
     logs = Path(scratch.name)
-    stand_in, api_url = slack_stand_in()  # nothing leaves this machine
+    stand_in = slack_stand_in()
+    api_url = stand_in.api_url  # nothing leaves this machine
     slack = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url}
     servers: list[Server] = []
     try:
@@ -519,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in servers:
             server.stop()
-        stand_in.shutdown()
+        stand_in.close()
         scratch.cleanup()
     return 0
 

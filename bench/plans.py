@@ -149,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     large = large_tables(engine, args.min_rows)
     team, ways_in = asks(args.url, args.team)
     now = datetime.fromisoformat(args.now or (LARGE_NOW if team == "TBENCH" else DEMO_NOW))
-    stand_in, api_url = slack_stand_in()
+    stand_in = slack_stand_in()
+    api_url = stand_in.api_url
     settings = Settings(
         database_url=args.url,
         slack_bot_token=TOKEN,
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         for statement, parameters in captured(engine, decide):
             statements.setdefault(statement, ("reminders: deciding what is due", parameters))
     finally:
-        stand_in.shutdown()
+        stand_in.close()
     problems = []
     with engine.connect() as connection:
         for statement, (asked, parameters) in statements.items():

@@ -22,14 +22,11 @@ Times are for reading, not for asserting.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete, func, select
@@ -37,6 +34,7 @@ from sqlalchemy import Engine, delete, func, select
 from bot import models as m
 from bot.config import Settings, normalise_database_url
 from bot.db import make_engine, make_sessions, upgrade
+from bot.slack.fake import FakeSlack, Scripted
 from reminders.delivery import Sender, make_client
 from reminders.run import deliver_message, plan_reminders
 
@@ -48,63 +46,15 @@ def at_nine(day: date) -> datetime:
     return datetime.combine(day, clock_time(9, 5), LONDON).astimezone(UTC)
 
 
-class FakeSlack:
-    """chat.postMessage on loopback, answering 429 (Retry-After) to every Nth call when asked."""
-
-    def __init__(self, every_429: int = 0, retry_after: int = 1):
-        self.posted = 0
-        self.limited = 0
-        self.calls = 0
-        self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                method = self.path.rsplit("/", 1)[-1]
-                status, headers, body = 200, {}, {"ok": True}
-                with fake.lock:
-                    if method == "chat.postMessage":
-                        fake.calls += 1
-                        if every_429 and fake.calls % every_429 == 0:
-                            fake.limited += 1
-                            status, headers = 429, {"Retry-After": str(retry_after)}
-                            body = {"ok": False, "error": "ratelimited"}
-                        else:
-                            fake.posted += 1
-                            body = {"ok": True, "channel": "D0", "ts": f"{fake.calls}.000100"}
-                    elif method == "auth.test":
-                        body = {"ok": True, "team_id": "TBENCH"}
-                    elif method == "conversations.open":
-                        body = {"ok": True, "channel": {"id": "D0"}}
-                    elif method == "conversations.history":
-                        body = {"ok": True, "messages": []}
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-
-    @property
-    def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def stand_in(every_429: int = 0, retry_after: int = 1, calls: int = 0) -> FakeSlack:
+    """The fake Slack Web API, answering 429 (Retry-After) to every Nth chat.postMessage of the
+    first `calls` when asked."""
+    fake = FakeSlack()
+    if every_429:
+        limited = Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+        cycle = [Scripted()] * (every_429 - 1) + [limited]
+        fake.script("chat.postMessage", *cycle * (calls // every_429 + 1))
+    return fake
 
 
 @dataclass
@@ -185,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n2. A week in the life: a full run each working day (the day before already delivered)")
         print(f"{'day':<16}{'due':>8}{'messages':>10}{'decide s':>10}{'send s':>9}{'msg/s':>8}{'again s':>9}")
-        fake = FakeSlack()
+        fake = stand_in()
         try:
             empty_ledger(engine)
             deliver(engine, fake, at_nine(date(2026, 11, 20)), args.team)  # Friday: the week starts warm
@@ -201,13 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n3. Delivery throughput, {args.messages} messages of Monday's run")
         for every in (0, args.every_429):
             empty_ledger(engine)
-            fake = FakeSlack(every_429=every, retry_after=args.retry_after)
+            fake = stand_in(every, args.retry_after, calls=2 * args.messages)
             try:
                 run = deliver(engine, fake, at_nine(WEEK[1]), args.team, limit=args.messages)
             finally:
                 fake.close()
             label = f"429 every {every} (Retry-After {args.retry_after} s)" if every else "no 429s"
-            waits = f" ({fake.limited} answered 429, each waited out and retried)" if every else ""
+            limited = len(fake.calls_to("chat.postMessage")) - run.messages
+            waits = f" ({limited} answered 429, each waited out and retried)" if every else ""
             print(
                 f"  {label:<34} {run.messages} messages in {run.send:.2f} s: {run.per_second:.0f} msg/s{waits}"
             )

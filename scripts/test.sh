@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Set up everything on a fresh machine and run the whole suite against SQLite and PostgreSQL.
-# Extra arguments go to pytest (e.g. -k loader, -x).
+# Extra arguments go to pytest (e.g. -k loader, -x). With none (the whole suite, as CI runs it) the
+# lint checks of scripts/lint.sh run first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup-python.sh
+if [ $# -eq 0 ]; then
+  bash scripts/lint.sh
+fi
 if [ -z "${BOARDBOT_TEST_POSTGRES_URL:-}" ]; then
   pg_env=$(bash scripts/postgres.sh start) || { echo "Could not start PostgreSQL: the suite needs it." >&2; exit 1; }
   eval "$pg_env"
