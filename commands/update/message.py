@@ -19,6 +19,7 @@ from bot import actions as a
 from bot import models as m
 from bot import updates
 from bot.actions import Ref
+from bot.boards import boards_of
 from bot.reply import Reply
 from commands.update.reply import (
     UNDO_MINUTES,
@@ -167,19 +168,6 @@ def _channel_board(session: Session, workspace_id: int | None, channel: str) -> 
     return updates.channel_board(session, workspace_id, channel)
 
 
-def _boards_of(session: Session, person: m.Person | None) -> list[m.Board]:
-    if person is None:
-        return []
-    return list(
-        session.scalars(
-            select(m.Board)
-            .join(m.Membership, m.Membership.board_id == m.Board.id)
-            .where(m.Membership.person_id == person.id)
-            .order_by(m.Board.name)
-        )
-    )
-
-
 def _find(
     session: Session, workspace_id: int, ref: Ref, near: m.Board | None, mine: list[m.Board]
 ) -> list[m.Action]:
@@ -230,7 +218,7 @@ def _targets(
 ) -> list[_Target] | _Unresolved:
     in_thread = _thread_actions(session, request, slack, workspace_id)
     near = board or (in_thread[0].board if len(in_thread) == 1 else None)
-    mine = _boards_of(session, actor.person)
+    mine = boards_of(session, actor.person) if actor.person else []
     if near is None and len(mine) == 1:
         near = mine[0]
     targets = []
