@@ -22,6 +22,8 @@ def one_line(text: str, limit: int) -> str:
 
 def reading_order(text: str) -> str:
     """Alphabetical as a reader expects: case and accents aside (éducation beside education)."""
+    if text.isascii():  # nothing to decompose, and casefold is lower for ASCII
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
