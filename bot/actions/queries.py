@@ -124,12 +124,15 @@ def action_rows(
     ]
 
 
+EARLIER_OR_LATER = aliased(m.ActionUpdate, name="other_update")  # the same action's other entries
+
+
 def latest_updates(session: Session, action_ids: list[int]) -> dict[int, m.ActionUpdate]:
     """Each action's newest history entry, with who made it, by action id."""
     if not action_ids:
         return {}
-    later = aliased(m.ActionUpdate)
-    newest = select(func.max(later.seq)).where(later.action_id == m.ActionUpdate.action_id).scalar_subquery()
+    other = EARLIER_OR_LATER
+    newest = select(func.max(other.seq)).where(other.action_id == m.ActionUpdate.action_id).scalar_subquery()
     stmt = (
         select(m.ActionUpdate)
         .where(m.ActionUpdate.action_id.in_(action_ids), m.ActionUpdate.seq == newest)
