@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -52,30 +52,26 @@ class BoardChoice:
 
 
 def person_for(session: Session, request: CommandRequest) -> m.Person | None:
-    """The asker as a person in the data, by Slack user id (or the console's vouched key)."""
-    workspace = _workspace(session, request)
-    return _asker(session, request, workspace) if workspace else None
-
-
-def _workspace(session: Session, request: CommandRequest) -> m.Workspace | None:
-    return session.scalar(select(m.Workspace).where(m.Workspace.team_id == request.team_id))
-
-
-def _asker(session: Session, request: CommandRequest, workspace: m.Workspace) -> m.Person | None:
-    """The console vouches for a person by key; anyone else is known by their Slack user id."""
+    """The asker as a person in the data: the console vouches for one by key; anyone else is
+    known by their Slack user id."""
     if request.person_hint:
         who = m.Person.key == request.person_hint
     else:
         who = m.Person.slack_user_id == request.user_id
     return session.scalars(
-        select(m.Person).where(m.Person.workspace_id == workspace.id, who).limit(1)
+        select(m.Person).join(m.Workspace).where(m.Workspace.team_id == request.team_id, who).limit(1)
     ).first()
 
 
-def _board_where(session: Session, workspace: m.Workspace, *where: ColumnElement[bool]) -> m.Board | None:
-    return session.scalars(
-        select(m.Board).where(m.Board.workspace_id == workspace.id, *where).order_by(m.Board.id).limit(1)
-    ).first()
+def _team_boards(request: CommandRequest) -> Select[m.Board]:
+    """The boards of the asker's workspace, by name."""
+    return (
+        select(m.Board).join(m.Workspace).where(m.Workspace.team_id == request.team_id).order_by(m.Board.name)
+    )
+
+
+def _board_where(session: Session, request: CommandRequest, *where: ColumnElement[bool]) -> m.Board | None:
+    return session.scalars(_team_boards(request).where(*where).limit(1)).first()
 
 
 @dataclass(frozen=True)
@@ -116,20 +112,13 @@ def resolve_board(
     """Take the board from the leading words, the console's hint, the channel or the asker."""
     words = request.words if words is None else words
     named = bool(words) and not (not_a_board and not_a_board(words[0]))
-    workspace = _workspace(session, request)
-    if workspace is None:
-        return BoardChoice(None, words, problem="none")
-    person = _asker(session, request, workspace)
-    choice = _choose(session, workspace, request, words, person, named)
+    person = person_for(session, request)
+    choice = _choose(session, request, words, person, named)
     if choice.board is None:
-        choice.all_boards = _boards(session, m.Board.workspace_id == workspace.id, limit=LISTED_BOARDS)
+        choice.all_boards = list(session.scalars(_team_boards(request).limit(LISTED_BOARDS)))
         if not choice.board_count:
-            choice.board_count = (
-                session.scalar(
-                    select(func.count()).select_from(m.Board).where(m.Board.workspace_id == workspace.id)
-                )
-                or 0
-            )
+            counted = select(func.count(m.Board.id)).join(m.Workspace)
+            choice.board_count = session.scalar(counted.where(m.Workspace.team_id == request.team_id)) or 0
         if not choice.all_boards:
             choice.problem = "none"
         elif not choice.candidates:
@@ -148,35 +137,33 @@ def boards_of(session: Session, person: m.Person) -> list[m.Board]:
     return _boards(session, m.Board.id.in_(memberships))
 
 
-def _boards(session: Session, *where: ColumnElement[bool], limit: int | None = None) -> list[m.Board]:
-    stmt = select(m.Board).where(*where).order_by(m.Board.name)
-    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+def _boards(session: Session, *where: ColumnElement[bool]) -> list[m.Board]:
+    return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name)))
 
 
 def _choose(
     session: Session,
-    workspace: m.Workspace,
     request: CommandRequest,
     words: list[str],
     person: m.Person | None,
     named: bool,
 ) -> BoardChoice:
     if named:  # the usual case: the first word is the board's key
-        by_key = _board_where(session, workspace, m.Board.key == words[0].lower())
+        by_key = _board_where(session, request, m.Board.key == words[0].lower())
         if by_key is not None:
             return BoardChoice(by_key, words[1:], person=person)
-        by_name = _named_by_words(session, workspace, words, person)
+        by_name = _named_by_words(session, request, words, person)
         if by_name is not None:
             return by_name
     if request.board_hint:
-        by_hint = _board_where(session, workspace, m.Board.key == request.board_hint)
+        by_hint = _board_where(session, request, m.Board.key == request.board_hint)
         if by_hint is not None:
             return BoardChoice(by_hint, words, person=person)
     if not request.is_direct_message and request.channel_id:  # a DM is no board's
-        by_channel = _board_where(session, workspace, m.Board.slack_channel == request.channel_id)
+        by_channel = _board_where(session, request, m.Board.slack_channel == request.channel_id)
         if by_channel is not None:
             return BoardChoice(by_channel, words, person=person)
-    only = _boards(session, m.Board.workspace_id == workspace.id, limit=2)
+    only = session.scalars(_team_boards(request).limit(2)).all()
     if len(only) == 1:
         return BoardChoice(only[0], words, person=person)
     mine = boards_of(session, person) if person else []
@@ -186,10 +173,10 @@ def _choose(
 
 
 def _named_by_words(
-    session: Session, workspace: m.Workspace, words: list[str], person: m.Person | None
+    session: Session, request: CommandRequest, words: list[str], person: m.Person | None
 ) -> BoardChoice | None:
     """The board the longest leading phrase names, or a choice to make when it names several."""
-    boards = _boards(session, m.Board.workspace_id == workspace.id)
+    boards = list(session.scalars(_team_boards(request)))
     names = [_Names.of(board) for board in boards]
     ambiguous: tuple[str, list[int]] | None = None
     for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
