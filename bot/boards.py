@@ -176,7 +176,12 @@ def _named_by_words(
     session: Session, request: CommandRequest, words: list[str], person: m.Person | None
 ) -> BoardChoice | None:
     """The board the longest leading phrase names, or a choice to make when it names several."""
-    boards = list(session.scalars(_team_boards(request)))
+    stmt = _team_boards(request)
+    probe = next((token for token in normalise(words[0]).split() if token not in BOARD_NAME_FILLER), None)
+    if probe:  # a phrase starting with the first word names only boards whose names hold its first token
+        every_name = m.Board.name + " " + func.coalesce(m.Board.short_name, "") + " " + m.Board.key
+        stmt = stmt.where(func.lower(every_name).contains(probe, autoescape=True))
+    boards = list(session.scalars(stmt))
     names = [_Names.of(board) for board in boards]
     ambiguous: tuple[str, list[int]] | None = None
     for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
