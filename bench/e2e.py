@@ -15,7 +15,7 @@ clients, each phase bounded in requests and seconds. Reported per command and se
 p99 latency, requests per second, the workers' CPU per request; and each worker's peak RSS
 (VmHWM). The targets are printed beside the figures; nothing here asserts them.
 
-Only loopback traffic: Bolt's `auth.test` is answered by the console's stand-in Slack Web API.
+Only loopback traffic: Bolt's `auth.test` is answered by the fake Slack Web API (bot.slack.fake).
 """
 
 from __future__ import annotations
