@@ -59,14 +59,20 @@ def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     else:
         who = m.Person.slack_user_id == request.user_id
     return session.scalars(
-        select(m.Person).join(m.Workspace).where(m.Workspace.team_id == request.team_id, who).limit(1)
+        select(m.Person)
+        .join(m.Workspace, m.Workspace.id == m.Person.workspace_id)
+        .where(m.Workspace.team_id == request.team_id, who)
+        .limit(1)
     ).first()
 
 
 def _team_boards(request: CommandRequest) -> Select[m.Board]:
     """The boards of the asker's workspace, by name."""
     return (
-        select(m.Board).join(m.Workspace).where(m.Workspace.team_id == request.team_id).order_by(m.Board.name)
+        select(m.Board)
+        .join(m.Workspace, m.Workspace.id == m.Board.workspace_id)
+        .where(m.Workspace.team_id == request.team_id)
+        .order_by(m.Board.name)
     )
 
 
@@ -117,7 +123,7 @@ def resolve_board(
     if choice.board is None:
         choice.all_boards = list(session.scalars(_team_boards(request).limit(LISTED_BOARDS)))
         if not choice.board_count:
-            counted = select(func.count(m.Board.id)).join(m.Workspace)
+            counted = select(func.count(m.Board.id)).join(m.Workspace, m.Workspace.id == m.Board.workspace_id)
             choice.board_count = session.scalar(counted.where(m.Workspace.team_id == request.team_id)) or 0
         if not choice.all_boards:
             choice.problem = "none"
