@@ -73,7 +73,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
     board = choice.board
     assert board is not None  # find_board answers with a problem otherwise
     today = today_at(board, request)
-    selector = " ".join(choice.rest).strip().lower()
+    selector, item_number = _item_asked(" ".join(choice.rest).strip().lower())
     note = None
     if selector in ("", "next"):
         meeting = next_meeting(session, board, today)
@@ -82,6 +82,8 @@ def run(request: CommandRequest, session: Session) -> Reply:
             note = "No meeting is scheduled, so this is the last one."
     elif selector in ("last", "previous"):
         meeting = last_meeting(session, board, today)
+        if meeting is None:
+            return _no_meeting(session, request, board, today, looking="last")
     else:
         try:
             day, yearless = parse_day(selector, today)
@@ -112,12 +114,17 @@ def run(request: CommandRequest, session: Session) -> Reply:
                 swapped=_swapped(session, board, selector, day),
             )
     if meeting is None:
-        return reply(
-            "no_meeting.json.j2", public=request.share, board=board, today=today, last=None, cancelled=[]
-        )
+        return _no_meeting(session, request, board, today, looking="next")
     items, hidden, chairs = agenda(
         session, board, meeting, show_restricted=can_see_restricted(session, request, choice.person, board)
     )
+    only = None
+    if item_number is not None:
+        only = next((item for item in items if item.number.lower() == item_number), None)
+        if only is None:
+            note = f"Item {item_number} is not on this agenda{' or is restricted' if hidden else ''}: here is all of it."
+        else:
+            items = [only]
     page = page_of(len(items), request.page, ITEMS_PER_PAGE)
     return reply(
         "agenda.json.j2",
@@ -126,7 +133,8 @@ def run(request: CommandRequest, session: Session) -> Reply:
         meeting=meeting,
         chairs=chairs,
         items=[(item, *item_details(item)) for item in items[page.offset : page.offset + page.size]],
-        hidden=hidden,
+        hidden=0 if only else hidden,
+        only=only,
         page=page,
         request=request,
         note=note,
@@ -135,9 +143,36 @@ def run(request: CommandRequest, session: Session) -> Reply:
     )
 
 
+def _no_meeting(
+    session: Session, request: CommandRequest, board: m.Board, today: date, *, looking: str
+) -> Reply:
+    """No meeting on the side asked for: what there is on the other side."""
+    return reply(
+        "no_meeting.json.j2",
+        public=request.share,
+        board=board,
+        today=today,
+        looking=looking,
+        last=None,
+        later=next_meeting(session, board, today) if looking == "last" else None,
+        cancelled=[],
+    )
+
+
+ITEM_RE = re.compile(r"(?:^|\s)(?:agenda\s+)?item\s+(?:no\.?\s*|number\s+)?([a-z0-9][a-z0-9.]*)\s*$")
+
+
+def _item_asked(selector: str) -> tuple[str, str | None]:
+    """The meeting selector and, for `item 7` at its end, the item number asked for."""
+    found = ITEM_RE.search(selector)
+    if found is None:
+        return selector, None
+    return selector[: found.start()].strip(), found.group(1).rstrip(".")
+
+
 def _is_selector(word: str) -> bool:
-    """`next`, `last` and dates are /agenda's own words, never the start of a board's name."""
-    return word.lower() in ("next", "last", "previous") or word[:1].isdigit()
+    """`next`, `last`, `item` and dates are /agenda's own words, never the start of a board's name."""
+    return word.lower() in ("next", "last", "previous", "item") or word[:1].isdigit()
 
 
 def _in_year(year: int, month: int, day: int) -> date:
@@ -168,8 +203,25 @@ PAPER_STATUS = {
 }
 
 
+# The standard business of a committee meeting, which has no report, presenter or paper to record.
+PROCEDURAL_RE = re.compile(
+    r"^(introduction|welcome|apologies|membership|declarations? of interests?|minutes|matters arising"
+    r"|actions arising|any other business|other business|urgent business|date of (the )?next meeting"
+    r"|close of (the )?meeting)\b",
+    re.IGNORECASE,
+)
+
+
+def is_procedural(item: m.AgendaItem) -> bool:
+    """Welcome, apologies, membership, declarations, minutes, other business, next date: by the title's start."""
+    return bool(PROCEDURAL_RE.match(item.title.strip(" \t\n.:-–0123456789")))
+
+
 def item_details(item: m.AgendaItem) -> tuple[list[str], list[str]]:
-    """What is recorded about an item, as short lines, and the names of what is not."""
+    """What is recorded about an item, as short lines, and the names of what is not.
+
+    Procedural items (see `is_procedural`) expect no report, so nothing is said to be missing there.
+    """
     details, missing = [], []
     for label, value in (
         ("Pages", item.pages),
@@ -186,4 +238,4 @@ def item_details(item: m.AgendaItem) -> tuple[list[str], list[str]]:
         details.append(PAPER_STATUS[item.paper_status].capitalize() + due)
     else:
         missing.append("paper status")
-    return details, missing
+    return details, [] if is_procedural(item) else missing

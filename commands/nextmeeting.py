@@ -11,6 +11,8 @@ from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.common import find_board, today_at
 
+ITEMS_SHOWN = 10  # the rest are a command away, and the reply stays well inside Slack's 50 blocks
+
 
 def run(request: CommandRequest, session: Session) -> Reply:
     choice, problem = find_board(session, request, takes_words=False)
@@ -26,7 +28,9 @@ def run(request: CommandRequest, session: Session) -> Reply:
             public=request.share,
             board=board,
             today=today,
+            looking="next",
             last=last_meeting(session, board, today),
+            later=None,
             cancelled=cancelled,
         )
     show_restricted = can_see_restricted(session, request, choice.person, board)
@@ -38,8 +42,10 @@ def run(request: CommandRequest, session: Session) -> Reply:
         meeting=meeting,
         today=today,
         chairs=chairs,
-        items=items,
+        items=items[:ITEMS_SHOWN],
+        more=max(len(items) - ITEMS_SHOWN, 0),
         hidden=hidden,
         cancelled=cancelled,
         deadline=papers_deadline(board, meeting, today),
+        deadline_stated=False,  # to be set from bot.meetings: whether the board stated its own rule
     )

@@ -25,7 +25,7 @@ def console(demo_db):
 def test_nextmeeting_on_the_demo_shows_5_october(console):
     out = console.run_line("/nextmeeting wellbeing")
     assert "Health & Wellbeing Board: next meeting" in out
-    assert "Thursday 5 October 2023 · time not yet published" in out
+    assert "Thursday 5 October 2023 · time not recorded" in out
     assert "Venue: Museum of Brands" in out
 
 

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from bot import models as m
+from bot.boarddata.loader import agenda_position
 from bot.db import make_sessions
-from commands import nextmeeting
+from commands import agenda, nextmeeting
 from tests.helpers import ask, text_of
 
 
@@ -17,11 +18,14 @@ def test_next_meeting_after_1_september_2023_is_5_october(demo_db):
     reply = ask(demo_db, nextmeeting.run, "nextmeeting", "wellbeing")
     text = text_of(reply)
     assert "Health & Wellbeing Board: next meeting" in text
-    assert "Thursday 5 October 2023 · time not yet published" in text
+    assert "Thursday 5 October 2023 · time not recorded" in text
     assert "Museum of Brands, Packaging and Advertising" in text
     assert "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis" in text
     assert "7. YOUTH JUSTICE PLANS\nFor information/comment" in text
-    assert "Papers due Thu 21 Sep 2023 (10 working days before the meeting): 14 working days left" in text
+    assert (
+        "Papers due by Thu 21 Sep 2023, by the default rule of 10 working days before the meeting;"
+        " the board has not stated its own. 14 working days left." in text
+    )
     assert not reply.public
 
 
@@ -194,4 +198,107 @@ def test_a_meeting_without_items_still_shows_its_chairs(demo_db):
     text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "hwb"))
     assert "Wednesday 20 September 2023" in text
     assert chairs_line(text) == "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis"
-    assert "The agenda has not been published yet." in text  # the chairs' row is no item
+    assert "No agenda items are recorded for this meeting yet." in text  # the chairs' row is no item
+
+
+MEETING_DAY = datetime(2023, 10, 5, 8, 0, tzinfo=UTC)
+
+
+def test_on_the_meeting_day_an_unrecorded_papers_link_is_not_called_unpublished(demo_db):
+    """The pack was published on 27 September; the data just has no URL for it."""
+    text = text_of(ask(demo_db, nextmeeting.run, "nextmeeting", "Health & Wellbeing Board", now=MEETING_DAY))
+    assert "Link to the papers: not recorded" in text
+    assert "not yet published" not in text
+    assert "time not recorded" in text
+
+
+def test_the_paper_deadline_says_it_comes_from_the_default_rule(demo_db):
+    text = text_of(
+        ask(
+            demo_db,
+            nextmeeting.run,
+            "nextmeeting",
+            "the wellbeing board",
+            now=datetime(2023, 9, 20, tzinfo=UTC),
+        )
+    )
+    assert "Papers due by Thu 21 Sep 2023, by the default rule of 10 working days before the meeting" in text
+    assert "the board has not stated its own. 1 working day left." in text
+
+
+def add_items(engine, meeting_key: str, numbers: range, **fields) -> None:
+    with make_sessions(engine).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == meeting_key))
+        for n in numbers:
+            session.add(
+                m.AgendaItem(
+                    meeting=meeting,
+                    number=str(n),
+                    position=agenda_position(str(n)),
+                    title=fields.get("title", f"Item {n}"),
+                    purpose=fields.get("purpose"),
+                    presenter=fields.get("presenter"),
+                )
+            )
+
+
+def test_a_long_agenda_lists_ten_items_and_the_command_for_the_rest(demo_db):
+    add_items(demo_db, "hwb-2023-10-05", range(11, 50))  # 49 items in all
+    reply = ask(demo_db, nextmeeting.run, "nextmeeting", "hwb")
+    text = text_of(reply)
+    assert len(reply.blocks) <= 50
+    assert "10. DATE OF NEXT MEETING" in text and "Item 11" not in text
+    suggested = re.search(r"… and 39 more items: `/(agenda) (.+)`", text)
+    assert suggested, text
+    rest = text_of(ask(demo_db, agenda.run, suggested.group(1), suggested.group(2)))
+    assert "Health & Wellbeing Board: agenda\nThursday 5 October 2023" in rest
+    assert "Item 11" in rest and "Page 1 of 4 (49 in all)" in rest
+
+
+def test_huge_venues_chairs_and_titles_stay_inside_slacks_limits(demo_db):
+    hostile = "&<>" * 5000
+    with make_sessions(demo_db).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == "hwb-2023-10-05"))
+        meeting.venue = "Hall " + hostile
+        board = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        for n in range(12):
+            person = m.Person(
+                workspace_id=board.workspace_id, key=f"chair-{n}", name=f"Chair {n} {hostile[:285]}"
+            )
+            session.add(person)
+            session.flush()
+            session.add(m.Membership(board_id=board.id, person_id=person.id, role="co-chair"))
+    add_items(demo_db, "hwb-2023-10-05", range(11, 13), title=hostile, purpose=hostile, presenter=hostile)
+    for run, command, text in ((nextmeeting.run, "nextmeeting", "hwb"), (agenda.run, "agenda", "hwb next")):
+        reply = ask(demo_db, run, command, text)
+        for block in reply.blocks:
+            if block["type"] == "section" and "text" in block:
+                assert len(block["text"]["text"]) <= 3000
+            for field in block.get("fields", []):
+                assert len(field["text"]) <= 2000
+        assert "and 8 more" in text_of(reply)  # 14 chairs: the first six are named
+
+
+def test_a_board_whose_meetings_are_all_ahead(demo_db):
+    """`/agenda … last` says no meeting was held yet and points to the next, which exists."""
+    with make_sessions(demo_db).begin() as session:
+        hwb = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        board = m.Board(workspace_id=hwb.workspace_id, key="carers", name="Carers Partnership Board")
+        session.add(board)
+        session.flush()
+        for key, day, status in (
+            ("c1", date(2023, 10, 12), "provisional"),
+            ("c2", date(2024, 1, 11), "confirmed"),
+        ):
+            session.add(m.Meeting(board_id=board.id, key=key, meets_on=day, status=status))
+    text = text_of(ask(demo_db, agenda.run, "agenda", "carers last"))
+    assert "Carers Partnership Board has no meeting recorded as held before Fri 1 Sep 2023." in text
+    assert "The next is on Thursday 12 October 2023 (provisional). Its agenda: `/agenda carers next`" in text
+    assert "recorded yet" not in text
+    assert "Thursday 12 October 2023" in text_of(ask(demo_db, agenda.run, "agenda", "carers next"))
+    late = text_of(
+        ask(demo_db, nextmeeting.run, "nextmeeting", "carers", now=datetime(2024, 6, 1, tzinfo=UTC))
+    )
+    assert "has no meeting scheduled after Sat 1 Jun 2024.\nThe last was on Thursday 11 January 2024" in late
+    early = text_of(ask(demo_db, agenda.run, "agenda", "carers", now=datetime(2024, 6, 1, tzinfo=UTC)))
+    assert "No meeting is scheduled, so this is the last one." in early
