@@ -74,6 +74,15 @@ def link(url: str | None, label: str) -> Mrkdwn:
     return Mrkdwn(slack_escape(label))
 
 
+def cite(title: str, url: str | None = None, page: int | None = None) -> Mrkdwn:
+    """A source as a member reads it: the document, linked when its URL is known, and its printed page.
+
+    The data's line numbers point into local text extractions, for the tests: they mean nothing in Slack.
+    """
+    document = link(url, title)
+    return Mrkdwn(f"{document}, page {page}") if page is not None else document
+
+
 def mention(user_id: str | None, fallback: str) -> Mrkdwn:
     if user_id and USER_ID_RE.match(user_id):
         return Mrkdwn(f"<@{user_id}>")
@@ -122,7 +131,7 @@ def environment() -> Environment:
         keep_trailing_newline=False,
         auto_reload=False,  # templates ship with the code and change only with it
     )
-    env.globals.update(link=link, mention=mention, when=when, Mrkdwn=Mrkdwn)
+    env.globals.update(link=link, cite=cite, mention=mention, when=when, Mrkdwn=Mrkdwn)
     env.filters.update(bold=bold, short_date=short_date, number=number, slack=slack_escape)
     return env
 

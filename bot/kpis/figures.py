@@ -88,13 +88,13 @@ class Figure:
     rag: str | None
     note: str | None
     document_id: int | None
-    where: str | None  # "line 1828", "page 4"
+    where: str | None  # "page 4": the printed page; the data's line numbers are not shown
     differs: bool = False  # another document gives another value for this area and period
     source_number: int | None = None  # set when the KPI's figures cite more than one document
 
     @property
     def cite(self) -> str:
-        """Where the figure comes from: "line 1828", "source 2, page 4"; the titles are listed apart."""
+        """Where the figure comes from: "page 4", "source 2, page 4"; the titles are listed apart."""
         parts = [f"source {self.source_number}"] if self.source_number else []
         parts += [self.where] if self.where else []
         if not parts and self.document_id is None:
@@ -197,11 +197,7 @@ def figure(row: m.KpiValue, kpi: KpiInfo, rows: Sequence[m.KpiValue], *, compara
     if comparators == "all" and row.previous is not None:
         when = f" ({one_line(row.previous_period, LABEL_CHARS)})" if row.previous_period else ""
         shown.append(f"previous {brief(row.previous, kpi.unit)}{when}")
-    where = None
-    if row.source_line is not None:
-        where = f"line {row.source_line}"
-    elif row.source_page is not None:
-        where = f"page {row.source_page}"
+    where = f"page {row.source_page}" if row.source_page is not None else None  # lines are for tests
     return Figure(
         area=row.area,
         period=one_line(row.period, LABEL_CHARS),
