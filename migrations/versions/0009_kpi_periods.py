@@ -24,9 +24,9 @@ PERIOD_KINDS = "period_kind IN ('year', 'quarter', 'month', 'to-date', 'snapshot
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("kpis", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("headline", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column("same_as", sa.String(length=100), nullable=True))
+    # plain ADD COLUMN: a batch copy of kpis would break the foreign keys of kpi_values on SQLite
+    op.add_column("kpis", sa.Column("headline", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("kpis", sa.Column("same_as", sa.String(length=100), nullable=True))
     with op.batch_alter_table("kpi_values", schema=None) as batch_op:
         batch_op.add_column(sa.Column("period_kind", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("change", sa.Text(), nullable=True))
@@ -38,6 +38,5 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("ck_kpi_values_period_kind_valid"), type_="check")
         batch_op.drop_column("change")
         batch_op.drop_column("period_kind")
-    with op.batch_alter_table("kpis", schema=None) as batch_op:
-        batch_op.drop_column("same_as")
-        batch_op.drop_column("headline")
+    op.drop_column("kpis", "same_as")
+    op.drop_column("kpis", "headline")
