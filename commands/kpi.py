@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.kpis.areas import AreaChoice, area_names, pick_area
+from bot.kpis.areas import AreaChoice, area_names, board_areas, pick_area
 from bot.kpis.figures import details, headlines
 from bot.kpis.info import KpiInfo, one_line
 from bot.kpis.reading import board_kpis
@@ -57,7 +57,7 @@ def answer(request: CommandRequest, session: Session, board: m.Board, text: str)
 
 
 def example_areas(session: Session, board: m.Board) -> list[str]:
-    return sorted({area for area in area_names(session, board).values()})[:3]
+    return board_areas(session, board)[:3]
 
 
 def show_headlines(
@@ -76,7 +76,8 @@ def show_headlines(
             area=picked.area,
             lines=lines,
             total=sum(line.count for line in lines),
-            example=lines[0].headline.kpi.example,
+            example=lines[0].headline.kpi.key,
+            other_area=next(iter(example_areas(session, board)), None),
         )
     page = page_of(len(chosen), request.page, HEADLINES_PER_PAGE)
     shown = headlines(session, chosen[page.offset : page.offset + page.size], picked.area)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -26,14 +26,14 @@ class AreaChoice:
 
 
 def board_areas(session: Session, board: m.Board) -> list[str]:
-    """The areas the board's KPI values are recorded for."""
+    """The areas the board's KPI values are recorded for, those with the most values first."""
     return list(
         session.scalars(
             select(m.KpiValue.area)
             .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
             .where(m.Kpi.board_id == board.id)
-            .distinct()
-            .order_by(m.KpiValue.area)
+            .group_by(m.KpiValue.area)
+            .order_by(func.count().desc(), m.KpiValue.area)
         )
     )
 

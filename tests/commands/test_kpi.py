@@ -631,3 +631,19 @@ def test_skipping_kpis_no_word_can_match_changes_no_ranking(demo_db, monkeypatch
     monkeypatch.setattr(Probe, "may_match", lambda self, terms: True)
     for text in queries:
         assert rank(kpis, Query.parse(text)) == skipping[text], text
+
+
+def test_every_command_a_kpi_reply_suggests_works(demo_db):
+    """Each `/kpi …` a reply prints in code is itself a question with an answer."""
+    import re
+
+    suggested = set()
+    for asked in ("hwb", "hwb westminster", "hwb reoffending", "hwb 😀", "hwb pancakes", "fps", "hwb LAC"):
+        suggested |= set(re.findall(r"`/kpi ([^`]*)`", ask(demo_db, kpi.run, "kpi", asked).text))
+    assert len(suggested) >= 8
+    for text in sorted(suggested):
+        answer = text_of(ask(demo_db, kpi.run, "kpi", text))
+        assert not answer.startswith(("No KPI", "I couldn't use", "Which board", "I don't know")), (
+            text,
+            answer,
+        )
