@@ -97,7 +97,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
                 reads_only=command.reads_only,
             )
         )
-    app.action(re.compile(r"^page_(next|previous)$"))(
+    app.action(re.compile(r"^page_(next|previous|open_\d+)$"))(  # open: a list item's detail
         page_button(
             {command.name: command.run for command in COMMANDS},
             sessions,

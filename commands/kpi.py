@@ -1,24 +1,30 @@
-"""/kpi [board] [words]: the board's KPI headlines, or the KPIs your words name with their history."""
+"""/kpi [board] [area] [words]: the board's KPI headlines, or the KPIs your words name, in an area."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import groupby
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.kpis.areas import AreaChoice, area_names, board_areas, pick_area
 from bot.kpis.figures import details, headlines
-from bot.kpis.info import one_line
+from bot.kpis.info import KpiInfo, one_line
 from bot.kpis.reading import board_kpis
-from bot.kpis.search import Query, rank, suggestions, working_example
-from bot.render import reply
+from bot.kpis.search import Match, Query, compact, rank, suggestions, words_of, working_example
+from bot.kpis.themes import theme_lines
+from bot.render import Mrkdwn, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.common import find_board, page_of
 
 HEADLINES_PER_PAGE = 8
-MATCHES_PER_PAGE = 3  # each shows its history per area: three fill a screen
+MATCHES_PER_PAGE = 10  # one or two lines each, with a button for the detail
 ASKED_CHARS = 80
+BUTTON_CHARS = 75
+LOOK_ALIKES = str.maketrans("<>", "‹›")
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
@@ -26,59 +32,164 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if problem:
         return problem
     assert choice.board is not None  # find_board answers with a problem otherwise
-    query = Query.parse(" ".join(choice.rest))
-    if not query:
-        return show_headlines(request, session, choice.board)
-    return show_matches(request, session, choice.board, query)
+    return answer(request, session, choice.board, " ".join(choice.rest))
 
 
-def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
+def answer(request: CommandRequest, session: Session, board: m.Board, text: str) -> Reply:
+    """The board's answer to the words after its name."""
     found = board_kpis(session, board)
     if not found.kpis:
-        return reply("kpi_none.json.j2", board=board, empty=True)
-    page = page_of(len(found.kpis), request.page, HEADLINES_PER_PAGE)
-    shown = headlines(session, found.kpis[page.offset : page.offset + page.size])
+        return reply("kpi_none.json.j2", board=board, problem="empty")
+    picked = pick_area(text, area_names(session, board))
+    query = Query.parse(picked.rest)
+    if not query and picked.area is None and text.strip() and not words_of(text):
+        return reply(  # only symbols, emoji or another alphabet: nothing to search for
+            "kpi_none.json.j2",
+            board=board,
+            problem="unusable",
+            asked=one_line(text, ASKED_CHARS),
+            example=working_example(found.kpis),
+            areas=example_areas(session, board),
+        )
+    if not query:
+        return show_headlines(request, session, board, found.kpis, picked)
+    return show_matches(request, session, board, found.kpis, query, picked.area)
+
+
+def example_areas(session: Session, board: m.Board) -> list[str]:
+    return board_areas(session, board)[:3]
+
+
+def show_headlines(
+    request: CommandRequest, session: Session, board: m.Board, kpis: tuple[KpiInfo, ...], picked: AreaChoice
+) -> Reply:
+    """The board's own chosen headlines, else one line per theme: in one area when one is named."""
+    chosen = [k for k in kpis if k.headline]
+    if not chosen:
+        lines = theme_lines(session, kpis, picked.area)
+        if not lines:
+            return reply("kpi_none.json.j2", board=board, problem="area", area=picked.area, total=len(kpis))
+        return reply(
+            "kpi_themes.json.j2",
+            public=request.share,
+            board=board,
+            area=picked.area,
+            lines=lines,
+            total=sum(line.count for line in lines),
+            example=lines[0].headline.kpi.key,
+            other_area=next(iter(example_areas(session, board)), None),
+        )
+    page = page_of(len(chosen), request.page, HEADLINES_PER_PAGE)
+    shown = headlines(session, chosen[page.offset : page.offset + page.size], picked.area)
     groups = [(theme, list(items)) for theme, items in groupby(shown, key=lambda h: h.kpi.theme)]
     return reply(
         "kpi.json.j2",
         public=request.share,
         board=board,
-        themes=found.themes,
-        theme_sizes=dict(found.themes),
+        area=picked.area,
         groups=groups,
         example=shown[0].kpi.example,
+        total=len(kpis),
         page=page,
         request=request,
     )
 
 
-def show_matches(request: CommandRequest, session: Session, board: m.Board, query: Query) -> Reply:
-    kpis = board_kpis(session, board).kpis
-    if not kpis:
-        return reply("kpi_none.json.j2", board=board, empty=True)
+def partners(kpi: KpiInfo, kpis: tuple[KpiInfo, ...]) -> list[KpiInfo]:
+    """The board's KPIs for the same measure from another document (`same_as`, either way)."""
+    return [k for k in kpis if k is not kpi and (k.key == kpi.same_as or k.same_as == kpi.key)]
+
+
+def together(matches: list[Match], kpis: tuple[KpiInfo, ...]) -> list[KpiInfo]:
+    """The matches in rank order, each followed by the other matches that are the same measure."""
+    matched = {match.kpi.key for match in matches}
+    ordered: dict[str, KpiInfo] = {}
+    for match in matches:
+        for kpi in (match.kpi, *partners(match.kpi, kpis)):
+            if kpi.key in matched:
+                ordered.setdefault(kpi.key, kpi)
+    return list(ordered.values())
+
+
+def with_values_in(session: Session, kpis: list[KpiInfo], area: str | None) -> list[KpiInfo]:
+    """The KPIs that have a value for the area (all of them when no area is asked for)."""
+    if area is None or not kpis:
+        return kpis
+    having = set(
+        session.scalars(
+            select(m.KpiValue.kpi_id)
+            .where(m.KpiValue.kpi_id.in_([k.id for k in kpis]), m.KpiValue.area == area)
+            .distinct()
+        )
+    )
+    return [k for k in kpis if k.id in having]
+
+
+def show_matches(
+    request: CommandRequest,
+    session: Session,
+    board: m.Board,
+    kpis: tuple[KpiInfo, ...],
+    query: Query,
+    area: str | None,
+) -> Reply:
     matches, every_word = rank(kpis, query)
     asked = one_line(query.text, ASKED_CHARS)
-    if not matches:
+    named = next((k for k in kpis if compact(k.key) == query.phrase), None)
+    if named is not None:  # a KPI's key: its history, with the same measure from other documents
+        return show_detail(request, session, board, [named, *partners(named, kpis)], area)
+    found = with_values_in(session, together(matches, kpis), area)
+    if found and all(k in (found[0], *partners(found[0], kpis)) for k in found):
+        return show_detail(
+            request, session, board, [found[0], *partners(found[0], kpis)], area
+        )  # one measure
+    if not found:
         return reply(
             "kpi_none.json.j2",
             board=board,
-            empty=False,
+            problem="area" if matches else "words",
+            area=area,
             asked=asked,
             cut=query.cut,
-            suggestions=suggestions(kpis, query),
+            suggestions=[] if matches else suggestions(kpis, query),
             example=working_example(kpis),
             total=len(kpis),
         )
-    page = page_of(len(matches), request.page, MATCHES_PER_PAGE)
-    on_page = [match.kpi for match in matches[page.offset : page.offset + page.size]]
+    page = page_of(len(found), request.page, MATCHES_PER_PAGE)
+    shown = headlines(session, found[page.offset : page.offset + page.size], area)
     return reply(
         "kpi_search.json.j2",
         public=request.share,
         board=board,
+        area=area,
         asked=asked,
         cut=query.cut,
         every_word=every_word,
-        details=details(session, on_page),
+        shown=shown,
+        keys={k.key for k in kpis},
+        buttons=[detail_button(request, board, h.kpi, n) for n, h in enumerate(shown, start=page.offset + 1)],
         page=page,
         request=request,
+    )
+
+
+def detail_button(request: CommandRequest, board: m.Board, kpi: KpiInfo, number: int) -> dict[str, str]:
+    """A button that asks `/kpi BOARD KEY`: the KPI's history and sources."""
+    # plain text, never parsed: angle brackets are shown as look-alikes so no mention can form
+    label = one_line(f"{number}. {kpi.name}", BUTTON_CHARS).translate(LOOK_ALIKES)
+    asking = replace(request, text=f"{board.key} {kpi.key}")
+    value = page_of(1, 1).button_value(asking, 1)
+    return {"action_id": f"page_open_{number}", "text": Mrkdwn(label), "value": value}
+
+
+def show_detail(
+    request: CommandRequest, session: Session, board: m.Board, kpis: list[KpiInfo], area: str | None
+) -> Reply:
+    return reply(
+        "kpi_detail.json.j2",
+        public=request.share,
+        board=board,
+        area=area,
+        details=details(session, kpis, area),
+        same=len(kpis) > 1,
     )

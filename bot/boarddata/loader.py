@@ -118,6 +118,7 @@ def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result:
         for record in incoming[kind.name].values():
             _check_references(record, incoming, snapshot, result.problems)
     _check_history(incoming["action_updates"], snapshot, result.problems)
+    _check_same_as(incoming["kpis"], snapshot, result.problems)
 
     changes: list[Change] = []
     for kind in KINDS:
@@ -185,6 +186,26 @@ def _check_references(record: Record, incoming, snapshot: Snapshot, problems: li
                 f"{hint}define it under `{target}:` or use a known one ({listing})",
             )
         )
+
+
+def _check_same_as(kpis: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
+    """A KPI's `same_as` names another KPI of its board: the same measure in another document."""
+    boards = {key: existing.record["board"] for key, existing in snapshot.by_kind.get("kpis", {}).items()}
+    boards.update({key: record.values["board"] for key, record in kpis.items()})
+    for key, record in kpis.items():
+        other = record.values.get("same_as")
+        if other is None:
+            continue
+        if other == key[0] or boards.get((other,)) != record.values["board"]:
+            problems.append(
+                Problem(
+                    record.file,
+                    record.line_of("same_as"),
+                    f"{record.describe()}, field 'same_as'",
+                    f"'{other}' is not another KPI of board '{record.values['board']}'; name the key "
+                    "of the KPI that records the same measure from another document",
+                )
+            )
 
 
 def _check_history(updates: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:

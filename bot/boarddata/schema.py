@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import models as m
+from bot.models.kpis import PeriodKind
 
 FORMAT_VERSION = 1
 
@@ -244,6 +245,8 @@ KINDS: tuple[Kind, ...] = (
             choice("scope", m.KpiScope, required=True),
             Field("aliases", "list"),
             Field("description", "text"),
+            Field("headline", "bool", default=False),
+            Field("same_as", "key"),
             SOURCE,
         ),
         key=("key",),
@@ -257,6 +260,7 @@ KINDS: tuple[Kind, ...] = (
             Field("area", "text", required=True),
             Field("period", "text", required=True),
             Field("period_end", "date"),
+            choice("period_kind", PeriodKind),
             Field("value", "number", required=True),
             Field("target", "number"),
             choice("rag", m.Rag),
@@ -265,6 +269,7 @@ KINDS: tuple[Kind, ...] = (
             Field("statistical_neighbours", "number"),
             Field("previous", "number"),
             Field("previous_period", "text"),
+            Field("change", "text"),
             Field("note", "text"),
             Field("source", "source", required=True),
         ),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import models as m
 from bot.kpis.info import KpiInfo, one_line, reading_order
+from bot.kpis.periods import Trend, compared_with, direction, is_partial, kind_note
 from bot.kpis.reading import RECENT_DATED, documents_cited, recent_values
 
 HEADLINE_AREAS = 4
@@ -19,7 +20,6 @@ HISTORY_DATED = 5  # dated values shown per area in a KPI's history
 HISTORY_UNDATED = 2
 NOTE_CHARS = 110
 LABEL_CHARS = 60
-ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 RAG_BADGES: dict[str | None, str] = {
     m.Rag.RED: ":red_circle: red",
     m.Rag.AMBER: ":large_orange_circle: amber",
@@ -67,26 +67,18 @@ def brief(value: float, unit: str | None) -> str:
 
 
 @dataclass
-class Trend:
-    """Direction of travel against the previous value of the same area."""
-
-    label: str  # "↓ improving", "↑ up", "→ unchanged"
-    before: str  # the value compared with, e.g. "42.4%"
-    before_period: str | None
-
-
-@dataclass
 class Figure:
     """One value as a reader sees it."""
 
     area: str
-    period: str
+    period: str  # as written, with what a reader must know: "2023 to present June, to date"
     period_end: date | None
     value: str  # with its unit: "37.5%"
     comparators: list[str]  # "London 33.1%", "England 31.1%", "previous 42.4% (previous cohort)"
     target: str | None
     rag: str | None
     note: str | None
+    change: str | None  # the change as the source states it
     document_id: int | None
     where: str | None  # "page 4": the printed page; the data's line numbers are not shown
     differs: bool = False  # another document gives another value for this area and period
@@ -104,8 +96,12 @@ class Figure:
 
 @dataclass
 class AreaLatest:
+    """An area's latest final value and its direction of travel, and any newer part-year or
+    live-tracker value beside it (never compared with it)."""
+
     figure: Figure
     trend: Trend | None
+    partial: Figure | None = None
 
 
 @dataclass
@@ -127,6 +123,7 @@ class AreaHistory:
     area: str
     figures: list[Figure]  # oldest first, undated last
     trend: Trend | None
+    trend_to: str | None = None  # the period the trend is for, when newer values are not final
 
 
 @dataclass
@@ -154,34 +151,8 @@ def disagreeing(row: m.KpiValue, rows: Sequence[m.KpiValue]) -> bool:
     )
 
 
-def trend(latest: m.KpiValue, earlier: Sequence[m.KpiValue], kpi: KpiInfo) -> Trend | None:
-    """Against the value's own `previous`, else the same area's value for the preceding period."""
-    if latest.previous is not None:
-        before, before_period = latest.previous, latest.previous_period
-    else:
-        if latest.period_end is None:
-            return None
-        preceding = next((r for r in earlier if r.period_end and r.period_end < latest.period_end), None)
-        if preceding is None:
-            return None
-        before, before_period = preceding.value, preceding.period
-    if math.isclose(latest.value, before):
-        label = f"{ARROWS['same']} unchanged"
-    else:
-        up = latest.value > before
-        if kpi.better in (m.Better.HIGHER, m.Better.LOWER):
-            good = up == (kpi.better == m.Better.HIGHER)
-            word = "improving" if good else "worsening"
-        else:
-            word = "up" if up else "down"
-        label = f"{ARROWS['up' if up else 'down']} {word}"
-    return Trend(
-        label, brief(before, kpi.unit), one_line(before_period, LABEL_CHARS) if before_period else None
-    )
-
-
 def figure(row: m.KpiValue, kpi: KpiInfo, rows: Sequence[m.KpiValue], *, comparators: str = "all") -> Figure:
-    """A value with its comparators: all of them, or the first of London, England, neighbours."""
+    """A value with its comparators: all of them, the first of London, England, neighbours, or none."""
     found = [
         (label, value)
         for label, value in (
@@ -191,22 +162,25 @@ def figure(row: m.KpiValue, kpi: KpiInfo, rows: Sequence[m.KpiValue], *, compara
         )
         if value is not None
     ]
-    if comparators == "one":
-        found = found[:1]
+    if comparators != "all":
+        found = found[: 1 if comparators == "one" else 0]
     shown = [f"{label} {brief(value, kpi.unit)}" for label, value in found]
     if comparators == "all" and row.previous is not None:
         when = f" ({one_line(row.previous_period, LABEL_CHARS)})" if row.previous_period else ""
         shown.append(f"previous {brief(row.previous, kpi.unit)}{when}")
     where = f"page {row.source_page}" if row.source_page is not None else None  # lines are for tests
+    note_on_kind = kind_note(row)
+    period = one_line(row.period, LABEL_CHARS)
     return Figure(
         area=row.area,
-        period=one_line(row.period, LABEL_CHARS),
+        period=f"{period}, {note_on_kind}" if note_on_kind else period,
         period_end=row.period_end,
         value=measure(row.value, kpi.unit),
         comparators=shown,
         target=measure(row.target, kpi.unit) if row.target is not None else None,
         rag=RAG_BADGES.get(row.rag),
         note=one_line(row.note, NOTE_CHARS) if row.note else None,
+        change=one_line(row.change, NOTE_CHARS) if row.change else None,
         document_id=row.source_document_id,
         where=where,
         differs=disagreeing(row, rows),
@@ -222,33 +196,67 @@ def by_area(rows: Sequence[m.KpiValue]) -> dict[str, list[m.KpiValue]]:
     return dict(sorted(grouped.items(), key=lambda item: (reading_order(item[0]), item[0])))
 
 
-def headlines(session: Session, kpis: Sequence[KpiInfo]) -> list[Headline]:
-    """Each KPI's latest value in its first areas, with its direction of travel and one comparator."""
-    values = recent_values(session, [k.id for k in kpis])
+def latest(rows: Sequence[m.KpiValue], kpi: KpiInfo) -> AreaLatest:
+    """An area's newest final value with its direction of travel; a newer part-year or live value
+    is shown beside it, not compared with it. `rows` are the area's values, newest first."""
+    final = next((r for r in rows if not is_partial(r)), None)
+    partial = rows[0] if is_partial(rows[0]) else None
+    if final is None:
+        return AreaLatest(figure(rows[0], kpi, rows, comparators="one"), None)
+    return AreaLatest(
+        figure(final, kpi, rows, comparators="one"),
+        trend(final, rows, kpi),
+        figure(partial, kpi, rows, comparators="none") if partial is not None else None,
+    )
+
+
+def trend(latest: m.KpiValue, rows: Sequence[m.KpiValue], kpi: KpiInfo) -> Trend | None:
+    """Direction of travel where `latest` may be compared (see periods.compared_with)."""
+    found = compared_with(latest, rows)
+    if found is None:
+        return None
+    before, before_period = found
+    return Trend(
+        direction(latest.value, before, kpi),
+        brief(before, kpi.unit),
+        one_line(before_period, LABEL_CHARS) if before_period else None,
+    )
+
+
+def in_area(rows: Sequence[m.KpiValue], area: str | None) -> list[m.KpiValue]:
+    return list(rows) if area is None else [r for r in rows if r.area == area]
+
+
+def headlines(
+    session: Session, kpis: Sequence[KpiInfo], area: str | None = None, *, values=None
+) -> list[Headline]:
+    """Each KPI's latest value in its first areas (or in `area` only), with its direction of travel
+    and one comparator."""
+    values = values if values is not None else recent_values(session, [k.id for k in kpis])
     shown = []
     for kpi in kpis:
-        grouped = list(by_area(values[kpi.id]).values())
-        areas = [
-            AreaLatest(figure(rows[0], kpi, rows, comparators="one"), trend(rows[0], rows, kpi))
-            for rows in grouped[:HEADLINE_AREAS]  # only the areas shown are worked out
-        ]
+        grouped = list(by_area(in_area(values[kpi.id], area)).values())
+        areas = [latest(rows, kpi) for rows in grouped[:HEADLINE_AREAS]]  # only the areas shown
         shown.append(Headline(kpi, areas, len(grouped) > HEADLINE_AREAS))
     return shown
 
 
-def details(session: Session, kpis: Sequence[KpiInfo]) -> list[Detail]:
-    """Each KPI's recent history per area, in time order, with comparators and sources."""
+def details(session: Session, kpis: Sequence[KpiInfo], area: str | None = None) -> list[Detail]:
+    """Each KPI's recent history per area (or in `area` only), in time order, with comparators and
+    sources."""
     values = recent_values(session, [k.id for k in kpis])
     docs = documents_cited(session, (v for rows in values.values() for v in rows))
     shown = []
     for kpi in kpis:
-        grouped = list(by_area(values[kpi.id]).items())
+        grouped = list(by_area(in_area(values[kpi.id], area)).items())
         areas, older = [], sum(r.period_end is not None for r in values[kpi.id]) == RECENT_DATED
-        for area, rows in grouped[:HISTORY_AREAS]:
+        for name, rows in grouped[:HISTORY_AREAS]:
             dated = [r for r in rows if r.period_end is not None][:HISTORY_DATED]
             undated = [r for r in rows if r.period_end is None][:HISTORY_UNDATED]
             figures = [figure(r, kpi, rows) for r in [*reversed(dated), *undated]]
-            areas.append(AreaHistory(area, figures, trend(rows[0], rows, kpi)))
+            final = next((r for r in rows if not is_partial(r)), rows[0])
+            to = one_line(final.period, LABEL_CHARS) if final is not rows[0] else None
+            areas.append(AreaHistory(name, figures, trend(final, rows, kpi), to))
             older = older or len(figures) < len(rows)
         detail = Detail(kpi, areas, more_areas=len(grouped) > HISTORY_AREAS, older=older)
         detail.sources = number_sources(detail, docs)

@@ -40,12 +40,25 @@ class KpiInfo:
     theme: str | None
     aliases: tuple[str, ...]
     description: str | None = None
+    headline: bool = False  # one of the board's own chosen headlines
+    same_as: str | None = None  # key of the board's KPI for the same measure in another document
 
     @classmethod
     def of(cls, kpi: m.Kpi) -> KpiInfo:
         """From a KPI row; blank or non-text aliases (hand-edited data) are left out."""
         aliases = tuple(a for a in kpi.aliases or () if isinstance(a, str) and a.strip())
-        return cls(kpi.id, kpi.key, kpi.name, kpi.unit, kpi.better, kpi.theme, aliases, kpi.description)
+        return cls(
+            kpi.id,
+            kpi.key,
+            kpi.name,
+            kpi.unit,
+            kpi.better,
+            kpi.theme,
+            aliases,
+            kpi.description,
+            bool(kpi.headline),
+            kpi.same_as,
+        )
 
     @property
     def unit_label(self) -> str:

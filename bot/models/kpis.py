@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, Rag, Sourced, one_of
@@ -16,6 +16,17 @@ class Better(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     NEITHER = "neither"
+
+
+class PeriodKind(StrEnum):
+    """What a value's period is, so that only like periods are compared."""
+
+    YEAR = "year"  # a full year, or a twelve-month cohort
+    QUARTER = "quarter"
+    MONTH = "month"
+    TO_DATE = "to-date"  # part of a period, so far: "2023 to present June"
+    SNAPSHOT = "snapshot"  # a count on one date: "as at 31 March 2023"
+    LIVE = "live"  # a live tracker: not final
 
 
 class KpiScope(StrEnum):
@@ -41,6 +52,8 @@ class Kpi(Sourced, Base):
     scope: Mapped[str] = mapped_column(String(20))
     aliases: Mapped[list[str] | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(Text)
+    headline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    same_as: Mapped[str | None] = mapped_column(String(100))  # key of this board's KPI for the same measure
 
     board: Mapped[Board] = relationship()
 
@@ -51,6 +64,7 @@ class KpiValue(Sourced, Base):
         UniqueConstraint("kpi_id", "area", "period", "source_document_id"),
         Index("ix_kpi_values_kpi_period_end_id", "kpi_id", "period_end", "id"),  # newest first, ties by id
         one_of("rag", Rag),
+        one_of("period_kind", PeriodKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +72,7 @@ class KpiValue(Sourced, Base):
     area: Mapped[str] = mapped_column(String(100))
     period: Mapped[str] = mapped_column(String(100))
     period_end: Mapped[date | None] = mapped_column(Date)  # not every source dates its figures
+    period_kind: Mapped[str | None] = mapped_column(String(20))
     value: Mapped[float] = mapped_column(Float)
     target: Mapped[float | None] = mapped_column(Float)
     rag: Mapped[str | None] = mapped_column(String(10))
@@ -66,6 +81,7 @@ class KpiValue(Sourced, Base):
     statistical_neighbours: Mapped[float | None] = mapped_column(Float)
     previous: Mapped[float | None] = mapped_column(Float)
     previous_period: Mapped[str | None] = mapped_column(String(100))
+    change: Mapped[str | None] = mapped_column(Text)  # the change as the source states it
     note: Mapped[str | None] = mapped_column(Text)
 
     kpi: Mapped[Kpi] = relationship()

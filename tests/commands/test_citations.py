@@ -38,12 +38,12 @@ def test_the_document_is_linked_when_its_url_is_known(demo_db):
         session.scalar(select(m.Document).where(m.Document.key == "hwb-2023-10-05-pack")).url = url
     reply = ask(demo_db, actions.run, "actions", "hwb HWB-87")
     assert f"<{url}|{PACK.replace('&', '&amp;')}>, page 208" in reply.text
-    search = ask(demo_db, kpi.run, "kpi", "hwb reoffending")
+    search = ask(demo_db, kpi.run, "kpi", "hwb yj-reoffending-rate")
     assert f"Source: <{url}|" in search.text
 
 
 def test_kpi_figures_show_no_line_numbers(demo_db):
-    text = text_of(ask(demo_db, kpi.run, "kpi", "wellbeing reoffending"))
+    text = text_of(ask(demo_db, kpi.run, "kpi", "wellbeing yj-reoffending-rate"))
     assert "37.5%" in text and f"Source: {PACK}" in text
     assert not re.search(r"line \d", text)
 
