@@ -51,19 +51,15 @@ MORE_NOTE = "…and {n} more not shown here, to keep within what one Slack messa
 
 def slack_len(text: str) -> int:
     """The length Slack counts: UTF-16 code units (a character outside the BMP counts as two)."""
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _prefix_within(text: str, units: int) -> int:
     """How many characters of `text` fit in `units` UTF-16 code units."""
     if len(text) <= units and slack_len(text) <= units:
         return len(text)
-    size = 0
-    for index, char in enumerate(text):
-        size += 2 if ord(char) > 0xFFFF else 1
-        if size > units:
-            return index
-    return len(text)
+    head = text.encode("utf-16-le", "surrogatepass")[: 2 * units]
+    return len(head.decode("utf-16-le", "ignore"))  # a pair cut in half is left out whole
 
 
 def _joins_previous(char: str) -> bool:
@@ -270,7 +266,7 @@ def _first_line(unit: list[dict[str, Any]]) -> str | None:
         texts = [block.get("text")] + list(block.get("fields", [])) + list(block.get("elements", []))
         for obj in texts:
             if isinstance(obj, dict) and isinstance(obj.get("text"), str) and obj["text"].strip():
-                return clip(obj["text"].strip().split("\n", 1)[0], LIST_LINE)
+                return clip(obj["text"].strip().split("\n", 1)[0].rstrip(":"), LIST_LINE)
     return None
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy import inspect as sa_inspect
 
+from bot import blockkit
 from bot import models as m
 from bot.app import COMMANDS
 from bot.boarddata import load_files
@@ -345,6 +346,63 @@ def ask_everything(engine: Engine, shape: Shape, query: str) -> None:
         reminders_on(engine, day)
 
 
+# --- Clipping after escaping ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "clipped"),
+    [
+        ("Ward &amp; Board meets", 11, "Ward…"),  # not inside &amp;
+        ("x" * 8 + "&amp;", 11, "x" * 8 + "…"),
+        ("see <https://example.org/a|the papers> now", 20, "see…"),  # not inside a link
+        ("ask <@U123ABC> about it", 12, "ask…"),  # nor a mention
+        ("run `/agenda hwb next` today", 20, "run…"),  # nor a code span
+        ("*Health and Wellbeing Board*", 24, "*Health and Wellbeing…*"),  # bold closed again
+        ("_for decision by the board_", 16, "_for decision…_"),
+        ("😀" * 10, 7, "😀😀😀…"),  # an emoji counts twice, as Slack counts
+        ("family 👨‍👩‍👧 here", 12, "family…"),  # a joined emoji stays whole
+        ("short enough", 12, "short enough"),
+    ],
+)
+def test_text_is_clipped_at_a_safe_boundary(text, limit, clipped):
+    assert blockkit.clip(text, limit) == clipped
+    assert blockkit.slack_len(clipped) <= limit
+
+
+def test_a_long_section_cuts_its_long_lines_and_keeps_its_short_ones():
+    text = "*1.* " + "Title " * 2000 + "\n_" + "purpose " * 2000 + "_\nPresenter: Ann Lead"
+    fitted = blockkit.fit_text(text, 3000)
+    lines = fitted.split("\n")
+    assert len(fitted) <= 3000 and lines[2] == "Presenter: Ann Lead"
+    assert lines[0].endswith("Title…") and lines[1].endswith("purpose…_")
+
+
+def test_a_long_list_keeps_its_first_lines_and_counts_the_rest():
+    text = "\n".join(f"• line {n} of the list" for n in range(500))
+    fitted = blockkit.fit_text(text, 3000)
+    assert len(fitted) <= 3000 and fitted.startswith("• line 0 of")
+    kept = fitted.count("• line")
+    assert fitted.endswith(f"…and {500 - kept} more")
+
+
+def test_a_message_past_50_blocks_keeps_its_first_items_and_its_footer():
+    items = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{n}.* Item {n}\nmore"}}
+        for n in range(1, 61)
+    ]
+    footer = {"type": "context", "elements": [{"type": "mrkdwn", "text": "Full agenda: `/agenda hwb next`"}]}
+    blocks = blockkit.fit_blocks([*items, footer])
+    assert_fits_slack(blocks)
+    assert len(blocks) == 50 and blocks[-1] == footer and blocks[-2] == items[-1]
+    note = blocks[-3]["text"]["text"]
+    assert (
+        note.startswith("…and 12 more not shown here")
+        and "• *48.* Item 48" in note
+        and "• *59.* Item 59" in note
+        and "Item 47" not in note
+    )
+
+
 # --- The walkthrough's H3 cases ----------------------------------------------------------------------
 
 
@@ -472,7 +530,7 @@ def schema_sqlite(tmp_path_factory) -> Iterator[Path]:
 
 
 @settings(
-    max_examples=10,
+    max_examples=15,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking boards of megabytes takes minutes
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -481,7 +539,7 @@ def schema_sqlite(tmp_path_factory) -> Iterator[Path]:
 def test_every_reply_form_and_reminder_fits_slack_for_any_board(
     schema_sqlite, tmp_path_factory, shape, query
 ):
-    """Generated boards, loaded through the real loader (SQLite: ten boards stay within a
+    """Generated boards, loaded through the real loader (SQLite: 15 boards stay within a
     minute), asked everything: every reply, page, form and reminder passes assert_fits_slack."""
     folder = tmp_path_factory.mktemp("board")
     database = folder / "board.db"
