@@ -283,7 +283,15 @@ def action_ids(engine: Engine) -> list[int]:
 
 def ask_everything(engine: Engine, shape: Shape, query: str) -> None:
     """Every command a member, a chair and the secretary would use, and every reminder: all checked."""
-    for text in ("/nextmeeting big", "/agenda big next", "/agenda big last", "/kpi big", "/actions big"):
+    lists = (
+        "/nextmeeting big",
+        "/agenda big next",
+        "/agenda big last",
+        "/kpi big",
+        "/kpi big alias",
+        "/actions big",
+    )
+    for text in lists:
         for page in (1, 2):
             slash(engine, text, page=page)
     for text in (
