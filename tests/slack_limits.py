@@ -119,6 +119,11 @@ def check_block(block: dict[str, Any], where: str) -> None:
     _check(parsed is not None, where, f"not a block slack_sdk knows: {block.get('type')!r}")
     assert parsed is not None
     parsed.validate_json()
+    _check(
+        parsed.to_dict() == block,
+        where,
+        f"slack_sdk reads it otherwise (a misspelt or unknown field): {block}",
+    )
     kind = block["type"]
     if "block_id" in block:
         _within(block["block_id"], "id", f"{where} block_id")
