@@ -4,7 +4,8 @@ Templates in bot/templates/ write Block Kit as JSON. Every `{{ value }}` is esca
 Slack mrkdwn (`&`, `<`, `>`) and for the JSON string it sits in, so a title holding `<!channel>`
 shows as text. Only `Mrkdwn` values, built by the helpers below from escaped parts, pass through
 as mrkdwn. A None reaching the output is an error: a template must say "not recorded" itself.
-Trailing commas (natural in `{% for %}` loops) are dropped before parsing.
+Trailing commas (natural in `{% for %}` loops) are dropped before parsing. Every rendered reply,
+form and reminder then passes bot.blockkit's final pass, which keeps it inside Block Kit's limits.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot import blockkit
 from bot.reply import Reply
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_FALLBACK = 3000
+MAX_FALLBACK = blockkit.FALLBACK_TEXT
 USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 SAFE_URL_RE = re.compile(r"^https?://[^\s<>|]+$")
 TRAILING_COMMA_RE = re.compile(r",(\s*[\]}])")
@@ -132,18 +134,27 @@ def environment() -> Environment:
         auto_reload=False,  # templates ship with the code and change only with it
     )
     env.globals.update(link=link, cite=cite, mention=mention, when=when, Mrkdwn=Mrkdwn)
-    env.filters.update(bold=bold, short_date=short_date, number=number, slack=slack_escape)
+    env.filters.update(bold=bold, short_date=short_date, number=number, slack=slack_escape, clip=clip)
     return env
 
 
+def clip(text: Any, limit: int) -> Mrkdwn:
+    """The value escaped for Slack, then clipped to `limit` at a safe boundary, ending with "…"."""
+    escaped = text if isinstance(text, Mrkdwn) else slack_escape(text)
+    return Mrkdwn(blockkit.clip(escaped, limit))
+
+
 def render_blocks(template: str, **context: Any) -> list[dict[str, Any]]:
+    """The template's blocks (or, for a form, its view), fitted inside Block Kit's limits."""
     text = environment().get_template(template).render(**context)
     cleaned = TRAILING_COMMA_RE.sub(r"\1", text)
     try:
-        blocks = json.loads(cleaned)
+        rendered = json.loads(cleaned)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{template} rendered invalid JSON: {exc}\n{cleaned}") from exc
-    return blocks
+    if isinstance(rendered, dict):
+        return blockkit.fit_view(rendered)  # type: ignore[return-value]  # a view is one JSON object
+    return blockkit.fit_blocks(rendered)
 
 
 def fallback_text(blocks: list[dict[str, Any]]) -> str:
@@ -157,7 +168,7 @@ def fallback_text(blocks: list[dict[str, Any]]) -> str:
         if block.get("type") == "context":
             lines.extend(e["text"] for e in block.get("elements", []) if "text" in e)
     text = "\n".join(line for line in lines if line)
-    return text if len(text) <= MAX_FALLBACK else text[: MAX_FALLBACK - 1] + "…"
+    return blockkit.clip(text, MAX_FALLBACK) or "BoardBot"
 
 
 def reply(template: str, *, public: bool = False, **context: Any) -> Reply:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.blockkit import BUTTON_VALUE, slack_len
 from bot.boards import BoardChoice, resolve_board
 from bot.render import Mrkdwn, reply
 from bot.reply import Reply
@@ -78,19 +79,19 @@ class Page:
     def offset(self) -> int:
         return (self.number - 1) * self.size
 
-    def button_value(self, request: CommandRequest, number: int) -> Mrkdwn:
-        """What a page button carries: enough to ask the same question for another page."""
-        return Mrkdwn(
-            json.dumps(
-                {
-                    "c": request.command,
-                    "t": request.text,
-                    "p": number,
-                    "b": request.board_hint,
-                    "s": request.share,
-                }
-            )
-        )
+    def button_value(self, request: CommandRequest, number: int) -> Mrkdwn | None:
+        """What a page button carries: the same question, for another page. None when the question
+        does not fit in a button's value as Slack counts it: a button asking a cut-down question
+        would page through another answer, so the pager leaves it out and says why."""
+        state = {
+            "c": request.command,
+            "t": request.text,
+            "p": number,
+            "b": request.board_hint,
+            "s": request.share,
+        }
+        value = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        return Mrkdwn(value) if slack_len(value) <= BUTTON_VALUE else None
 
 
 def page_of(total: int, wanted: int, size: int = PAGE_SIZE) -> Page:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
+from bot.blockkit import clip, slack_len
 from bot.render import fallback_text, render_blocks, slack_escape
 from reminders.items import SNOOZE_END, Recipient, Reminder
 
@@ -90,11 +91,11 @@ def compose(message: Message) -> tuple[list[dict[str, Any]], str]:
 def notification(reminders: list[Reminder], blocks: list[dict[str, Any]]) -> str:
     """What a notification shows: the reminder itself, or how many and the first few."""
     if len(reminders) == 1:
-        return slack_escape(reminders[0].summary)
+        return clip(slack_escape(reminders[0].summary), MAX_TEXT)
     named = "; ".join(r.summary for r in reminders[:NOTIFICATION_ITEMS])
     more = len(reminders) - NOTIFICATION_ITEMS
-    text = f"{len(reminders)} reminders: {named}" + (f"; and {more} more" if more > 0 else "")
-    return slack_escape(text) if len(text) <= MAX_TEXT else fallback_text(blocks)
+    text = slack_escape(f"{len(reminders)} reminders: {named}" + (f"; and {more} more" if more > 0 else ""))
+    return text if slack_len(text) <= MAX_TEXT else fallback_text(blocks)  # measured after escaping
 
 
 def _cut(lines: list[str]) -> list[str]:
