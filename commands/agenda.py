@@ -116,7 +116,11 @@ def run(request: CommandRequest, session: Session) -> Reply:
             "no_meeting.json.j2", public=request.share, board=board, today=today, last=None, cancelled=[]
         )
     items, hidden, chairs = agenda(
-        session, board, meeting, show_restricted=can_see_restricted(session, request, choice.person, board)
+        session,
+        board,
+        meeting,
+        show_restricted=can_see_restricted(session, request, choice.person, board),
+        today=today,
     )
     page = page_of(len(items), request.page, ITEMS_PER_PAGE)
     return reply(

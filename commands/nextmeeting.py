@@ -30,7 +30,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
             cancelled=cancelled,
         )
     show_restricted = can_see_restricted(session, request, choice.person, board)
-    items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted)
+    items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted, today=today)
     return reply(
         "nextmeeting.json.j2",
         public=request.share,

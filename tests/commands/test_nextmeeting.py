@@ -21,7 +21,10 @@ def test_next_meeting_after_1_september_2023_is_5_october(demo_db):
     assert "Museum of Brands, Packaging and Advertising" in text
     assert "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis" in text
     assert "7. YOUTH JUSTICE PLANS\nFor information/comment" in text
-    assert "Papers due Thu 21 Sep 2023 (10 working days before the meeting): 14 working days left" in text
+    assert (
+        "Papers due Thu 21 Sep 2023 (by the default rule of 10 working days; the board has not stated its own)"
+        ": 14 working days left" in text
+    )
     assert not reply.public
 
 
