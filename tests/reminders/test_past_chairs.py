@@ -33,3 +33,17 @@ def test_an_overdue_action_is_escalated_to_the_chair_in_force_that_day(world, sl
         f"action:{action}:due:2026-11-02:escalated:chair" in occasion
         for _, _, occasion in world.described(to_chair)
     )
+
+
+def test_a_paper_reminder_says_when_its_deadline_comes_from_the_default_rule(world, slack):
+    """The board states no rule: the same deadline as before, labelled as the default."""
+    world.update(m.Board, world.board_id, paper_deadline_working_days=None)
+    meeting = world.add_meeting(D("2026-12-17"))
+    world.add_item(meeting, "4", "Better Care Fund plan", author="leo-lead")  # due 3 Dec: before:5 on 26 Nov
+    run_at(world, slack, at_local(D("2026-11-26")))
+    [to_leo] = [c for c in slack.posted() if c.body["channel"] == "U0LEO"]
+    body = " ".join(block["text"]["text"] for block in to_leo.body["blocks"] if "text" in block)
+    assert (
+        "the deadline is Thu 3 Dec 2026 (10 working days before the meeting, by the default rule;"
+        " the board has not stated its own)" in body
+    )
