@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, select
@@ -54,7 +54,8 @@ class Deadline:
     due_on: date
     working_days_left: int  # negative once passed
     rule: str = ""  # how due_on was derived (PaperDeadline.rule)
-    stated: bool = False
+    stated: bool = False  # the board states its rule
+    working_days: int = m.DEFAULT_PAPER_DEADLINE_WORKING_DAYS  # the rule applied
 
 
 def upcoming(session: Session, board: m.Board, today: date) -> tuple[m.Meeting | None, list[m.Meeting]]:
@@ -116,7 +117,7 @@ def meetings_near(session: Session, board: m.Board, day: date, count: int = 2) -
 
 def board_today(board: m.Board, now: datetime | None = None) -> date:
     """Today in the board's time zone (`now` defaults to the real time)."""
-    return (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(board.timezone)).date()
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(board.timezone)).date()
 
 
 def chairs(
@@ -173,4 +174,4 @@ def papers_deadline(board: m.Board, meeting: m.Meeting, today: date) -> Deadline
     """The meeting's paper deadline and the working days left until it, seen on `today`."""
     found = paper_deadline(meeting)
     left = workdays.working_days_between(today, found.due_on, board.holiday_region)
-    return Deadline(found.due_on, left, found.rule, found.stated)
+    return Deadline(found.due_on, left, found.rule, found.stated, found.working_days)

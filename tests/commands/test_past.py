@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import models as m
 from bot.boards import boards_of, is_member
 from bot.db import make_sessions
-from bot.meetings import chairs, paper_deadline
+from bot.meetings import chairs, paper_deadline, papers_deadline
 from commands import agenda, nextmeeting
 from tests.helpers import ask, text_of
 
@@ -216,3 +216,11 @@ def test_paper_deadline_tells_the_date_whether_stated_and_the_rule(demo_db):
         meeting.board.paper_deadline_working_days = 12
         found = paper_deadline(meeting)
         assert (found.due_on, found.stated, found.working_days) == (date(2023, 9, 19), True, 12)
+        seen = papers_deadline(meeting.board, meeting, date(2023, 9, 1))
+        assert (seen.due_on, seen.working_days_left, seen.stated, seen.working_days) == (
+            date(2023, 9, 19),
+            12,
+            True,
+            12,
+        )
+        assert seen.rule == "by the board's rule of 12 working days before the meeting"
