@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.meetings import board_today
+from bot.models.boards import in_force_today
 from bot.request import CommandRequest
 
 # words in a board's name that do not tell boards apart
@@ -137,10 +140,19 @@ def other_boards(session: Session, board: m.Board) -> list[m.Board]:
     return _boards(session, m.Board.workspace_id == board.workspace_id, m.Board.id != board.id)
 
 
-def boards_of(session: Session, person: m.Person) -> list[m.Board]:
-    """The boards the person is a member of, by name."""
-    memberships = select(m.Membership.board_id).where(m.Membership.person_id == person.id)
-    return _boards(session, m.Board.id.in_(memberships))
+def boards_of(session: Session, person: m.Person, now: datetime | None = None) -> list[m.Board]:
+    """The boards the person is a member of today in each board's zone (`now`: default the real time)."""
+    rows = session.execute(
+        select(m.Board, m.Membership.starts_on, m.Membership.ends_on)
+        .join(m.Membership, m.Membership.board_id == m.Board.id)
+        .where(m.Membership.person_id == person.id)
+        .order_by(m.Board.name, m.Board.id)
+    )
+    found: dict[int, m.Board] = {}
+    for board, starts_on, ends_on in rows:
+        if in_force_today(starts_on, ends_on, board_today(board, now)):
+            found.setdefault(board.id, board)
+    return list(found.values())
 
 
 def _boards(session: Session, *where: ColumnElement[bool]) -> list[m.Board]:
@@ -211,12 +223,25 @@ def _named_by_words(
     )
 
 
-def is_member(session: Session, person: m.Person | None, board: m.Board) -> bool:
+def is_member(
+    session: Session,
+    person: m.Person | None,
+    board: m.Board,
+    on: date | None = None,
+    *,
+    today: date | None = None,
+) -> bool:
+    """Whether the person holds a seat on the board on `on` (default today, in the board's zone)."""
     if person is None:
         return False
+    today = today or board_today(board)
     found = session.scalar(
         select(m.Membership.id)
-        .where(m.Membership.person_id == person.id, m.Membership.board_id == board.id)
+        .where(
+            m.Membership.person_id == person.id,
+            m.Membership.board_id == board.id,
+            m.Membership.in_force(on or today, today),
+        )
         .limit(1)
     )
     return found is not None

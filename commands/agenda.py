@@ -116,7 +116,11 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if meeting is None:
         return _no_meeting(session, request, board, today, looking="next")
     items, hidden, chairs = agenda(
-        session, board, meeting, show_restricted=can_see_restricted(session, request, choice.person, board)
+        session,
+        board,
+        meeting,
+        show_restricted=can_see_restricted(session, request, choice.person, board),
+        today=today,
     )
     only = None
     if item_number is not None:

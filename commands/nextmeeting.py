@@ -34,7 +34,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
             cancelled=cancelled,
         )
     show_restricted = can_see_restricted(session, request, choice.person, board)
-    items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted)
+    items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted, today=today)
     return reply(
         "nextmeeting.json.j2",
         public=request.share,
@@ -47,5 +47,4 @@ def run(request: CommandRequest, session: Session) -> Reply:
         hidden=hidden,
         cancelled=cancelled,
         deadline=papers_deadline(board, meeting, today),
-        deadline_stated=False,  # to be set from bot.meetings: whether the board stated its own rule
     )

@@ -39,7 +39,7 @@ class Paper:
 def horizon_days(day: BoardDay) -> int:
     """Calendar days ahead whose meetings may have a paper reminder due today (generous)."""
     earliest = max(day.rules.paper_days_before, default=0)
-    working = day.board.paper_deadline_working_days + 6 + earliest  # 6: the publication rule
+    working = day.board.paper_deadline_rule + 6 + earliest  # 6: the publication rule
     return working * 7 // 5 + 14  # weekends, and a fortnight for bank holidays
 
 
@@ -79,7 +79,7 @@ def awaited_papers(
         if item.paper_due_on is not None:
             due, explicit = item.paper_due_on, True
         else:
-            due = paper_deadline(meeting.meets_on, board.paper_deadline_working_days, board.holiday_region)
+            due = paper_deadline(meeting.meets_on, board.paper_deadline_rule, board.holiday_region)
             explicit = False
         papers.append(Paper(item, meeting, due, explicit))
     papers.sort(key=lambda p: (p.meeting.meets_on, p.item.position, p.item.number))

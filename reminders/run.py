@@ -23,6 +23,7 @@ from bot import clock
 from bot import models as m
 from bot.config import Settings
 from bot.meetings import CHAIR_ROLES
+from bot.models.boards import in_force_today
 from reminders import actions, ledger, meetings, papers
 from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, compose, group, start_of_day_utc
@@ -100,23 +101,26 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ordered[start : start + CHUNK]
 
 
-def load_people(session: Session, person_ids: Iterable[int], board_ids: list[int]) -> People:
-    """The people named by id, and the chairs of the boards."""
+def load_people(session: Session, person_ids: Iterable[int], today_by_board: dict[int, date]) -> People:
+    """The people named by id, and the chairs in force on each board's today."""
     people = People()
     for chunk in _chunks(person_ids):
         people.by_id.update(
             (p.id, p) for p in session.scalars(select(m.Person).where(m.Person.id.in_(chunk)))
         )
-    for chunk in _chunks(board_ids):
+    for chunk in _chunks(today_by_board):
         rows = session.execute(
-            select(m.Membership.board_id, m.Person)
+            select(m.Membership.board_id, m.Membership.starts_on, m.Membership.ends_on, m.Person)
             .join(m.Person, m.Membership.person_id == m.Person.id)
             .where(m.Membership.board_id.in_(chunk), m.Membership.role.in_(CHAIR_ROLES))
             .order_by(m.Membership.role, m.Person.name)
         )
-        for board_id, person in rows:
-            people.chairs.setdefault(board_id, []).append(person)
-            people.by_id[person.id] = person
+        for board_id, starts_on, ends_on, person in rows:
+            if in_force_today(
+                starts_on, ends_on, today_by_board[board_id]
+            ) and person not in people.chairs.get(board_id, []):
+                people.chairs.setdefault(board_id, []).append(person)
+                people.by_id[person.id] = person
     return people
 
 
@@ -150,7 +154,7 @@ def plan_reminders(
     person_ids = {d.board.secretary_id for d in open_days if d.board.secretary_id}
     person_ids |= {p.item.report_author_id for p in awaited if p.item.report_author_id}
     person_ids |= {lead_id for _, _, lead_id, _ in dated if lead_id}
-    people = load_people(session, person_ids, list(by_board))
+    people = load_people(session, person_ids, {board_id: d.today for board_id, d in by_board.items()})
     first_nominal = min(d.first_nominal for d in open_days)
     snoozes = ledger.snoozes_since(session, first_nominal)
 

@@ -65,7 +65,7 @@ def _sort_key(kind_name: str, record: dict[str, Any]) -> tuple:
     if kind_name == "kpi_values":
         return (r["kpi"], r["area"], r["period_end"] or date.min, r["period"], r["source"].doc)
     if kind_name == "memberships":
-        return (r["board"], r["person"])
+        return (r["board"], r["person"], r["starts_on"] or date.min)
     return (r["key"],)
 
 

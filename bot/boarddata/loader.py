@@ -121,9 +121,10 @@ def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result:
     _check_same_as(incoming["kpis"], snapshot, result.problems)
 
     changes: list[Change] = []
+    dated = _dated_memberships(incoming["memberships"], snapshot)
     for kind in KINDS:
         for key, record in incoming[kind.name].items():
-            existing = snapshot.get(kind.name, key)
+            existing = snapshot.get(kind.name, dated.get(key, key) if kind.name == "memberships" else key)
             origin = f"{record.file}:{record.line}"
             if existing is None:
                 changes.append(Change(kind, key, record.values, None, origin=origin))
@@ -140,6 +141,23 @@ def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result:
     changes.extend(_import_history(changes, incoming["action_updates"], snapshot, now))
     result.changes.extend(changes)
     return changes
+
+
+def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> dict[tuple, tuple]:
+    """Dated memberships that give a start to a recorded undated one: incoming key -> the recorded key.
+
+    Without this, adding `starts_on` to a membership would make a second one (the start is part of
+    the key) and leave the undated one in force. The earliest new spell takes the undated row.
+    """
+    claimed: dict[tuple, tuple] = {}
+    for key in sorted(memberships, key=lambda k: (k[0], k[1], k[2] or date.min)):
+        board, person, starts_on = key
+        undated = (board, person, None)
+        if starts_on is None or snapshot.get("memberships", key) is not None or undated in memberships:
+            continue
+        if snapshot.get("memberships", undated) is not None and undated not in claimed.values():
+            claimed[key] = undated
+    return claimed
 
 
 def _known(kind: str, key: tuple, incoming, snapshot: Snapshot) -> bool:

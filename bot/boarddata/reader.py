@@ -250,4 +250,20 @@ def _read_record(
                     )
                 )
         values[spec.name] = spec.default
+    if ok and kind.name == "memberships" and not _dates_in_order(values):
+        problems.append(
+            Problem(
+                name,
+                lines.get("ends_on", _line(node)),
+                f"{where}, field 'ends_on'",
+                f"{values['ends_on']} is before starts_on {values['starts_on']}; a membership ends on "
+                "or after the day it starts: check the two dates",
+            )
+        )
+        ok = False
     return Record(kind, values, name, _line(node), index, lines) if ok else None
+
+
+def _dates_in_order(values: dict[str, Any]) -> bool:
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    return starts_on is None or ends_on is None or starts_on <= ends_on

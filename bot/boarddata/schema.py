@@ -132,7 +132,7 @@ KINDS: tuple[Kind, ...] = (
             Field("slack_channel", "text"),
             Field("timezone", "timezone", default="Europe/London"),
             choice("holiday_region", m.HolidayRegion, default="england"),
-            Field("paper_deadline_working_days", "int", default=10, minimum=0, maximum=60),
+            Field("paper_deadline_working_days", "int", minimum=0, maximum=60),  # left out: not stated
             ref("secretary", "people"),
             SOURCE,
         ),
@@ -147,9 +147,11 @@ KINDS: tuple[Kind, ...] = (
             ref("board", "boards", required=True),
             ref("person", "people", required=True),
             choice("role", m.MembershipRole, required=True),
+            Field("starts_on", "date"),
+            Field("ends_on", "date"),
             SOURCE,
         ),
-        key=("board", "person"),
+        key=("board", "person", "starts_on"),  # a person may hold a seat twice, at different times
     ),
     Kind(
         "meetings",

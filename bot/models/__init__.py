@@ -19,6 +19,7 @@ from bot.models.actions import (
 )
 from bot.models.base import NAMING_CONVENTION, Base, Rag, Sourced, one_of
 from bot.models.boards import (
+    DEFAULT_PAPER_DEADLINE_WORKING_DAYS,
     AgendaItem,
     Board,
     Document,
@@ -43,6 +44,7 @@ from bot.models.reminders import (
 )
 
 __all__ = [
+    "DEFAULT_PAPER_DEADLINE_WORKING_DAYS",
     "NAMING_CONVENTION",
     "Action",
     "ActionStatus",

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -16,6 +17,9 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
+    or_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +34,9 @@ class MembershipRole(StrEnum):
     SUBSTITUTE = "substitute"
     OFFICER = "officer"
     SECRETARY = "secretary"
+
+
+DEFAULT_PAPER_DEADLINE_WORKING_DAYS = 10  # the rule used for a board that states none of its own
 
 
 class MeetingStatus(StrEnum):
@@ -123,24 +130,68 @@ class Board(Sourced, Base):
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     holiday_region: Mapped[str] = mapped_column(String(20), default=HolidayRegion.ENGLAND)
-    paper_deadline_working_days: Mapped[int] = mapped_column(Integer, default=10)
+    paper_deadline_working_days: Mapped[int | None] = mapped_column(Integer)  # None: the board states none
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
     workspace: Mapped[Workspace] = relationship(back_populates="boards")
     secretary: Mapped[Person | None] = relationship()
 
+    @property
+    def paper_deadline_rule(self) -> int:
+        """Working days before a meeting that papers are due: the board's stated rule, else the default."""
+        if self.paper_deadline_working_days is None:
+            return DEFAULT_PAPER_DEADLINE_WORKING_DAYS
+        return self.paper_deadline_working_days
+
+
+def in_force_today(starts_on: date | None, ends_on: date | None, today: date) -> bool:
+    """Whether a membership spanning these days holds today (Membership.in_force, in Python)."""
+    return (starts_on is None or starts_on <= today) and (ends_on is None or ends_on >= today)
+
 
 class Membership(Sourced, Base):
+    """A seat on a board from `starts_on` to `ends_on` (both days in force; None: not recorded).
+
+    A person who held a seat twice has two rows with different `starts_on`; at most one row per
+    person and board leaves `starts_on` unrecorded (the partial unique index).
+    """
+
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("board_id", "person_id"), one_of("role", MembershipRole))
+    __table_args__ = (
+        UniqueConstraint("board_id", "person_id", "starts_on"),
+        Index(
+            "uq_memberships_board_person_undated",
+            "board_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("starts_on IS NULL"),
+            postgresql_where=text("starts_on IS NULL"),
+        ),
+        one_of("role", MembershipRole),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on", name="dates_in_order"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
 
     board: Mapped[Board] = relationship()
     person: Mapped[Person] = relationship()
+
+    @classmethod
+    def in_force(cls, on: date, today: date) -> ColumnElement[bool]:
+        """Memberships known to be in force on `on`, asked on `today`.
+
+        One with no recorded start is the board's membership as now recorded: it counts from today
+        on, never for a day before today, whose membership the records do not show.
+        """
+        started = cls.starts_on <= on if on < today else or_(cls.starts_on.is_(None), cls.starts_on <= on)
+        return and_(started, or_(cls.ends_on.is_(None), cls.ends_on >= on))
 
 
 class Meeting(Sourced, Base):

@@ -1,6 +1,6 @@
 """kpi periods: a value's period kind and stated change, a KPI's headline flag and same measure
 
-Revision ID: 0009_kpis
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06 11:30:00
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_kpis"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

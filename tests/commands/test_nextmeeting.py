@@ -23,7 +23,7 @@ def test_next_meeting_after_1_september_2023_is_5_october(demo_db):
     assert "Councillor Josh Rendall, Councillor Nafsika Butler-Thalassis" in text
     assert "7. YOUTH JUSTICE PLANS\nFor information/comment" in text
     assert (
-        "Papers due by Thu 21 Sep 2023, by the default rule of 10 working days before the meeting;"
+        "Papers due Thu 21 Sep 2023, by the default rule of 10 working days before the meeting;"
         " the board has not stated its own. 14 working days left." in text
     )
     assert not reply.public
@@ -222,7 +222,7 @@ def test_the_paper_deadline_says_it_comes_from_the_default_rule(demo_db):
             now=datetime(2023, 9, 20, tzinfo=UTC),
         )
     )
-    assert "Papers due by Thu 21 Sep 2023, by the default rule of 10 working days before the meeting" in text
+    assert "Papers due Thu 21 Sep 2023, by the default rule of 10 working days before the meeting" in text
     assert "the board has not stated its own. 1 working day left." in text
 
 
