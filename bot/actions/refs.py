@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
@@ -125,3 +125,17 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
         .limit(10)
     )
     return [(by_id[board_id], found) for board_id, found in session.execute(stmt)]
+
+
+def boards_using_prefix(session: Session, workspace_id: int, prefix: str) -> list[m.Board]:
+    """The workspace's boards with an action under the prefix, however its case (`fps-47`), by name."""
+    spellings = {prefix, prefix.upper(), prefix.lower()}
+    under = [(m.Action.ref >= f"{p}-") & (m.Action.ref < f"{p}.") for p in spellings]  # "." follows "-"
+    with_prefix = select(m.Action.board_id).where(or_(*under))
+    stmt = (
+        select(m.Board)
+        .where(m.Board.workspace_id == workspace_id, m.Board.id.in_(with_prefix))
+        .order_by(m.Board.name)
+        .limit(10)
+    )
+    return list(session.scalars(stmt))
