@@ -15,7 +15,7 @@ from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.actions_filters import STATUS_NAMES, Filters, is_filter_word, parse_filters
-from commands.actions_narrow import Narrowed, narrowed, problem, usage, where_you_lead
+from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_you_lead
 from commands.common import Page, find_board, page_of, today_at
 
 __all__ = ["Filters", "is_filter_word", "parse_filters", "run"]
@@ -34,16 +34,16 @@ OTHER_FILTERS = ["open", "overdue", "done", "blocked", "in progress", "from last
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, trouble = find_board(session, request, takes_words=True, not_a_board=is_filter_word)
-    if trouble and (trouble := _without_a_board(session, request, choice, trouble)):
-        return trouble
+    choice, problem = find_board(session, request, takes_words=True, not_a_board=is_filter_word)
+    if problem and (problem := _without_a_board(session, request, choice, problem)):
+        return problem
     board = choice.board
     assert board is not None  # found, or named by the reference or by where the asker leads
     filters = parse_filters(choice.rest)
     if filters.unclear:
         return usage(session, board, filters.unclear)
     if filters.bad_meeting:
-        return problem("meeting_unclear", board, asked=filters.bad_meeting)
+        return help_reply("meeting_unclear", board, asked=filters.bad_meeting)
     if filters.ref:
         return _one_action(session, request, board, choice.person, filters.ref)
     found = narrowed(session, request, board, choice.person, filters, today_at(board, request))
@@ -135,6 +135,9 @@ def _listing(
         heading=a.shorten(_heading(board, found), 250),
         narrowed=bool(filters.status or found.meeting or found.found or found.whose),
         lead_only=not (filters.status or found.meeting or found.found),
+        led_elsewhere=[b for b, _ in a.boards_led_by(session, asker) if b.id != board.id]
+        if filters.mine and asker and not tally.total
+        else [],
         partial=found.found if found.found and not found.found.every_word else None,
         mine=filters.mine,
         lead=found.lead,
@@ -165,13 +168,13 @@ def _one_action(
 ) -> Reply:
     found = a.find_actions(session, board, ref)
     if len(found) > 1:
-        return problem("which_ref", board, asked=ref.text, refs=[act.ref for act in found])
+        return help_reply("which_ref", board, asked=ref.text, refs=[act.ref for act in found])
     if not found:
         elsewhere = a.boards_with_ref(session, other_boards(session, board), ref)
         prefixes = a.board_prefixes(session, board)
         last = [] if elsewhere else a.last_refs(session, board, ref, prefixes)
         past_the_end = bool(ref.prefix and last) and all(_number(r) < int(ref.number) for r in last)
-        return problem(
+        return help_reply(
             "no_ref",
             board,
             asked=ref.text,

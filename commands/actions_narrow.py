@@ -76,14 +76,14 @@ def _meeting(session: Session, board: m.Board, when: str, today: date) -> m.Meet
     word = when.lower()
     if word in ("last", "previous", "latest"):
         meeting = last_meeting(session, board, today)
-        return meeting or problem("no_meeting", board, asked=when, which="last", near=[])
+        return meeting or help_reply("no_meeting", board, asked=when, which="last", near=[])
     if word == "next":
         meeting = next_meeting(session, board, today)
-        return meeting or problem("no_meeting", board, asked=when, which="next", near=[])
+        return meeting or help_reply("no_meeting", board, asked=when, which="next", near=[])
     try:
         day, yearless = parse_day(when, today)
     except DateNotUnderstood:
-        return problem("meeting_unclear", board, asked=a.shorten(when, 80))
+        return help_reply("meeting_unclear", board, asked=a.shorten(when, 80))
     if day is not None:
         meeting = meeting_on(session, board, day)
     else:
@@ -92,7 +92,7 @@ def _meeting(session: Session, board: m.Board, when: str, today: date) -> m.Meet
         day = _in_year(today.year, *yearless)
     if meeting is None:
         near = meetings_near(session, board, day)[:3]
-        return problem("no_meeting", board, asked=f"{day:%a} {day.day} {day:%b %Y}", which="", near=near)
+        return help_reply("no_meeting", board, asked=f"{day:%a} {day.day} {day:%b %Y}", which="", near=near)
     return meeting
 
 
@@ -115,7 +115,7 @@ def _whose(
     words = filters.words
     if filters.mine or filters.mention == request.user_id:
         if asker is None:
-            return problem("not_a_person", board, secretary=board.secretary)
+            return help_reply("not_a_person", board, secretary=board.secretary)
         return (
             asker,
             _naming(session, board, asker),
@@ -125,7 +125,7 @@ def _whose(
     if filters.mention:
         person = a.person_with_slack_id(session, board, filters.mention)
         if person is None:
-            return problem("unknown_mention", board, user_id=filters.mention, secretary=board.secretary)
+            return help_reply("unknown_mention", board, user_id=filters.mention, secretary=board.secretary)
         return person, _naming(session, board, person), f"led by {person.name}", words
     if filters.name:
         return _named(session, board, filters.name, words)
@@ -134,7 +134,7 @@ def _whose(
         if len(people) == 1:
             return people[0], _naming(session, board, people[0]), f"led by {people[0].name}", ""
         if len(people) > 1 and not a.actions_mentioning(session, board, a.search_words(words)).ids:
-            return problem("which_person", board, asked=a.shorten(words, 80), people=people[:8])
+            return help_reply("which_person", board, asked=a.shorten(words, 80), people=people[:8])
     return None, None, "", words
 
 
@@ -146,7 +146,7 @@ def _named(session: Session, board: m.Board, name: str, words: str) -> WhoseFoun
         phrase, rest = " ".join(parts[:size]), " ".join([*parts[size:], words]).strip()
         people = a.leads_named(session, board, phrase)
         if len(people) > 1:
-            return problem("which_person", board, asked=a.shorten(phrase, 80), people=people[:8])
+            return help_reply("which_person", board, asked=a.shorten(phrase, 80), people=people[:8])
         if people:
             return people[0], _naming(session, board, people[0]), f"led by {people[0].name}", rest
         as_written = a.search_words(phrase)
@@ -182,7 +182,7 @@ def where_you_lead(
 def usage(session: Session, board: m.Board, asked: str, *, looked_for: bool = False) -> Reply:
     """What `/actions` can show, after words it could not use (`looked_for`: it searched for them
     as a lead and in the actions' text, and found neither)."""
-    return problem(
+    return help_reply(
         "filter",
         board,
         asked=a.shorten(asked, 80),
@@ -191,7 +191,7 @@ def usage(session: Session, board: m.Board, asked: str, *, looked_for: bool = Fa
     )
 
 
-def problem(problem: str, board: m.Board, **context: Any) -> Reply:
+def help_reply(problem: str, board: m.Board, **context: Any) -> Reply:
     """A reply that says what went wrong and what would work: only the asker sees it."""
     defaults: dict[str, Any] = {
         "asked": "",
