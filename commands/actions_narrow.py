@@ -133,7 +133,8 @@ def _whose(
         people = a.leads_named(session, board, words)
         if len(people) == 1:
             return people[0], _naming(session, board, people[0]), f"led by {people[0].name}", ""
-        if len(people) > 1 and not a.actions_mentioning(session, board, a.search_words(words)).ids:
+        searched = a.search_words(words)
+        if len(people) > 1 and not (searched and a.actions_mentioning(session, board, searched).ids):
             return help_reply("which_person", board, asked=a.shorten(words, 80), people=people[:8])
     return None, None, "", words
 
