@@ -15,7 +15,7 @@ from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.actions_filters import STATUS_NAMES, Filters, is_filter_word, parse_filters
-from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_you_lead
+from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_mentioned, where_you_lead
 from commands.common import Page, find_board, page_of, today_at
 
 __all__ = ["Filters", "is_filter_word", "parse_filters", "run"]
@@ -55,8 +55,9 @@ def run(request: CommandRequest, session: Session) -> Reply:
 def _without_a_board(
     session: Session, request: CommandRequest, choice: BoardChoice, trouble: Reply
 ) -> Reply | None:
-    """No board named and none to assume: the reference may say which (`/actions FPS-47`), or,
-    for `mine`, where the asker leads actions. None when that settles the board."""
+    """No board named and none to assume: the reference may say which (`/actions FPS-47`); for
+    `mine`, where the asker leads actions; for words, the boards whose actions mention them.
+    None when that settles the board."""
     if choice.problem != "which" or not choice.rest:
         return trouble
     if len(choice.rest) == 1 and (ref := a.parse_ref(choice.rest[0])):
@@ -64,13 +65,17 @@ def _without_a_board(
             choice.board = board
             return None
         return trouble
-    if choice.person is not None and parse_filters(choice.rest).mine:
+    filters = parse_filters(choice.rest)
+    if choice.person is not None and filters.mine:
         led = where_you_lead(session, request, choice.person, choice.all_boards)
-        if isinstance(led, Reply):
-            return led
-        choice.board = led
-        return None
-    return trouble
+    elif filters.words and not filters.whose:
+        led = where_mentioned(session, choice.all_boards, filters.words) or trouble
+    else:
+        return trouble
+    if isinstance(led, Reply):
+        return led
+    choice.board = led
+    return None
 
 
 def _board_of_ref(session: Session, choice: BoardChoice, ref: a.Ref) -> m.Board | None:
@@ -94,7 +99,7 @@ def _heading(board: m.Board, found: Narrowed) -> str:
         day = found.meeting.meets_on
         words.append(f"raised at the meeting of {day:%a} {day.day} {day:%b %Y}")
     if found.found:
-        words.append("mentioning " + " ".join(f"“{w}”" for w in found.found.matched))
+        words.append("mentioning " + " and ".join(f"“{w}”" for w in found.found.matched))
     return " ".join(w for w in words if w)
 
 

@@ -77,7 +77,7 @@ def _holding_any(columns: list[Any], words: list[str]) -> ColumnElement[bool]:
 
 def actions_mentioning(session: Session, board: m.Board, words: list[str]) -> Found:
     """The board's actions whose reference, description, progress note or lead holds every word;
-    when none holds all, those that hold the most of them."""
+    when none holds all, those that hold the most of them, if that is at least half."""
     columns: list[Any] = [  # the text columns searched, as mapped
         m.Action.ref,
         m.Action.description,
@@ -97,6 +97,8 @@ def actions_mentioning(session: Session, board: m.Board, words: list[str]) -> Fo
         if found:
             held[action_id] = found
     most = max((len(found) for found in held.values()), default=0)
+    if most * 2 < len(words):  # a word or two of many: chance, not what was asked
+        return Found((), tuple(words), ())
     best = sorted(action_id for action_id, found in held.items() if len(found) == most)
     matched = set().union(*(held[action_id] for action_id in best)) if best else set()
     return Found(tuple(best), tuple(words), tuple(w for w in words if w in matched))

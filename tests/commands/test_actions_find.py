@@ -312,3 +312,31 @@ def test_new_replies_stay_inside_slacks_limits(demo_db):
     ):
         for page in (1, 2):
             assert_within_slack_limits(run(demo_db, words, page=page, user_id="UMARIA"))
+
+
+# --- no board named ------------------------------------------------------------------------------------
+
+
+def test_words_without_a_board_answer_from_the_one_board_that_has_them(demo_db):
+    reply = run(demo_db, "attendance")
+    assert text_of(reply).startswith(f"{HWB}: actions mentioning “attendance”")
+    assert "HWB-27" in refs_shown(reply)
+    assert refs_shown(run(demo_db, "memory cafe")) == ["FPS-12"]
+
+
+def test_words_without_a_board_found_on_several_are_grouped_by_board(demo_db):
+    text = text_of(run(demo_db, "report"))
+    assert text.startswith("Actions of 2 boards mention “report”:")
+    suggested = re.findall(r"`/actions ([^`]+)`", text)
+    assert suggested == ["fps report", "hwb report"]
+    for words in suggested:  # each suggestion is a command that works
+        assert "actions mentioning “report”" in text_of(run(demo_db, words))
+
+
+def test_words_no_board_has_still_ask_which_board(demo_db):
+    assert text_of(run(demo_db, "zebra")).startswith("Which board do you mean?")
+
+
+def test_a_word_or_two_of_many_is_not_a_match(demo_db):
+    text = text_of(run(demo_db, "hwb <!channel> drop table boards zebra"))
+    assert text.startswith("I don't understand “<!channel> drop table boards zebra”")
