@@ -41,6 +41,13 @@ MEETING_RE = re.compile(
     r"(?:\s+(?:board\s+)?meeting)?(?=\s|$)",
     re.IGNORECASE,
 )
+# after "from", words that mean a meeting was meant ("from 31 June"), not words to find ("from schools")
+DATE_LIKE_RE = re.compile(
+    r"^from$|\d|\b(?:meeting|today|tomorrow|yesterday|week|month|year|jan(?:uary)?|feb(?:ruary)?"
+    r"|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?"
+    r"|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
 FROM_RE = re.compile(r"\b(?:from|raised\s+(?:at|on))\b\s*(?P<rest>.*)", re.IGNORECASE)
 STATUS_NAMES = {m.ActionStatus.BLOCKED.value: "blocked", m.ActionStatus.IN_PROGRESS.value: "in progress"}
 
@@ -96,7 +103,7 @@ def parse_filters(words: list[str]) -> Filters:
     if found := MEETING_RE.search(text):
         meeting = " ".join(found.group("when").split())
         text = text[: found.start()] + " " + text[found.end() :]
-    elif found := FROM_RE.search(text):
+    elif (found := FROM_RE.search(text)) and DATE_LIKE_RE.search(found.group("rest") or "from"):
         return Filters(bad_meeting=a.shorten(found.group("rest"), 80) or "nothing")
     mentions = MENTION_RE.findall(text)
     text = IN_PROGRESS_RE.sub(" in_progress ", MENTION_RE.sub(" ", text))

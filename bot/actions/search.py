@@ -26,6 +26,7 @@ STOP_WORDS = {
     "any",
     "are",
     "for",
+    "from",
     "in",
     "is",
     "of",

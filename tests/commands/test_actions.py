@@ -123,6 +123,8 @@ def assert_within_slack_limits(reply) -> None:
         ("from 2023-06-08 attendance", Filters(meeting="2023-06-08", words="attendance")),
         ("from June 8th, 2023", Filters(meeting="June 8th, 2023")),
         ("from tomorrow", Filters(bad_meeting="tomorrow")),
+        ("from 31 Juni", Filters(meeting="31 Juni")),  # read as a date, and found not one
+        ("feedback from schools", Filters(words="feedback from schools")),
         ("from", Filters(bad_meeting="nothing")),
         # words to find
         ("attendance", Filters(words="attendance")),

@@ -137,7 +137,9 @@ def test_a_meeting_that_raised_nothing_says_so(demo_db):
     assert "No actions raised at the meeting of Mon 25 Nov 2019." in text
 
 
-@pytest.mark.parametrize("words", ["hwb from tomorrow", "hwb from", "hwb raised at the away day"])
+@pytest.mark.parametrize(
+    "words", ["hwb from tomorrow", "hwb from", "hwb raised at the away day meeting", "hwb from 31 Juni"]
+)
 def test_a_meeting_that_cannot_be_read_gets_the_forms_that_work(demo_db, words):
     text = text_of(run(demo_db, words))
     assert "as a meeting of Health & Wellbeing Board. Say `from last`" in text
@@ -157,6 +159,11 @@ def test_words_find_the_actions_that_mention_them(demo_db, words):
     )
     assert f"{HWB}: actions mentioning “" in text and "attendance”" in text
     assert "No action mentions every word" not in text
+
+
+def test_from_before_words_that_name_no_day_is_part_of_a_search(demo_db):
+    text = text_of(run(demo_db, "hwb feedback from schools"))
+    assert text.startswith(f"{HWB}: actions mentioning “feedback” and “school”")
 
 
 def test_every_word_must_match_and_the_reply_says_when_only_some_do(demo_db):
