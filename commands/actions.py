@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot import actions as a
 from bot import models as m
 from bot import updates
-from bot.boards import BoardChoice, can_see_restricted, other_boards
+from bot.boards import BoardChoice, boards_of, can_see_restricted, other_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -56,9 +56,9 @@ def _without_a_board(
     session: Session, request: CommandRequest, choice: BoardChoice, trouble: Reply
 ) -> Reply | None:
     """No board named and none to assume: the reference may say which (`/actions FPS-47`); for
-    `mine`, where the asker leads actions; for words, the boards whose actions mention them.
-    None when that settles the board."""
-    if choice.problem != "which" or not choice.rest:
+    `mine`, where the asker leads actions; for words, the boards whose actions mention them; for
+    a lead who sits on no board, the one board where they lead. None when that settles the board."""
+    if choice.problem != "which":
         return trouble
     if len(choice.rest) == 1 and (ref := a.parse_ref(choice.rest[0])):
         if board := _board_of_ref(session, choice, ref):
@@ -66,10 +66,14 @@ def _without_a_board(
             return None
         return trouble
     filters = parse_filters(choice.rest)
-    if choice.person is not None and filters.mine:
-        led = where_you_lead(session, request, choice.person, choice.all_boards)
+    asker = choice.person
+    if asker is not None and filters.mine:
+        led = where_you_lead(session, request, asker, choice.all_boards)
     elif filters.words and not filters.whose:
         led = where_mentioned(session, choice.all_boards, filters.words) or trouble
+    elif asker is not None and not boards_of(session, asker):  # "You are on …" would be untrue
+        led_on = a.boards_led_by(session, asker)
+        led = led_on[0][0] if len(led_on) == 1 else trouble
     else:
         return trouble
     if isinstance(led, Reply):

@@ -235,6 +235,23 @@ def test_mine_without_a_board_answers_from_where_the_asker_leads(demo_db):
     assert "You are on" not in text and "Which board" not in text
 
 
+@pytest.mark.parametrize("words", ["", "overdue", "in progress"])
+def test_a_lead_on_no_board_is_answered_from_where_they_lead(demo_db, words):
+    text = text_of(run(demo_db, words, person_hint="kiran-hayer"))
+    assert text.startswith(f"{HWB}: ") and "You are on" not in text
+
+
+def test_a_member_who_leads_elsewhere_is_told_where(demo_db):
+    add_actions(
+        demo_db,
+        "fps",
+        {"ref": "FPS-47", "description": "Report back", "status": "open", "lead_text": "Cllr Josh Rendall"},
+    )
+    text = text_of(run(demo_db, "hwb mine", person_hint="josh-rendall"))
+    assert f"You lead no actions on this board. You lead actions on {FPS}: `/actions fps mine`." in text
+    assert refs_shown(run(demo_db, "fps mine", person_hint="josh-rendall")) == ["FPS-47"]
+
+
 def test_mine_across_boards_says_where_the_asker_leads(demo_db):
     add_actions(
         demo_db,
