@@ -72,7 +72,7 @@ def _without_a_board(
     elif filters.words and not filters.whose:
         led = where_mentioned(session, choice.all_boards, filters.words) or trouble
     elif asker is not None and not boards_of(session, asker):  # "You are on …" would be untrue
-        led_on = a.boards_led_by(session, asker)
+        led_on = a.boards_led_by(session, asker, choice.all_boards)
         led = led_on[0][0] if len(led_on) == 1 else trouble
     else:
         return trouble
@@ -88,9 +88,9 @@ def _board_of_ref(session: Session, choice: BoardChoice, ref: a.Ref) -> m.Board 
     boards = {board.id: board for board, _ in a.boards_with_ref(session, choice.all_boards, ref)}
     if len(boards) == 1:
         return next(iter(boards.values()))
-    if boards or ref.prefix is None or not choice.all_boards:
+    if boards or ref.prefix is None:
         return None
-    prefixed = a.boards_using_prefix(session, choice.all_boards[0].workspace_id, ref.prefix)
+    prefixed = a.boards_using_prefix(session, choice.all_boards, ref.prefix)
     return prefixed[0] if len(prefixed) == 1 else None
 
 
@@ -144,7 +144,7 @@ def _listing(
         heading=a.shorten(_heading(board, found), 250),
         narrowed=bool(filters.status or found.meeting or found.found or found.whose),
         lead_only=not (filters.status or found.meeting or found.found),
-        led_elsewhere=[b for b, _ in a.boards_led_by(session, asker) if b.id != board.id]
+        led_elsewhere=[b for b, _ in a.boards_led_by(session, asker, other_boards(session, board)[:12])]
         if filters.mine and asker and not tally.total
         else [],
         partial=found.found if found.found and not found.found.every_word else None,

@@ -168,7 +168,7 @@ def where_you_lead(
 ) -> m.Board | Reply:
     """`/actions mine` with no board: the one board where the asker leads actions, else a reply
     that lists each (with its tally) or says they lead none."""
-    led = a.boards_led_by(session, asker)
+    led = a.boards_led_by(session, asker, boards)
     if len(led) == 1:
         return led[0][0]
     tallies = [

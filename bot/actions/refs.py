@@ -127,15 +127,10 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
     return [(by_id[board_id], found) for board_id, found in session.execute(stmt)]
 
 
-def boards_using_prefix(session: Session, workspace_id: int, prefix: str) -> list[m.Board]:
-    """The workspace's boards with an action under the prefix, however its case (`fps-47`), by name."""
+def boards_using_prefix(session: Session, boards: list[m.Board], prefix: str) -> list[m.Board]:
+    """Which of these boards have an action under the prefix, however its case (`fps-47`)."""
     spellings = {prefix, prefix.upper(), prefix.lower()}
     under = [(m.Action.ref >= f"{p}-") & (m.Action.ref < f"{p}.") for p in spellings]  # "." follows "-"
-    with_prefix = select(m.Action.board_id).where(or_(*under))
-    stmt = (
-        select(m.Board)
-        .where(m.Board.workspace_id == workspace_id, m.Board.id.in_(with_prefix))
-        .order_by(m.Board.name)
-        .limit(10)
-    )
-    return list(session.scalars(stmt))
+    by_id = {b.id: b for b in boards}
+    stmt = select(m.Action.board_id).where(m.Action.board_id.in_(by_id), or_(*under)).distinct()
+    return sorted((by_id[board_id] for board_id in session.scalars(stmt)), key=lambda b: b.name)

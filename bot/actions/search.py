@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -125,16 +125,22 @@ def name_words(person: m.Person) -> list[str]:
     return [w for w in normalise(person.name).split() if w not in HONORIFICS]
 
 
-def boards_led_by(session: Session, person: m.Person) -> list[tuple[m.Board, list[int]]]:
-    """The boards of the person's workspace where they lead actions, linked or named as written,
-    by name, each with the ids of those actions."""
+def boards_led_by(
+    session: Session, person: m.Person, boards: list[m.Board]
+) -> list[tuple[m.Board, list[int]]]:
+    """The boards where the person leads actions, by name, each with the ids of those actions:
+    linked as lead on any board of the workspace, or named as written on one of `boards` (a lead's
+    text is read board by board, never across every action of the workspace)."""
     words = name_words(person)
     linked = m.Action.lead_id == person.id
-    named = func.lower(m.Action.lead_text).contains(max(words, key=len)) if words else linked
+    named = and_(
+        m.Action.board_id.in_([b.id for b in boards]),
+        func.lower(m.Action.lead_text).contains(max(words, key=len) if words else ""),
+    )
     stmt = (
         select(m.Action.id, m.Action.lead_id, m.Action.lead_text, m.Board)
         .join(m.Board, m.Board.id == m.Action.board_id)
-        .where(m.Board.workspace_id == person.workspace_id, or_(linked, named))
+        .where(m.Board.workspace_id == person.workspace_id, or_(linked, named) if words else linked)
         .order_by(m.Board.name, m.Action.id)
     )
     led: dict[int, tuple[m.Board, list[int]]] = {}
