@@ -94,8 +94,9 @@ def _board_of_ref(session: Session, choice: BoardChoice, ref: a.Ref) -> m.Board 
     return prefixed[0] if len(prefixed) == 1 else None
 
 
-def _heading(board: m.Board, found: Narrowed) -> str:
-    """ "open actions led by Kiran Hayer", "blocked actions raised at the meeting of Thu 5 Oct 2023"."""
+def _heading(found: Narrowed) -> str:
+    """The list's heading: "open actions led by Kiran Hayer", "blocked actions raised at the
+    meeting of Thu 5 Oct 2023", "actions mentioning “attendance”"."""
     filters = found.filters
     scope = SCOPE_WORDS[filters.scope] if not filters.status or filters.scope is a.Scope.OVERDUE else ""
     words = [scope, STATUS_WORDS.get(filters.status or ""), "actions", found.whose]
@@ -141,7 +142,7 @@ def _listing(
         board=board,
         scope=filters.scope.value,
         status=filters.status,
-        heading=a.shorten(_heading(board, found), 250),
+        heading=a.shorten(_heading(found), 250),
         narrowed=bool(filters.status or found.meeting or found.found or found.whose),
         lead_only=not (filters.status or found.meeting or found.found),
         led_elsewhere=[b for b, _ in a.boards_led_by(session, asker, other_boards(session, board)[:12])]
