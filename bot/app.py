@@ -51,8 +51,8 @@ COMMANDS = (
     Command(
         "actions",
         actions.run,
-        "Actions: open, overdue, yours, or one by reference",
-        "[board] [mine|overdue|open|done|@person|A-12]",
+        "Actions by status, lead, meeting or words, or one by reference",
+        "[board] [mine|overdue|blocked|in progress|@person|from last|words|A-12]",
         reads_only=True,
     ),
     Command(

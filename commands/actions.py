@@ -1,182 +1,159 @@
-"""/actions [board] [open|overdue|done|mine|@person|A-12]: the board's actions, or one with its history."""
+"""/actions [board] [open|overdue|done|blocked|in progress|mine|@person|from DATE|WORDS|A-12]: the
+board's actions, or one with its history."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
 from bot import actions as a
 from bot import models as m
-from bot.boards import BoardChoice, can_see_restricted, other_boards
+from bot import updates
+from bot.boards import BoardChoice, boards_of, can_see_restricted, other_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
+from commands.actions_filters import STATUS_NAMES, Filters, is_filter_word, parse_filters
+from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_mentioned, where_you_lead
 from commands.common import Page, find_board, page_of, today_at
+
+__all__ = ["Filters", "is_filter_word", "parse_filters", "run"]
 
 PAGE_SIZE = 8
 HISTORY_PAGE_SIZE = 10
-MAX_NAME_WORDS = 4  # more words than a name has are not a name
-MENTION_RE = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 SCOPE_WORDS = {
-    "open": a.Scope.OPEN,
-    "outstanding": a.Scope.OPEN,
-    "overdue": a.Scope.OVERDUE,
-    "late": a.Scope.OVERDUE,
-    "done": a.Scope.DONE,
-    "completed": a.Scope.DONE,
-    "complete": a.Scope.DONE,
-    "cancelled": a.Scope.CANCELLED,
-    "canceled": a.Scope.CANCELLED,
+    a.Scope.OPEN: "open",
+    a.Scope.OVERDUE: "overdue",
+    a.Scope.DONE: "completed",
+    a.Scope.CANCELLED: "cancelled",
+    a.Scope.ALL: "",
 }
-MINE_WORDS = {"mine", "my", "me"}
-FILLER_WORDS = {"actions", "action", "by", "led", "history", "show"}
-SCOPE_NOUNS = {
-    a.Scope.OPEN: "open actions",
-    a.Scope.OVERDUE: "overdue actions",
-    a.Scope.DONE: "completed actions",
-    a.Scope.CANCELLED: "cancelled actions",
-}
-
-
-def is_filter_word(word: str) -> bool:
-    """Words that are /actions' own, never the start of a board's name."""
-    lowered = word.lower()
-    return (
-        lowered in SCOPE_WORDS
-        or lowered in MINE_WORDS
-        or lowered in FILLER_WORDS
-        or word.startswith(("@", "<@"))
-        or a.parse_ref(word) is not None
-    )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the words after the board ask for."""
-
-    scope: a.Scope = a.Scope.OPEN
-    mine: bool = False
-    mention: str | None = None  # a Slack user id
-    name: str = ""  # words naming a lead
-    ref: a.Ref | None = None
-    unclear: str = ""  # the words, when they make no sense together
-
-
-def parse_filters(words: list[str]) -> Filters:
-    """Read `overdue`, `mine`, `<@U123>`, `@josh`, `A-12` and combinations such as `mine overdue`."""
-    text = " ".join(words)
-    mentions = MENTION_RE.findall(text)
-    rest = [w for w in MENTION_RE.sub(" ", text).split() if w.lower() not in FILLER_WORDS]
-    if len(rest) == 1 and not mentions and (ref := a.parse_ref(rest[0])):
-        return Filters(ref=ref)
-    scopes: set[a.Scope] = set()
-    mine = False
-    names: list[str] = []
-    for word in rest:
-        bare = word.lower().strip(".,;:!?")
-        if bare in SCOPE_WORDS:
-            scopes.add(SCOPE_WORDS[bare])
-        elif bare in MINE_WORDS:
-            mine = True
-        else:
-            names.append(word)
-    whose = int(mine) + len(mentions) + int(bool(names))
-    if len(scopes) > 1 or whose > 1 or len(names) > MAX_NAME_WORDS:
-        return Filters(unclear=text)
-    return Filters(
-        scope=next(iter(scopes), a.Scope.OPEN),
-        mine=mine,
-        mention=mentions[0] if mentions else None,
-        name=" ".join(names),
-    )
+STATUS_WORDS = {m.ActionStatus.BLOCKED.value: "blocked", m.ActionStatus.IN_PROGRESS.value: "in-progress"}
+OTHER_FILTERS = ["open", "overdue", "done", "blocked", "in progress", "from last"]  # the context line's
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
     choice, problem = find_board(session, request, takes_words=True, not_a_board=is_filter_word)
-    if problem and not _board_from_ref(session, choice):
+    if problem and (problem := _without_a_board(session, request, choice, problem)):
         return problem
     board = choice.board
-    assert board is not None  # found, or named by the reference
+    assert board is not None  # found, or named by the reference or by where the asker leads
     filters = parse_filters(choice.rest)
     if filters.unclear:
-        return _usage(session, board, filters.unclear)
+        return usage(session, board, filters.unclear)
+    if filters.bad_meeting:
+        return help_reply("meeting_unclear", board, asked=filters.bad_meeting)
     if filters.ref:
         return _one_action(session, request, board, choice.person, filters.ref)
-    lead, trouble = _lead(session, request, board, choice.person, filters)
-    if trouble:
+    found = narrowed(session, request, board, choice.person, filters, today_at(board, request))
+    if isinstance(found, Reply):
+        return found
+    return _listing(session, request, board, choice.person, found)
+
+
+def _without_a_board(
+    session: Session, request: CommandRequest, choice: BoardChoice, trouble: Reply
+) -> Reply | None:
+    """No board named and none to assume: the reference may say which (`/actions FPS-47`); for
+    `mine`, where the asker leads actions; for words, the boards whose actions mention them; for
+    a lead who sits on no board, the one board where they lead. None when that settles the board."""
+    if choice.problem != "which":
         return trouble
-    return _listing(session, request, board, filters, lead)
+    if len(choice.rest) == 1 and (ref := a.parse_ref(choice.rest[0])):
+        if board := _board_of_ref(session, choice, ref):
+            choice.board = board
+            return None
+        return trouble
+    filters = parse_filters(choice.rest)
+    asker = choice.person
+    if asker is not None and filters.mine:
+        led = where_you_lead(session, request, asker, choice.all_boards)
+    elif filters.words and not filters.whose:
+        led = where_mentioned(session, choice.all_boards, filters.words) or trouble
+    elif asker is not None and not boards_of(session, asker):  # "You are on …" would be untrue
+        led_on = a.boards_led_by(session, asker, choice.all_boards)
+        led = led_on[0][0] if len(led_on) == 1 else trouble
+    else:
+        return trouble
+    if isinstance(led, Reply):
+        return led
+    choice.board = led
+    return None
 
 
-def _board_from_ref(session: Session, choice: BoardChoice) -> bool:
-    """`/actions FPS-3` in a DM: the reference itself can say which board is meant."""
-    if choice.problem != "which" or len(choice.rest) != 1 or not (ref := a.parse_ref(choice.rest[0])):
-        return False
+def _board_of_ref(session: Session, choice: BoardChoice, ref: a.Ref) -> m.Board | None:
+    """The one board with an action of that reference, else the one whose references have its
+    prefix (FPS-47 past FPS-46 is still the committee's)."""
     boards = {board.id: board for board, _ in a.boards_with_ref(session, choice.all_boards, ref)}
-    if len(boards) != 1:
-        return False
-    choice.board = next(iter(boards.values()))
-    return True
+    if len(boards) == 1:
+        return next(iter(boards.values()))
+    if boards or ref.prefix is None:
+        return None
+    prefixed = a.boards_using_prefix(session, choice.all_boards, ref.prefix)
+    return prefixed[0] if len(prefixed) == 1 else None
 
 
-def _lead(
-    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, filters: Filters
-) -> tuple[m.Person | None, Reply | None]:
-    """The person whose actions are asked for, or the reply that says why there is none."""
-    if filters.mine or filters.mention == request.user_id:
-        if asker is None:
-            return None, _problem("not_a_person", board, secretary=board.secretary)
-        return asker, None
-    if filters.mention:
-        person = a.person_with_slack_id(session, board, filters.mention)
-        if person is None:
-            return None, _problem(
-                "unknown_mention", board, user_id=filters.mention, secretary=board.secretary
-            )
-        return person, None
-    if filters.name:
-        people = a.leads_named(session, board, filters.name)
-        if not people:
-            return None, _usage(session, board, filters.name, looked_for_person=True)
-        if len(people) > 1:
-            return None, _problem("which_person", board, asked=a.shorten(filters.name, 80), people=people[:8])
-        return people[0], None
-    return None, None
+def _heading(found: Narrowed) -> str:
+    """The list's heading: "open actions led by Kiran Hayer", "blocked actions raised at the
+    meeting of Thu 5 Oct 2023", "actions mentioning “attendance”"."""
+    filters = found.filters
+    scope = SCOPE_WORDS[filters.scope] if not filters.status or filters.scope is a.Scope.OVERDUE else ""
+    words = [scope, STATUS_WORDS.get(filters.status or ""), "actions", found.whose]
+    if found.meeting:
+        day = found.meeting.meets_on
+        words.append(f"raised at the meeting of {day:%a} {day.day} {day:%b %Y}")
+    if found.found:
+        words.append("mentioning " + " and ".join(f"“{w}”" for w in found.found.matched))
+    return " ".join(w for w in words if w)
+
+
+def _editable(
+    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, actions: list[m.Action]
+) -> set[int]:
+    """The actions whose update buttons the asker may press: their own as lead, or all of them as
+    the board's secretary or a chair. None in a reply shared with the channel."""
+    if request.share or asker is None:
+        return set()
+    if updates.board_permission(session, updates.Actor(request.user_id, asker), board):
+        return {act.id for act in actions}
+    return {act.id for act in actions if act.lead_id == asker.id}
 
 
 def _listing(
-    session: Session, request: CommandRequest, board: m.Board, filters: Filters, lead: m.Person | None
+    session: Session, request: CommandRequest, board: m.Board, asker: m.Person | None, found: Narrowed
 ) -> Reply:
     today = today_at(board, request)
-    lead_id = lead.id if lead else None
-    tally = a.counts(session, board, today, lead_id=lead_id)
-    page = page_of(a.scope_total(tally, filters.scope), request.page, PAGE_SIZE)
+    filters, among = found.filters, found.among
+    tally = a.counts(session, board, today, among=among)
+    page = page_of(a.scope_total(tally, filters.scope, filters.status), request.page, PAGE_SIZE)
     rows = a.action_rows(
-        session, board, filters.scope, today, lead_id=lead_id, offset=page.offset, limit=page.size
+        session, board, filters.scope, today, among=among, offset=page.offset, limit=page.size
     )
     undated = None
     if filters.scope is a.Scope.OVERDUE and page.number == 1:  # with its "no firm date" list
-        undated = a.undated(session, board, lead_id=lead_id)
-    if filters.mine:
-        whose = "you lead"
-    elif lead:
-        whose = f"led by {lead.name}"
-    else:
-        whose = ""
+        undated = a.undated(session, board, among=among)
+    lead_key = found.lead.key if found.lead and not filters.mine else None
+    again = replace(filters, scope_said=False).again(lead_key=lead_key)  # after "open"
     return reply(
         "actions.json.j2",
         public=request.share,
         request=request,
         board=board,
         scope=filters.scope.value,
-        heading=" ".join(filter(None, [SCOPE_NOUNS[filters.scope], whose])),
+        status=filters.status,
+        heading=a.shorten(_heading(found), 250),
+        narrowed=bool(filters.status or found.meeting or found.found or found.whose),
+        lead_only=not (filters.status or found.meeting or found.found),
+        led_elsewhere=[b for b, _ in a.boards_led_by(session, asker, other_boards(session, board)[:12])]
+        if filters.mine and asker and not tally.total
+        else [],
+        partial=found.found if found.found and not found.found.every_word else None,
         mine=filters.mine,
-        lead=lead,
-        who_words=" mine" if filters.mine else (f" @{lead.key}" if lead else ""),
+        lead=found.lead,
+        again=a.shorten(again, 200),
         rows=rows,
+        editable=_editable(session, request, board, asker, [row.action for row in rows]),
         page=page,
         today=today,
         tally=tally,
@@ -188,7 +165,7 @@ def _listing(
         else [],
         example_ref=rows[0].action.ref if rows else a.example_ref(session, board),
         other_filters=[
-            scope.value for scope in SCOPE_NOUNS if scope not in (filters.scope, a.Scope.CANCELLED)
+            w for w in OTHER_FILTERS if w not in (filters.scope, STATUS_NAMES.get(filters.status or ""))
         ],
         status_labels=a.STATUS_LABELS,
         rag_labels=a.RAG_LABELS,
@@ -201,16 +178,18 @@ def _one_action(
 ) -> Reply:
     found = a.find_actions(session, board, ref)
     if len(found) > 1:
-        return _problem("which_ref", board, asked=ref.text, refs=[act.ref for act in found])
+        return help_reply("which_ref", board, asked=ref.text, refs=[act.ref for act in found])
     if not found:
         elsewhere = a.boards_with_ref(session, other_boards(session, board), ref)
         prefixes = a.board_prefixes(session, board)
-        return _problem(
+        last = [] if elsewhere else a.last_refs(session, board, ref, prefixes)
+        past_the_end = bool(ref.prefix and last) and all(_number(r) < int(ref.number) for r in last)
+        return help_reply(
             "no_ref",
             board,
             asked=ref.text,
-            near=[] if elsewhere else a.near_refs(session, board, ref, prefixes),
-            last=[] if elsewhere else a.last_refs(session, board, ref, prefixes),
+            near=[] if elsewhere or past_the_end else a.near_refs(session, board, ref, prefixes),
+            last=last,
             elsewhere=elsewhere,
         )
     action = found[0]
@@ -246,7 +225,14 @@ def _one_action(
         rag_labels=a.RAG_LABELS,
         via_labels=a.VIA_LABELS,
         open_statuses=a.OPEN_STATUSES,
+        editable=_editable(session, request, board, asker, [action]),
     )
+
+
+def _number(ref: str) -> int:
+    """The number of a stored reference: 46 for FPS-46."""
+    digits = ref.rpartition("-")[2]
+    return int(digits) if digits.isdigit() else 0
 
 
 def _history_page(
@@ -256,30 +242,3 @@ def _history_page(
     button from a longer history), and the paging."""
     page = page_of(a.history_length(session, action), wanted, HISTORY_PAGE_SIZE)
     return page, a.history(session, action, board.timezone, offset=page.offset, limit=page.size)
-
-
-def _usage(session: Session, board: m.Board, asked: str, *, looked_for_person: bool = False) -> Reply:
-    return _problem(
-        "filter",
-        board,
-        asked=a.shorten(asked, 80),
-        looked_for_person=looked_for_person,
-        example_ref=a.example_ref(session, board),
-    )
-
-
-def _problem(problem: str, board: m.Board, **context: Any) -> Reply:
-    """A reply that says what went wrong and what would work: only the asker sees it."""
-    defaults: dict[str, Any] = {
-        "asked": "",
-        "user_id": None,
-        "people": [],
-        "refs": [],
-        "near": [],
-        "elsewhere": [],
-        "last": [],
-        "looked_for_person": False,
-        "example_ref": "A-12",
-        "secretary": None,
-    }
-    return reply("actions_help.json.j2", problem=problem, board=board, **(defaults | context))

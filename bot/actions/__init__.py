@@ -1,7 +1,8 @@
 """Actions as members see them: which are open, overdue or done, who leads them, what changed last.
 
 `queries` reads the lists, tallies and histories; `refs` finds actions by reference; `people`
-finds who a request names; `format` says it all in words. The names other modules use are here.
+finds who a request names; `search` finds actions by their words or their lead as written;
+`format` says it all in words. The names other modules use are here.
 """
 
 from bot.actions.format import (
@@ -22,6 +23,7 @@ from bot.actions.format import (
 from bot.actions.people import leads_named, person_with_slack_id
 from bot.actions.queries import (
     ActionRow,
+    Among,
     Counts,
     Scope,
     Undated,
@@ -36,6 +38,7 @@ from bot.actions.queries import (
 from bot.actions.refs import (
     Ref,
     board_prefixes,
+    boards_using_prefix,
     boards_with_ref,
     example_ref,
     find_actions,
@@ -43,6 +46,14 @@ from bot.actions.refs import (
     last_refs,
     near_refs,
     parse_ref,
+)
+from bot.actions.search import (
+    Found,
+    actions_mentioning,
+    boards_led_by,
+    led_as_written,
+    name_words,
+    search_words,
 )
 
 __all__ = [
@@ -52,13 +63,18 @@ __all__ = [
     "STATUS_LABELS",
     "VIA_LABELS",
     "ActionRow",
+    "Among",
     "Change",
     "Counts",
+    "Found",
     "Ref",
     "Scope",
     "Undated",
     "action_rows",
+    "actions_mentioning",
     "board_prefixes",
+    "boards_led_by",
+    "boards_using_prefix",
     "boards_with_ref",
     "clip",
     "counts",
@@ -73,11 +89,14 @@ __all__ = [
     "lead_label",
     "lead_name",
     "leads_named",
+    "led_as_written",
+    "name_words",
     "near_refs",
     "overdue_days",
     "parse_ref",
     "person_with_slack_id",
     "scope_total",
+    "search_words",
     "shorten",
     "shown_value",
     "undated",

@@ -1,8 +1,9 @@
 """A board's action lists, their tallies and one action's history: plain ORM reads, one board each.
 
 A list is one ordered, paged `select(Action)` with each action's lead; the last update of the
-actions shown comes in one more query. The order is on the columns and expressions the list
-indexes hold (migrations 0002 and 0005): board, status, due date, then the reference in reading order.
+actions shown comes in one more query. `Among` narrows a list to a lead, a meeting, a status or
+what a search found. The order is due date, then the board's own actions (raised at a meeting)
+before those from other documents, then the reference in reading order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
@@ -25,6 +26,35 @@ class Scope(StrEnum):
     OVERDUE = "overdue"  # open with a real due date that has passed
     DONE = "done"
     CANCELLED = "cancelled"
+    ALL = "all"  # whatever their status: what a search or a meeting finds
+
+
+@dataclass(frozen=True)
+class Among:
+    """Which of a board's actions a list keeps, besides its scope. Empty: all of them."""
+
+    lead_id: int | None = None  # led by this person...
+    led_as_written: tuple[int, ...] | None = None  # ...or these, whose lead as written names them
+    found: tuple[int, ...] | None = None  # the actions a word search found
+    meeting_id: int | None = None  # raised at this meeting
+    status: str | None = None  # only this one of the open statuses (in progress, blocked)
+
+    def where(self, board: m.Board) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [m.Action.board_id == board.id]
+        whose = []
+        if self.lead_id is not None:
+            whose.append(m.Action.lead_id == self.lead_id)
+        if self.led_as_written is not None:
+            whose.append(m.Action.id.in_(self.led_as_written))
+        if whose:
+            where.append(or_(*whose))
+        if self.found is not None:
+            where.append(m.Action.id.in_(self.found))
+        if self.meeting_id is not None:
+            where.append(m.Action.meeting_id == self.meeting_id)
+        if self.status is not None:
+            where.append(m.Action.status == self.status)
+        return where
 
 
 @dataclass
@@ -39,7 +69,11 @@ class ActionRow:
 @dataclass
 class Counts:
     by_status: dict[str, int]
-    overdue: int
+    overdue_by_status: dict[str, int]
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_by_status.get(s, 0) for s in OPEN_STATUSES)
 
     @property
     def open(self) -> int:
@@ -59,16 +93,10 @@ class Undated:
     first: list[m.Action]  # the first few with a timescale, by reference
 
 
-def _of_board(board: m.Board, lead_id: int | None) -> list[ColumnElement[bool]]:
-    """The board's actions, or those one person leads there."""
-    where = [m.Action.board_id == board.id]
-    if lead_id is not None:
-        where.append(m.Action.lead_id == lead_id)
-    return where
-
-
-def _in_scope(board: m.Board, scope: Scope, today: date, lead_id: int | None) -> list[ColumnElement[bool]]:
-    where = _of_board(board, lead_id)
+def _in_scope(board: m.Board, scope: Scope, today: date, among: Among) -> list[ColumnElement[bool]]:
+    where = among.where(board)
+    if scope is Scope.ALL:
+        return where
     if scope is Scope.OPEN:
         where.append(m.Action.status.in_(OPEN_STATUSES))
     elif scope is Scope.OVERDUE:
@@ -79,13 +107,16 @@ def _in_scope(board: m.Board, scope: Scope, today: date, lead_id: int | None) ->
 
 
 def _order(scope: Scope) -> list[ColumnElement]:
-    """Overdue: most overdue first; open: dated first, soonest first; then by reference, prefix
-    then number (FPS-2 before FPS-10)."""
-    by_ref = list(m.ref_order(m.Action.ref))
+    """Overdue: most overdue first; open: dated first, soonest first; all: open ones first. Then
+    the board's own actions, raised at its meetings, before those from other documents (partner
+    plans), each by reference, prefix then number (FPS-2 before FPS-10)."""
+    by_ref = [m.Action.meeting_id.is_(None), *m.ref_order(m.Action.ref)]
     if scope is Scope.OVERDUE:
         return [m.Action.due_on, *by_ref]
     if scope is Scope.OPEN:
         return [m.Action.due_on.is_(None), m.Action.due_on, *by_ref]
+    if scope is Scope.ALL:
+        return [case((m.Action.status.in_(OPEN_STATUSES), 0), else_=1), *by_ref]
     return by_ref
 
 
@@ -95,14 +126,14 @@ def action_rows(
     scope: Scope,
     today: date,
     *,
-    lead_id: int | None = None,
+    among: Among = Among(),
     offset: int = 0,
     limit: int = 8,
 ) -> list[ActionRow]:
     """One page of a list, each action with its lead and its last update."""
     stmt = (
         select(m.Action)
-        .where(*_in_scope(board, scope, today, lead_id))
+        .where(*_in_scope(board, scope, today, among))
         .options(joinedload(m.Action.lead))
         .order_by(*_order(scope))
         .offset(offset)
@@ -141,37 +172,44 @@ def latest_updates(session: Session, action_ids: list[int]) -> dict[int, m.Actio
     return {update.action_id: update for update in session.scalars(stmt)}
 
 
-def counts(session: Session, board: m.Board, today: date, *, lead_id: int | None = None) -> Counts:
-    """How many actions the board has in each status, and how many are overdue."""
+def counts(session: Session, board: m.Board, today: date, *, among: Among = Among()) -> Counts:
+    """How many of the actions kept have each status, and how many of each are overdue (the
+    status asked for is left to `scope_total`, so the tally still shows the others)."""
+    kept = Among(among.lead_id, among.led_as_written, among.found, among.meeting_id)
     stmt = (
         select(m.Action.status, func.count(), func.count().filter(m.Action.due_on < today))
-        .where(*_of_board(board, lead_id))
+        .where(*kept.where(board))
         .group_by(m.Action.status)
     )
     found = session.execute(stmt).all()
-    by_status = {status: n for status, n, _ in found}
-    return Counts(by_status, sum(late for status, _, late in found if status in OPEN_STATUSES))
+    return Counts({status: n for status, n, _ in found}, {status: late for status, _, late in found})
 
 
-def scope_total(tally: Counts, scope: Scope) -> int:
+def scope_total(tally: Counts, scope: Scope, status: str | None = None) -> int:
+    """How many actions a list shows, from the tally: of the scope, and of the status when one is asked."""
+    if status is not None:
+        late = scope is Scope.OVERDUE
+        return (tally.overdue_by_status if late else tally.by_status).get(status, 0)
     if scope is Scope.OPEN:
         return tally.open
     if scope is Scope.OVERDUE:
         return tally.overdue
+    if scope is Scope.ALL:
+        return tally.total
     return tally.by_status.get(scope.value, 0)
 
 
-def undated(session: Session, board: m.Board, *, lead_id: int | None = None, first: int = 5) -> Undated:
+def undated(session: Session, board: m.Board, *, among: Among = Among(), first: int = 5) -> Undated:
     """The open actions with no due date: how many, how many of them have a timescale, and the
     first few of those by reference."""
-    where = [*_of_board(board, lead_id), m.Action.status.in_(OPEN_STATUSES), m.Action.due_on.is_(None)]
+    where = [*among.where(board), m.Action.status.in_(OPEN_STATUSES), m.Action.due_on.is_(None)]
     total, with_timescale = session.execute(
         select(func.count(), func.count(m.Action.timescale)).where(*where)
     ).one()
     firsts = session.scalars(
         select(m.Action)
         .where(*where, m.Action.timescale.is_not(None))
-        .order_by(*m.ref_order(m.Action.ref))
+        .order_by(m.Action.meeting_id.is_(None), *m.ref_order(m.Action.ref))
         .limit(first)
     ).all()
     return Undated(with_timescale, total - with_timescale, list(firsts))

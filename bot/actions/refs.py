@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
@@ -125,3 +125,12 @@ def boards_with_ref(session: Session, boards: list[m.Board], ref: Ref) -> list[t
         .limit(10)
     )
     return [(by_id[board_id], found) for board_id, found in session.execute(stmt)]
+
+
+def boards_using_prefix(session: Session, boards: list[m.Board], prefix: str) -> list[m.Board]:
+    """Which of these boards have an action under the prefix, however its case (`fps-47`)."""
+    spellings = {prefix, prefix.upper(), prefix.lower()}
+    under = [(m.Action.ref >= f"{p}-") & (m.Action.ref < f"{p}.") for p in spellings]  # "." follows "-"
+    by_id = {b.id: b for b in boards}
+    stmt = select(m.Action.board_id).where(m.Action.board_id.in_(by_id), or_(*under)).distinct()
+    return sorted((by_id[board_id] for board_id in session.scalars(stmt)), key=lambda b: b.name)

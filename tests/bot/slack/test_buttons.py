@@ -59,8 +59,9 @@ def submit(running, callback_id: str, metadata: dict, values: dict, *, user=KIRA
     return running.post(urlencode({"payload": json.dumps(payload)}))
 
 
-def test_actions_lists_carry_update_buttons_on_open_actions(running):
-    status, reply = running.command("/actions", "hwb")
+def test_actions_lists_carry_update_buttons_on_open_actions(running, demo_db):
+    link_people(demo_db)  # the buttons are for who may update: here the board's secretary
+    status, reply = running.command("/actions", "hwb", user_id="UMARIA")
     elements = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     ids = {e["action_id"] for e in elements}
     assert {
