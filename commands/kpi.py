@@ -7,6 +7,7 @@ from itertools import groupby
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boards import BoardChoice
 from bot.kpis.figures import details, headlines
 from bot.kpis.info import one_line
 from bot.kpis.reading import board_kpis
@@ -14,7 +15,7 @@ from bot.kpis.search import Query, rank, suggestions, working_example
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.common import find_board, page_of
+from commands.common import Found, find_board, noted, page_of
 
 HEADLINES_PER_PAGE = 8
 MATCHES_PER_PAGE = 3  # each shows its history per area: three fill a screen
@@ -22,14 +23,25 @@ ASKED_CHARS = 80
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True)
+    choice, problem = find_board(session, request, takes_words=True, finds=kpis_found)
     if problem:
         return problem
     assert choice.board is not None  # find_board answers with a problem otherwise
     query = Query.parse(" ".join(choice.rest))
     if not query:
         return show_headlines(request, session, choice.board)
-    return show_matches(request, session, choice.board, query)
+    return noted(choice, show_matches(request, session, choice.board, query))
+
+
+def kpis_found(session: Session, boards: list[m.Board], choice: BoardChoice) -> dict[int, Found]:
+    """The KPIs matching every word, on each board that has any."""
+    query = Query.parse(" ".join(choice.rest))
+    found = {}
+    for board in boards if query else []:
+        matches, every_word = rank(board_kpis(session, board).kpis, query)
+        if matches and every_word:
+            found[board.id] = Found(len(matches), [match.kpi.name for match in matches[:3]], "KPI")
+    return found
 
 
 def show_headlines(request: CommandRequest, session: Session, board: m.Board) -> Reply:
