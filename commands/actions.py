@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import actions as a
@@ -14,7 +15,7 @@ from bot.boards import BoardChoice, can_see_restricted, other_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.common import Page, find_board, page_of, today_at
+from commands.common import Found, Page, find_board, noted, page_of, today_at
 
 PAGE_SIZE = 8
 HISTORY_PAGE_SIZE = 10
@@ -95,7 +96,9 @@ def parse_filters(words: list[str]) -> Filters:
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True, not_a_board=is_filter_word)
+    choice, problem = find_board(
+        session, request, takes_words=True, not_a_board=is_filter_word, finds=actions_found
+    )
     if problem and not _board_from_ref(session, choice):
         return problem
     board = choice.board
@@ -104,11 +107,44 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if filters.unclear:
         return _usage(session, board, filters.unclear)
     if filters.ref:
-        return _one_action(session, request, board, choice.person, filters.ref)
+        return noted(choice, _one_action(session, request, board, choice.person, filters.ref))
     lead, trouble = _lead(session, request, board, choice.person, filters)
     if trouble:
         return trouble
-    return _listing(session, request, board, filters, lead)
+    return noted(choice, _listing(session, request, board, filters, lead))
+
+
+def actions_found(
+    session: Session, request: CommandRequest, boards: list[m.Board], choice: BoardChoice
+) -> dict[int, Found]:
+    """The actions the words name on each board: by reference, led by the asker (`mine`), or with
+    every other word in their description. Filters alone (`overdue`) name no board's actions."""
+    words = [word for word in choice.rest if word.lower() not in FILLER_WORDS]
+    if len(words) == 1 and (ref := a.parse_ref(words[0])):
+        return {
+            board.id: Found(1, [found], "action") for board, found in a.boards_with_ref(session, boards, ref)
+        }
+    mine = any(word.lower() in MINE_WORDS for word in words)
+    searched = [word.lower() for word in words if not is_filter_word(word)]
+    if (not mine and not searched) or (mine and choice.person is None):
+        return {}
+    where = [m.Action.board_id.in_([board.id for board in boards])]
+    if mine and choice.person is not None:
+        where.append(m.Action.lead_id == choice.person.id)
+    where += [func.lower(m.Action.description).contains(word, autoescape=True) for word in searched]
+    counted = session.execute(
+        select(m.Action.board_id, func.count()).where(*where).group_by(m.Action.board_id)
+    )
+    found = {}
+    for board_id, count in counted:
+        first = session.execute(
+            select(m.Action.ref, m.Action.description)
+            .where(*where, m.Action.board_id == board_id)
+            .order_by(m.Action.id)
+            .limit(3)
+        )
+        found[board_id] = Found(count, [f"{ref} {a.shorten(text, 60)}" for ref, text in first], "action")
+    return found
 
 
 def _board_from_ref(session: Session, choice: BoardChoice) -> bool:

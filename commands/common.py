@@ -30,7 +30,7 @@ class Found:
 
 
 # What a command's words find on each of the given boards, by board id (boards with none left out).
-Finder = Callable[[Session, list[m.Board], BoardChoice], dict[int, Found]]
+Finder = Callable[[Session, CommandRequest, list[m.Board], BoardChoice], dict[int, Found]]
 
 
 def find_board(
@@ -106,7 +106,7 @@ def _across(session: Session, request: CommandRequest, choice: BoardChoice, find
     """Look for the words on every board of the workspace: one board finding them becomes the
     choice (with a note saying so); several give the reply listing them; none leave the choice."""
     boards = list(session.scalars(team_boards(request)))
-    found = finds(session, boards, choice)
+    found = finds(session, request, boards, choice)
     hits = [(board, found[board.id]) for board in boards if found.get(board.id, Found(0)).count]
     words = " ".join(choice.rest)
     if len(hits) == 1:

@@ -33,7 +33,9 @@ def run(request: CommandRequest, session: Session) -> Reply:
     return noted(choice, show_matches(request, session, choice.board, query))
 
 
-def kpis_found(session: Session, boards: list[m.Board], choice: BoardChoice) -> dict[int, Found]:
+def kpis_found(
+    session: Session, request: CommandRequest, boards: list[m.Board], choice: BoardChoice
+) -> dict[int, Found]:
     """The KPIs matching every word, on each board that has any."""
     query = Query.parse(" ".join(choice.rest))
     found = {}
