@@ -117,13 +117,9 @@ def run(request: CommandRequest, session: Session) -> Reply:
 def actions_found(
     session: Session, request: CommandRequest, boards: list[m.Board], choice: BoardChoice
 ) -> dict[int, Found]:
-    """The actions the words name on each board: by reference, led by the asker (`mine`), or with
-    every other word in their description. Filters alone (`overdue`) name no board's actions."""
+    """The actions the words name on each board: led by the asker (`mine`), or with every other word
+    in their description. Filters alone (`overdue`) name no board's; a reference names its own."""
     words = [word for word in choice.rest if word.lower() not in FILLER_WORDS]
-    if len(words) == 1 and (ref := a.parse_ref(words[0])):
-        return {
-            board.id: Found(1, [found], "action") for board, found in a.boards_with_ref(session, boards, ref)
-        }
     mine = any(word.lower() in MINE_WORDS for word in words)
     searched = [word.lower() for word in words if not is_filter_word(word)]
     if (not mine and not searched) or (mine and choice.person is None):
