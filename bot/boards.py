@@ -62,7 +62,7 @@ class BoardChoice:
     board_count: int = 0
     theirs: bool = False  # the candidates are the boards the asker is a member of
     guess: m.Board | None = None  # the board a mistyped word most likely meant
-    guess_word: str = ""  # that word, as typed
+    guess_words: list[str] = field(default_factory=list)  # the words, as typed
     found_only: str = ""  # with no board named, only this board has what the words ask for: "KPI"
 
 
@@ -276,16 +276,20 @@ def _otherwise(
 
 
 def _guess(session: Session, choice: BoardChoice, named: list[_Names], own: Callable[[str], bool]) -> None:
-    """A word left over that is most likely a mistyped board key or name: "hbw" for HWB."""
+    """The words left over that most likely mistype a board's key or name: "hbw", "helth"."""
     chosen = choice.board.id if choice.board else None
+    likely: dict[str, int] = {}
     for word in choice.rest:
         bare = normalise(word)
         if own(word) or len(bare) < 3 or " " in bare:
             continue
         likeness, board_id = max(((n.likeness(bare), n.board_id) for n in named), default=(0.0, 0))
         if likeness and board_id != chosen:
-            choice.guess, choice.guess_word = session.get(m.Board, board_id), word
-            return
+            likely[word] = board_id
+    if likely:
+        board_id = next(iter(likely.values()))
+        choice.guess = session.get(m.Board, board_id)
+        choice.guess_words = [word for word, likes in likely.items() if likes == board_id]
 
 
 def other_boards(session: Session, board: m.Board) -> list[m.Board]:

@@ -62,7 +62,7 @@ def find_board(
             return choice, listed
     if choice.board is not None and (takes_words or not choice.rest):
         return choice, None
-    guess = _guessed(choice, request.command)
+    guess = _guessed(choice, request.command, takes_words)
     if choice.board is not None:  # a board, and words this command does not take
         return choice, reply(
             "board_choice.json.j2",
@@ -88,18 +88,18 @@ def find_board(
         command=request.command,
         boards=boards,
         theirs=choice.theirs,
-        words=" ".join(w for w in choice.rest if w != choice.guess_word) if takes_words else "",
+        words=" ".join(w for w in choice.rest if w not in choice.guess_words) if takes_words else "",
         more=max(choice.board_count - len(boards), 0) if listed_all else 0,
         guess=guess,
     )
 
 
-def _guessed(choice: BoardChoice, command: str) -> tuple[m.Board, str, str] | None:
-    """The board a mistyped word most likely meant, the word, and the command that asks for it."""
+def _guessed(choice: BoardChoice, command: str, takes_words: bool) -> tuple[m.Board, str, str] | None:
+    """The board mistyped words most likely meant, the words, and the command that asks for it."""
     if choice.guess is None:
         return None
-    rest = [word for word in choice.rest if word != choice.guess_word]
-    return choice.guess, choice.guess_word, " ".join([f"/{command}", choice.guess.key, *rest])
+    rest = [word for word in choice.rest if word not in choice.guess_words] if takes_words else []
+    return choice.guess, " ".join(choice.guess_words), " ".join([f"/{command}", choice.guess.key, *rest])
 
 
 def _across(session: Session, request: CommandRequest, choice: BoardChoice, finds: Finder) -> Reply | None:
