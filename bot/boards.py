@@ -33,9 +33,9 @@ BOARD_NAME_FILLER = {
 QUESTION_WORDS = frozenset(
     "when what whats where which who how is are was were will would does do did can could i see show "
     "tell give list us about the a an on at for of our please pls thanks thank you meeting meetings "
-    "meet meets board boards committee".split()
+    "meet meets board boards committee agenda".split()
 )
-IDLE_WORDS = QUESTION_WORDS | {"next", "upcoming", "agenda", "date"}  # also idle for /nextmeeting
+IDLE_WORDS = QUESTION_WORDS | {"next", "upcoming", "date"}  # also idle for /nextmeeting
 BOARD_NOUNS = {"board", "committee", "partnership"}
 MAX_BOARD_WORDS = 12  # "Family and People Services Policy and Scrutiny Committee" has 8
 LISTED_BOARDS = 12  # a reply that lists boards names at most this many
@@ -249,9 +249,16 @@ def _by_name(
         rest,
         candidates=[board for board in boards if board is not None],
         problem="ambiguous",
-        asked=" ".join(words[first.start : first.end]),
+        asked=" ".join(_from_first_name_word(words[first.start : first.end])),
         board_count=len(first.ids),
     )
+
+
+def _from_first_name_word(words: list[str]) -> list[str]:
+    """The words from the first that is more than filler: "scrutiny committee", not "the scrutiny …"."""
+    while len(words) > 1 and normalise(words[0]) in BOARD_NAME_FILLER:
+        words = words[1:]
+    return words
 
 
 def _otherwise(
