@@ -81,7 +81,7 @@ def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     ).first()
 
 
-def team_boards(request: CommandRequest) -> Select[tuple[m.Board]]:
+def team_boards(request: CommandRequest) -> Select[m.Board]:
     """The boards of the asker's workspace, by name."""
     return (
         select(m.Board)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot import actions as a
@@ -124,7 +124,7 @@ def actions_found(
     searched = [word.lower() for word in words if not is_filter_word(word)]
     if (not mine and not searched) or (mine and choice.person is None):
         return {}
-    where = [m.Action.board_id.in_([board.id for board in boards])]
+    where: list[ColumnElement[bool]] = [m.Action.board_id.in_([board.id for board in boards])]
     if mine and choice.person is not None:
         where.append(m.Action.lead_id == choice.person.id)
     where += [func.lower(m.Action.description).contains(word, autoescape=True) for word in searched]
