@@ -121,7 +121,13 @@ class _Names:
         )
 
     def exactly(self, phrase: str) -> bool:
-        return normalise(phrase) in self.names or _significant(phrase) in self.significant
+        """A name as written, or its words without filler: one word ("health") must come with a
+        board noun ("health board") to count, so that a search word is not taken for a board."""
+        if normalise(phrase) in self.names:
+            return True
+        significant = _significant(phrase)
+        nouns = any(word in BOARD_NOUNS for word in normalise(phrase).split())
+        return significant in self.significant and (len(significant) > 1 or nouns)
 
     def partly(self, words: tuple[str, ...]) -> bool:
         return all(any(bw.startswith(w) for bw in self.words) for w in words)

@@ -183,3 +183,12 @@ def test_a_phrase_two_boards_share_is_ambiguous_until_a_word_tells_them_apart(de
     assert said(demo_db, nextmeeting.run, "nextmeeting", "adults health").startswith(
         "Adults and Health Policy and Scrutiny Committee"
     )
+
+
+def test_a_search_word_that_is_a_whole_board_name_is_not_taken_for_that_board(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        hwb = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        session.add(m.Board(workspace_id=hwb.workspace_id, key="hb", name="Health Board"))
+    in_fps_channel = said(demo_db, kpi.run, "kpi", "oral health", board_hint="fps")
+    assert in_fps_channel.startswith(f"{FPS}: 2 KPIs matching “oral health”")
+    assert said(demo_db, nextmeeting.run, "nextmeeting", "the health board").startswith("Health Board")

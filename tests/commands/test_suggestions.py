@@ -110,3 +110,13 @@ def test_suggestions_when_two_boards_share_a_phrase(demo_db):
 @pytest.mark.parametrize("text", ["`/kpi hwb`", "`/agenda hwb next` and `/actions A-12 @name`"])
 def test_suggested_commands_are_read_from_backticks(text):
     assert suggested(text) in ([("kpi", "hwb")], [("agenda", "hwb next")])
+
+
+def test_help_examples_are_on_the_askers_board(demo_db, fresh_db):
+    fps_chair = text_of(ask(demo_db, help.run, "boardbot", "help", person_hint="jonathan-glanz"))
+    assert "`/agenda fps 25 Nov 2019`" in fps_chair and "`/actions fps`" in fps_chair
+    stranger = text_of(ask(demo_db, help.run, "boardbot", "help"))  # the board that meets next
+    assert "`/nextmeeting health & wellbeing board`" in stranger
+    assert "`/boardbot paper submitted hwb 7`" in stranger
+    nothing_yet = text_of(ask(fresh_db, help.run, "boardbot", "help"))
+    assert "BoardBot answers questions" in nothing_yet and "e.g. `/nextmeeting" not in nothing_yet
