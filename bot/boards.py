@@ -120,18 +120,6 @@ class _Names:
             frozenset(_significant(name)),
         )
 
-    def exactly(self, phrase: str) -> bool:
-        """A name as written, or its words without filler: one word ("health") must come with a
-        board noun ("health board") to count, so that a search word is not taken for a board."""
-        if normalise(phrase) in self.names:
-            return True
-        significant = _significant(phrase)
-        nouns = any(word in BOARD_NOUNS for word in normalise(phrase).split())
-        return significant in self.significant and (len(significant) > 1 or nouns)
-
-    def partly(self, words: tuple[str, ...]) -> bool:
-        return all(any(bw.startswith(w) for bw in self.words) for w in words)
-
     def likeness(self, word: str) -> float:
         """How close a word is to this board's key or short name, or to a word of its name."""
         keys = [difflib.SequenceMatcher(None, word, n).ratio() for n in self.names if " " not in n]
@@ -167,26 +155,51 @@ class _Span:
 
 
 def _spans(named: list[_Names], words: list[str], own: Callable[[str], bool]) -> list[_Span]:
-    """Every run of words that names a board: the command's own words are never part of one."""
+    """Every run of words that names a board: the command's own words are never part of one.
+
+    A name as written, or its words without filler, names a board exactly; but one word ("health")
+    must come with a board noun ("health board"), so that a search word is not taken for a board.
+    Words that begin words of a board's name name it in part.
+    """
+    exact: dict[str, set[int]] = {}
+    without_filler: dict[tuple[str, ...], set[int]] = {}
+    for n in named:
+        for name in n.names:
+            exact.setdefault(name, set()).add(n.board_id)
+        for significant in n.significant:
+            without_filler.setdefault(significant, set()).add(n.board_id)
+    vocabulary = {word for name in exact for word in name.split()} | BOARD_NAME_FILLER
     tokens = [normalise(w) for w in words]
+    starting: dict[str, set[int]] = {}  # the boards with a name word each word begins
+    for word in {w for t in tokens for w in t.split()} - BOARD_NAME_FILLER:
+        starting[word] = {n.board_id for n in named if any(bw.startswith(word) for bw in n.words)}
     found = []
     for start in range(len(words)):
         leading = all(not t or t in QUESTION_WORDS or t in BOARD_NAME_FILLER for t in tokens[:start])
         for end in range(start + 1, min(start + MAX_BOARD_WORDS, len(words)) + 1):
-            if own(words[end - 1]) or not tokens[end - 1]:
-                break
+            last = tokens[end - 1].split()
+            if own(words[end - 1]) or not last or not all(w in vocabulary or starting.get(w) for w in last):
+                break  # no longer run from here can name a board
             phrase = " ".join(tokens[start:end])
-            if exact := tuple(n.board_id for n in named if n.exactly(phrase)):
-                found.append(_Span(start, end, 3, exact))
-                continue
             significant = _significant(phrase)
+            nouns = any(word in BOARD_NOUNS for word in phrase.split())
+            ids = exact.get(phrase, set())
+            if len(significant) > 1 or nouns:
+                ids = ids | without_filler.get(significant, set())
+            if ids:
+                found.append(_Span(start, end, 3, _in_order(named, ids)))
+                continue
             if not significant or all(len(w) < 3 for w in significant):
                 continue
-            parts = tuple(n.board_id for n in named if n.partly(significant))
+            parts = set.intersection(*(starting.get(w, set()) for w in significant))
             if parts:
-                strong = leading or len(significant) > 1 or any(t in BOARD_NOUNS for t in tokens[start:end])
-                found.append(_Span(start, end, 2 if strong else 1, parts))
+                strong = leading or len(significant) > 1 or nouns
+                found.append(_Span(start, end, 2 if strong else 1, _in_order(named, parts)))
     return found
+
+
+def _in_order(named: list[_Names], ids: set[int]) -> tuple[int, ...]:
+    return tuple(n.board_id for n in named if n.board_id in ids)
 
 
 def tidy(words: list[str], own: Callable[[str], bool], idle: frozenset[str] = QUESTION_WORDS) -> list[str]:
