@@ -253,23 +253,29 @@ def resolve_board(
 def _by_name(
     session: Session, named: list[_Names], words: list[str], own: Callable[[str], bool], loose: bool
 ) -> BoardChoice | None:
-    """The board the strongest, longest run of words names; a choice to make when it names several."""
+    """The board the strongest, longest runs of words name; a choice to make when they name several
+    ("scrutiny" of two committees, or "hwb fps")."""
     spans = [span for span in _spans(named, words, own) if span.strength > 1 or loose]
     if not spans:
         return None
     best = max(span.rank for span in spans)
-    first = next(span for span in spans if span.rank == best)
-    rest = words[: first.start] + words[first.end :]
-    if len(first.ids) == 1:
-        return BoardChoice(session.get(m.Board, first.ids[0]), rest)
-    boards = [session.get(m.Board, board_id) for board_id in first.ids[:LISTED_BOARDS]]
+    chosen: list[_Span] = []
+    for span in spans:  # the best runs, left to right, none overlapping another
+        if span.rank == best and all(span.start >= c.end or span.end <= c.start for c in chosen):
+            chosen.append(span)
+    taken = {i for span in chosen for i in range(span.start, span.end)}
+    rest = [word for i, word in enumerate(words) if i not in taken]
+    ids = _in_order(named, {board_id for span in chosen for board_id in span.ids})
+    if len(ids) == 1:
+        return BoardChoice(session.get(m.Board, ids[0]), rest)
+    boards = [session.get(m.Board, board_id) for board_id in ids[:LISTED_BOARDS]]
     return BoardChoice(
         None,
         rest,
         candidates=[board for board in boards if board is not None],
         problem="ambiguous",
-        asked=" ".join(_from_first_name_word(words[first.start : first.end])),
-        board_count=len(first.ids),
+        asked=" … ".join(" ".join(_from_first_name_word(words[s.start : s.end])) for s in chosen),
+        board_count=len(ids),
     )
 
 

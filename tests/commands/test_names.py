@@ -192,3 +192,11 @@ def test_a_search_word_that_is_a_whole_board_name_is_not_taken_for_that_board(de
     in_fps_channel = said(demo_db, kpi.run, "kpi", "oral health", board_hint="fps")
     assert in_fps_channel.startswith(f"{FPS}: 2 KPIs matching “oral health”")
     assert said(demo_db, nextmeeting.run, "nextmeeting", "the health board").startswith("Health Board")
+
+
+def test_two_boards_named_ask_which_and_one_named_twice_is_one(demo_db):
+    both = said(demo_db, kpi.run, "kpi", "hwb reoffending fps")
+    assert both.startswith("“hwb … fps” could be more than one board")
+    assert "`/kpi fps reoffending`" in both
+    twice = said(demo_db, kpi.run, "kpi", "hwb reoffending HWB")
+    assert twice.startswith(f"{HWB}: 2 KPIs matching “reoffending”")
