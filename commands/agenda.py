@@ -28,7 +28,10 @@ ITEMS_PER_PAGE = 15
 # Two defaults that differ in every part (both leap years, so 29 Feb parses): a part that comes out
 # different between the two readings was not written.
 YEARLESS_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
-MONTHS = {f"{datetime(2000, month, 1):%b}".lower() for month in range(1, 13)}  # "jan", "sep": a date's
+# words of a date, never of a board's name: "jan", "january", "sept"
+MONTH_FORMS = ("%b", "%B")
+MONTHS = {datetime(2000, month, 1).strftime(form).lower() for month in range(1, 13) for form in MONTH_FORMS}
+MONTHS.add("sept")
 
 
 class DateNotUnderstood(ValueError):
@@ -171,7 +174,7 @@ def meetings_found(
 def _is_selector(word: str) -> bool:
     """`next`, `last` and dates are /agenda's own words, never the start of a board's name."""
     lowered = word.lower()
-    return lowered in ("next", "last", "previous") or lowered[:3] in MONTHS or word[:1].isdigit()
+    return lowered in ("next", "last", "previous") or lowered.rstrip(".,") in MONTHS or word[:1].isdigit()
 
 
 def _in_year(year: int, month: int, day: int) -> date:

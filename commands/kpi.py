@@ -38,8 +38,10 @@ def kpis_found(
 ) -> dict[int, Found]:
     """The KPIs matching every word, on each board that has any."""
     query = Query.parse(" ".join(choice.rest))
+    if not query:
+        return {}
     found = {}
-    for board in boards if query else []:
+    for board in boards:
         matches, every_word = rank(board_kpis(session, board).kpis, query)
         if matches and every_word:
             found[board.id] = Found(len(matches), [match.kpi.name for match in matches[:3]], "KPI")
