@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +31,18 @@ BOARD_NAME_FILLER = {
     "on",
     "to",
 }
-MAX_BOARD_WORDS = 6
+# words of a question that name neither a board nor anything a command looks for:
+# "when is the next hwb meeting?", "the agenda for hwb on 5 Oct please"
+QUESTION_WORDS = frozenset(
+    "when what whats where which who how is are was were will would does do did can could i see show "
+    "tell give list us about the a an on at for of our please pls thanks thank you meeting meetings "
+    "meet meets board boards committee agenda".split()
+)
+IDLE_WORDS = QUESTION_WORDS | {"next", "upcoming", "date"}  # also idle for /nextmeeting
+BOARD_NOUNS = {"board", "committee", "partnership"}
+MAX_BOARD_WORDS = 12  # "Family and People Services Policy and Scrutiny Committee" has 8
 LISTED_BOARDS = 12  # a reply that lists boards names at most this many
+KEY_LIKENESS, WORD_LIKENESS = 0.6, 0.8  # how close a typo must be to a key ("hbw") or a name word
 
 
 def normalise(text: str) -> str:
@@ -52,6 +63,10 @@ class BoardChoice:
     person: m.Person | None = None
     all_boards: list[m.Board] = field(default_factory=list)  # the first LISTED_BOARDS, for replies
     board_count: int = 0
+    theirs: bool = False  # the candidates are the boards the asker is a member of
+    guess: m.Board | None = None  # the board a mistyped word most likely meant
+    guess_words: list[str] = field(default_factory=list)  # the words, as typed
+    found_only: str = ""  # with no board named, only this board has what the words ask for: "KPI"
 
 
 def person_for(session: Session, request: CommandRequest) -> m.Person | None:
@@ -69,7 +84,7 @@ def person_for(session: Session, request: CommandRequest) -> m.Person | None:
     ).first()
 
 
-def _team_boards(request: CommandRequest) -> Select[m.Board]:
+def team_boards(request: CommandRequest) -> Select[m.Board]:
     """The boards of the asker's workspace, by name."""
     return (
         select(m.Board)
@@ -80,7 +95,11 @@ def _team_boards(request: CommandRequest) -> Select[m.Board]:
 
 
 def _board_where(session: Session, request: CommandRequest, *where: ColumnElement[bool]) -> m.Board | None:
-    return session.scalars(_team_boards(request).where(*where).limit(1)).first()
+    return session.scalars(team_boards(request).where(*where).limit(1)).first()
+
+
+def _significant(text: str) -> tuple[str, ...]:
+    return tuple(word for word in normalise(text).split() if word not in BOARD_NAME_FILLER)
 
 
 @dataclass(frozen=True)
@@ -88,27 +107,112 @@ class _Names:
     """A board's names, normalised for matching words against."""
 
     board_id: int
-    names: frozenset[str]
-    words: frozenset[str]
+    key: str
+    names: frozenset[str]  # its name, short name and key
+    significant: frozenset[tuple[str, ...]]  # the same without filler: ("health", "wellbeing")
+    words: frozenset[str]  # the words of its name that tell it apart
 
     @classmethod
-    def of(cls, board: m.Board) -> _Names:
-        names = frozenset(normalise(n) for n in (board.name, board.short_name, board.key) if n)
-        return cls(board.id, names, frozenset(normalise(board.name).split()) - BOARD_NAME_FILLER)
+    def of(cls, board_id: int, key: str, name: str, short_name: str | None) -> _Names:
+        every = [n for n in (name, short_name, key) if n]
+        return cls(
+            board_id,
+            key,
+            frozenset(normalise(n) for n in every),
+            frozenset(_significant(n) for n in every) - {()},
+            frozenset(_significant(name)),
+        )
+
+    def likeness(self, word: str) -> float:
+        """How close a word is to this board's key or short name, or to a word of its name."""
+        keys = [difflib.SequenceMatcher(None, word, n).ratio() for n in self.names if " " not in n]
+        near_keys = max(keys, default=0.0)
+        if near_keys >= KEY_LIKENESS:
+            return near_keys
+        close = [difflib.SequenceMatcher(None, word, w).ratio() for w in self.words if len(w) >= 5]
+        return max((r for r in close if r >= WORD_LIKENESS), default=0.0)
 
 
-def _match(named: list[_Names], phrase: str) -> list[int]:
-    """The ids of the boards a phrase names: exactly by a name, else by an unambiguous part."""
-    wanted = normalise(phrase)
-    if not wanted:
-        return []
-    exact = [n.board_id for n in named if wanted in n.names]
-    if exact:
-        return exact
-    words = [w for w in wanted.split() if w not in BOARD_NAME_FILLER]
-    if not words or all(len(w) < 3 for w in words):
-        return []
-    return [n.board_id for n in named if all(any(bw.startswith(w) for bw in n.words) for w in words)]
+def _names(session: Session, request: CommandRequest) -> list[_Names]:
+    rows = session.execute(
+        select(m.Board.id, m.Board.key, m.Board.name, m.Board.short_name)
+        .join(m.Workspace, m.Workspace.id == m.Board.workspace_id)
+        .where(m.Workspace.team_id == request.team_id)
+        .order_by(m.Board.name)
+    )
+    return [_Names.of(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Some of the words that name one or more boards, and how strongly."""
+
+    start: int
+    end: int
+    strength: int  # 3 a name exactly, 2 part of a name at the start or with a board noun, 1 part
+    ids: tuple[int, ...]
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return self.strength, self.end - self.start
+
+
+def _spans(named: list[_Names], words: list[str], own: Callable[[str], bool]) -> list[_Span]:
+    """Every run of words that names a board: the command's own words are never part of one.
+
+    A name as written, or its words without filler, names a board exactly; but one word ("health")
+    must come with a board noun ("health board"), so that a search word is not taken for a board.
+    Words that begin words of a board's name name it in part.
+    """
+    exact: dict[str, set[int]] = {}
+    without_filler: dict[tuple[str, ...], set[int]] = {}
+    for n in named:
+        for name in n.names:
+            exact.setdefault(name, set()).add(n.board_id)
+        for significant in n.significant:
+            without_filler.setdefault(significant, set()).add(n.board_id)
+    vocabulary = {word for name in exact for word in name.split()} | BOARD_NAME_FILLER
+    tokens = [normalise(w) for w in words]
+    starting: dict[str, set[int]] = {}  # the boards with a name word each word begins
+    for word in {w for t in tokens for w in t.split()} - BOARD_NAME_FILLER:
+        starting[word] = {n.board_id for n in named if any(bw.startswith(word) for bw in n.words)}
+    found = []
+    for start in range(len(words)):
+        leading = all(not t or t in QUESTION_WORDS or t in BOARD_NAME_FILLER for t in tokens[:start])
+        for end in range(start + 1, min(start + MAX_BOARD_WORDS, len(words)) + 1):
+            last = tokens[end - 1].split()
+            if own(words[end - 1]) or not last or not all(w in vocabulary or starting.get(w) for w in last):
+                break  # no longer run from here can name a board
+            phrase = " ".join(tokens[start:end])
+            significant = _significant(phrase)
+            nouns = any(word in BOARD_NOUNS for word in phrase.split())
+            ids = exact.get(phrase, set())
+            if len(significant) > 1 or nouns:
+                ids = ids | without_filler.get(significant, set())
+            if ids:
+                found.append(_Span(start, end, 3, _in_order(named, ids)))
+                continue
+            if not significant or all(len(w) < 3 for w in significant):
+                continue
+            parts = set.intersection(*(starting.get(w, set()) for w in significant))
+            if parts:
+                strong = leading or len(significant) > 1 or nouns
+                found.append(_Span(start, end, 2 if strong else 1, _in_order(named, parts)))
+    return found
+
+
+def _in_order(named: list[_Names], ids: set[int]) -> tuple[int, ...]:
+    return tuple(n.board_id for n in named if n.board_id in ids)
+
+
+def tidy(words: list[str], own: Callable[[str], bool], idle: frozenset[str] = QUESTION_WORDS) -> list[str]:
+    """The words without question and filler words (the command's own words stay) or end marks."""
+    kept = []
+    for word in words:
+        bare = word.rstrip("?!,")
+        if bare and (own(word) or normalise(bare) not in idle):
+            kept.append(bare)
+    return kept
 
 
 def resolve_board(
@@ -117,14 +221,26 @@ def resolve_board(
     words: list[str] | None = None,
     *,
     not_a_board: Callable[[str], bool] | None = None,
+    loose: bool = False,
+    idle: frozenset[str] = QUESTION_WORDS,
 ) -> BoardChoice:
-    """Take the board from the leading words, the console's hint, the channel or the asker."""
+    """Take the board from words naming it anywhere, the console's hint, the channel or the asker.
+
+    `not_a_board` says which words are the command's own (a filter, a date); `loose` lets a single
+    word of a board's name anywhere name it (for commands whose other words are few and known);
+    `idle` are the words dropped from what is left for the command.
+    """
     words = request.words if words is None else words
-    named = bool(words) and not (not_a_board and not_a_board(words[0]))
+    own = not_a_board or (lambda word: False)
     person = person_for(session, request)
-    choice = _choose(session, request, words, person, named)
+    named = _names(session, request) if words else []
+    choice = _by_name(session, named, words, own, loose) if named else None
+    if choice is None:
+        choice = _otherwise(session, request, words, person)
+    choice.person = person
+    choice.rest = tidy(choice.rest, own, idle)
     if choice.board is None:
-        choice.all_boards = list(session.scalars(_team_boards(request).limit(LISTED_BOARDS)))
+        choice.all_boards = list(session.scalars(team_boards(request).limit(LISTED_BOARDS)))
         if not choice.board_count:
             counted = select(func.count(m.Board.id)).join(m.Workspace, m.Workspace.id == m.Board.workspace_id)
             choice.board_count = session.scalar(counted.where(m.Workspace.team_id == request.team_id)) or 0
@@ -132,7 +248,83 @@ def resolve_board(
             choice.problem = "none"
         elif not choice.candidates:
             choice.candidates = choice.all_boards
+    if choice.problem != "ambiguous" and choice.rest and named:
+        _guess(session, choice, named, own)
     return choice
+
+
+def _by_name(
+    session: Session, named: list[_Names], words: list[str], own: Callable[[str], bool], loose: bool
+) -> BoardChoice | None:
+    """The board the strongest, longest runs of words name; a choice to make when they name several
+    ("scrutiny" of two committees, or "hwb fps")."""
+    spans = [span for span in _spans(named, words, own) if span.strength > 1 or loose]
+    if not spans:
+        return None
+    best = max(span.rank for span in spans)
+    chosen: list[_Span] = []
+    for span in spans:  # the best runs, left to right, none overlapping another
+        if span.rank == best and all(span.start >= c.end or span.end <= c.start for c in chosen):
+            chosen.append(span)
+    taken = {i for span in chosen for i in range(span.start, span.end)}
+    rest = [word for i, word in enumerate(words) if i not in taken]
+    ids = _in_order(named, {board_id for span in chosen for board_id in span.ids})
+    if len(ids) == 1:
+        return BoardChoice(session.get(m.Board, ids[0]), rest)
+    boards = [session.get(m.Board, board_id) for board_id in ids[:LISTED_BOARDS]]
+    return BoardChoice(
+        None,
+        rest,
+        candidates=[board for board in boards if board is not None],
+        problem="ambiguous",
+        asked=" … ".join(" ".join(_from_first_name_word(words[s.start : s.end])) for s in chosen),
+        board_count=len(ids),
+    )
+
+
+def _from_first_name_word(words: list[str]) -> list[str]:
+    """The words from the first that is more than filler: "scrutiny committee", not "the scrutiny …"."""
+    while len(words) > 1 and normalise(words[0]) in BOARD_NAME_FILLER:
+        words = words[1:]
+    return words
+
+
+def _otherwise(
+    session: Session, request: CommandRequest, words: list[str], person: m.Person | None
+) -> BoardChoice:
+    """No words name a board: the console's hint, the channel's board, the only board or the asker's."""
+    if request.board_hint:
+        by_hint = _board_where(session, request, m.Board.key == request.board_hint)
+        if by_hint is not None:
+            return BoardChoice(by_hint, words)
+    if not request.is_direct_message and request.channel_id:  # a DM is no board's
+        by_channel = _board_where(session, request, m.Board.slack_channel == request.channel_id)
+        if by_channel is not None:
+            return BoardChoice(by_channel, words)
+    only = session.scalars(team_boards(request).limit(2)).all()
+    if len(only) == 1:
+        return BoardChoice(only[0], words)
+    mine = boards_of(session, person) if person else []
+    if len(mine) == 1:
+        return BoardChoice(mine[0], words)
+    return BoardChoice(None, words, candidates=mine, problem="which", theirs=bool(mine))
+
+
+def _guess(session: Session, choice: BoardChoice, named: list[_Names], own: Callable[[str], bool]) -> None:
+    """The words left over that most likely mistype a board's key or name: "hbw", "helth"."""
+    chosen = choice.board.id if choice.board else None
+    likely: dict[str, int] = {}
+    for word in choice.rest:
+        bare = normalise(word)
+        if own(word) or len(bare) < 3 or " " in bare:
+            continue
+        likeness, board_id = max(((n.likeness(bare), n.board_id) for n in named), default=(0.0, 0))
+        if likeness and board_id != chosen:
+            likely[word] = board_id
+    if likely:
+        board_id = next(iter(likely.values()))
+        choice.guess = session.get(m.Board, board_id)
+        choice.guess_words = [word for word, likes in likely.items() if likes == board_id]
 
 
 def other_boards(session: Session, board: m.Board) -> list[m.Board]:
@@ -157,70 +349,6 @@ def boards_of(session: Session, person: m.Person, now: datetime | None = None) -
 
 def _boards(session: Session, *where: ColumnElement[bool]) -> list[m.Board]:
     return list(session.scalars(select(m.Board).where(*where).order_by(m.Board.name)))
-
-
-def _choose(
-    session: Session,
-    request: CommandRequest,
-    words: list[str],
-    person: m.Person | None,
-    named: bool,
-) -> BoardChoice:
-    if named:  # the usual case: the first word is the board's key
-        by_key = _board_where(session, request, m.Board.key == words[0].lower())
-        if by_key is not None:
-            return BoardChoice(by_key, words[1:], person=person)
-        by_name = _named_by_words(session, request, words, person)
-        if by_name is not None:
-            return by_name
-    if request.board_hint:
-        by_hint = _board_where(session, request, m.Board.key == request.board_hint)
-        if by_hint is not None:
-            return BoardChoice(by_hint, words, person=person)
-    if not request.is_direct_message and request.channel_id:  # a DM is no board's
-        by_channel = _board_where(session, request, m.Board.slack_channel == request.channel_id)
-        if by_channel is not None:
-            return BoardChoice(by_channel, words, person=person)
-    only = session.scalars(_team_boards(request).limit(2)).all()
-    if len(only) == 1:
-        return BoardChoice(only[0], words, person=person)
-    mine = boards_of(session, person) if person else []
-    if len(mine) == 1:
-        return BoardChoice(mine[0], words, person=person)
-    return BoardChoice(None, words, candidates=mine, problem="which", person=person)
-
-
-def _named_by_words(
-    session: Session, request: CommandRequest, words: list[str], person: m.Person | None
-) -> BoardChoice | None:
-    """The board the longest leading phrase names, or a choice to make when it names several."""
-    stmt = _team_boards(request)
-    probe = next((token for token in normalise(words[0]).split() if token not in BOARD_NAME_FILLER), None)
-    if probe:  # a phrase starting with the first word names only boards whose names hold its first token
-        every_name = m.Board.name + " " + func.coalesce(m.Board.short_name, "") + " " + m.Board.key
-        stmt = stmt.where(func.lower(every_name).contains(probe, autoescape=True))
-    boards = list(session.scalars(stmt))
-    names = [_Names.of(board) for board in boards]
-    ambiguous: tuple[str, list[int]] | None = None
-    for size in range(min(len(words), MAX_BOARD_WORDS), 0, -1):
-        phrase = " ".join(words[:size])
-        ids = _match(names, phrase)
-        if len(ids) == 1:
-            return BoardChoice(session.get(m.Board, ids[0]), words[size:], person=person)
-        if len(ids) > 1 and ambiguous is None:
-            ambiguous = (phrase, ids)
-    if ambiguous is None:
-        return None
-    phrase, ids = ambiguous
-    return BoardChoice(
-        None,
-        words,
-        candidates=[board for board in boards if board.id in ids][:LISTED_BOARDS],
-        problem="ambiguous",
-        asked=phrase,
-        person=person,
-        board_count=len(ids),
-    )
 
 
 def is_member(

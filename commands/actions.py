@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import actions as a
@@ -15,8 +16,8 @@ from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.actions_filters import STATUS_NAMES, Filters, is_filter_word, parse_filters
-from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_mentioned, where_you_lead
-from commands.common import Page, find_board, page_of, today_at
+from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_you_lead
+from commands.common import Found, Page, find_board, noted, page_of, today_at
 
 __all__ = ["Filters", "is_filter_word", "parse_filters", "run"]
 
@@ -34,7 +35,9 @@ OTHER_FILTERS = ["open", "overdue", "done", "blocked", "in progress", "from last
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True, not_a_board=is_filter_word)
+    choice, problem = find_board(
+        session, request, takes_words=True, not_a_board=is_filter_word, finds=actions_found
+    )
     if problem and (problem := _without_a_board(session, request, choice, problem)):
         return problem
     board = choice.board
@@ -45,19 +48,45 @@ def run(request: CommandRequest, session: Session) -> Reply:
     if filters.bad_meeting:
         return help_reply("meeting_unclear", board, asked=filters.bad_meeting)
     if filters.ref:
-        return _one_action(session, request, board, choice.person, filters.ref)
+        return noted(choice, _one_action(session, request, board, choice.person, filters.ref))
     found = narrowed(session, request, board, choice.person, filters, today_at(board, request))
     if isinstance(found, Reply):
         return found
-    return _listing(session, request, board, choice.person, found)
+    return noted(choice, _listing(session, request, board, choice.person, found))
+
+
+def actions_found(
+    session: Session, request: CommandRequest, boards: list[m.Board], choice: BoardChoice
+) -> dict[int, Found]:
+    """With no board named, the boards whose actions mention every word (`/actions attendance`).
+    Filters alone (`overdue`), a lead or a reference name no board's here."""
+    filters = parse_filters(choice.rest)
+    if filters.unclear or filters.ref or filters.whose or not filters.words:
+        return {}
+    searched = a.search_words(filters.words)
+    if not searched:
+        return {}
+    found = {}
+    for board in boards:
+        hit = a.actions_mentioning(session, board, searched)
+        if hit.ids and hit.every_word:
+            named = session.execute(
+                select(m.Action.ref, m.Action.description)
+                .where(m.Action.id.in_(hit.ids[:3]))
+                .order_by(m.Action.id)
+            )
+            found[board.id] = Found(
+                len(hit.ids), [f"{ref} {a.shorten(text, 60)}" for ref, text in named], "action"
+            )
+    return found
 
 
 def _without_a_board(
     session: Session, request: CommandRequest, choice: BoardChoice, trouble: Reply
 ) -> Reply | None:
     """No board named and none to assume: the reference may say which (`/actions FPS-47`); for
-    `mine`, where the asker leads actions; for words, the boards whose actions mention them; for
-    a lead who sits on no board, the one board where they lead. None when that settles the board."""
+    `mine`, where the asker leads actions; for a lead who sits on no board, the one board where
+    they lead. None when that settles the board."""
     if choice.problem != "which":
         return trouble
     if len(choice.rest) == 1 and (ref := a.parse_ref(choice.rest[0])):
@@ -69,8 +98,6 @@ def _without_a_board(
     asker = choice.person
     if asker is not None and filters.mine:
         led = where_you_lead(session, request, asker, choice.all_boards)
-    elif filters.words and not filters.whose:
-        led = where_mentioned(session, choice.all_boards, filters.words) or trouble
     elif asker is not None and not boards_of(session, asker):  # "You are on …" would be untrue
         led_on = a.boards_led_by(session, asker, choice.all_boards)
         led = led_on[0][0] if len(led_on) == 1 else trouble

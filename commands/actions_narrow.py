@@ -179,22 +179,6 @@ def where_you_lead(
     return reply("actions_where.json.j2", person=asker, tallies=tallies, more=more, boards=boards, hits=[])
 
 
-def where_mentioned(session: Session, boards: list[m.Board], words: str) -> m.Board | Reply | None:
-    """`/actions attendance` with no board: the one board whose actions mention every word, else a
-    reply that lists each such board with how many, else None (nothing narrows it)."""
-    searched = a.search_words(words)
-    if not searched:
-        return None
-    hits = [(board, a.actions_mentioning(session, board, searched)) for board in boards]
-    hits = [(board, found) for board, found in hits if found.ids and found.every_word]
-    if len(hits) == 1:
-        return hits[0][0]
-    if not hits:
-        return None
-    asked = a.shorten(words, 80)
-    return reply("actions_where.json.j2", person=None, tallies=[], more=0, boards=[], asked=asked, hits=hits)
-
-
 def usage(session: Session, board: m.Board, asked: str, *, looked_for: bool = False) -> Reply:
     """What `/actions` can show, after words it could not use (`looked_for`: it searched for them
     as a lead and in the actions' text, and found neither)."""

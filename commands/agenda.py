@@ -10,7 +10,7 @@ from sqlalchemy import extract
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.boards import can_see_restricted
+from bot.boards import BoardChoice, can_see_restricted
 from bot.meetings import (
     agenda,
     last_meeting,
@@ -22,12 +22,16 @@ from bot.meetings import (
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.common import find_board, page_of, today_at
+from commands.common import Found, find_board, noted, page_of, today_at
 
 ITEMS_PER_PAGE = 15
 # Two defaults that differ in every part (both leap years, so 29 Feb parses): a part that comes out
 # different between the two readings was not written.
 YEARLESS_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
+# words of a date, never of a board's name: "jan", "january", "sept"
+MONTH_FORMS = ("%b", "%B")
+MONTHS = {datetime(2000, month, 1).strftime(form).lower() for month in range(1, 13) for form in MONTH_FORMS}
+MONTHS.add("sept")
 
 
 class DateNotUnderstood(ValueError):
@@ -67,7 +71,9 @@ def meeting_on_day_of_year(
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True, not_a_board=_is_selector)
+    choice, problem = find_board(
+        session, request, takes_words=True, not_a_board=_is_selector, finds=meetings_found, loose=True
+    )
     if problem:
         return problem
     board = choice.board
@@ -130,7 +136,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         else:
             items = [only]
     page = page_of(len(items), request.page, ITEMS_PER_PAGE)
-    return reply(
+    answer = reply(
         "agenda.json.j2",
         public=request.share,
         board=board,
@@ -145,6 +151,36 @@ def run(request: CommandRequest, session: Session) -> Reply:
         cancelled=[],
         today=today,
     )
+    return noted(choice, answer)
+
+
+def meetings_found(
+    session: Session, request: CommandRequest, boards: list[m.Board], choice: BoardChoice
+) -> dict[int, Found]:
+    """The meeting the words select (`next`, `last` or a date), on each board that has one."""
+    selector = " ".join(choice.rest).strip().lower()
+    found = {}
+    for board in boards:
+        today = today_at(board, request)
+        if selector == "next":
+            meeting = next_meeting(session, board, today)
+        elif selector in ("last", "previous"):
+            meeting = last_meeting(session, board, today)
+        else:
+            try:
+                day, yearless = parse_day(selector, today)
+            except DateNotUnderstood:
+                return {}
+            if day is not None:
+                meeting = meeting_on(session, board, day)
+            else:
+                assert yearless is not None  # parse_day gives a day or a month and day
+                meeting = meeting_on_day_of_year(session, board, *yearless, today)
+        if meeting is not None:
+            found[board.id] = Found(
+                1, [f"{meeting.meets_on:%a} {meeting.meets_on.day} {meeting.meets_on:%b %Y}"], "meeting"
+            )
+    return found
 
 
 def _no_meeting(
@@ -175,8 +211,13 @@ def _item_asked(selector: str) -> tuple[str, str | None]:
 
 
 def _is_selector(word: str) -> bool:
-    """`next`, `last`, `item` and dates are /agenda's own words, never the start of a board's name."""
-    return word.lower() in ("next", "last", "previous", "item") or word[:1].isdigit()
+    """`next`, `last`, `item`, month names and dates are /agenda's own words, never a board's name."""
+    lowered = word.lower()
+    return (
+        lowered in ("next", "last", "previous", "item")
+        or lowered.rstrip(".,") in MONTHS
+        or word[:1].isdigit()
+    )
 
 
 def _in_year(year: int, month: int, day: int) -> date:

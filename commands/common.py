@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -12,12 +12,26 @@ from sqlalchemy.orm import Session
 
 from bot import models as m
 from bot.blockkit import BUTTON_VALUE, slack_len
-from bot.boards import BoardChoice, resolve_board
-from bot.render import Mrkdwn, reply
+from bot.boards import IDLE_WORDS, LISTED_BOARDS, QUESTION_WORDS, BoardChoice, resolve_board, team_boards
+from bot.render import Mrkdwn, fallback_text, render_blocks, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 
 PAGE_SIZE = 10
+SHOWN_PER_BOARD = 3  # names shown for each board when words match on several
+
+
+@dataclass
+class Found:
+    """What a command's words find on one board: how many, the first few by name, and what they are."""
+
+    count: int
+    names: list[str] = field(default_factory=list)
+    noun: str = ""  # singular: "KPI", "action", "meeting"
+
+
+# What a command's words find on each of the given boards, by board id (boards with none left out).
+Finder = Callable[[Session, CommandRequest, list[m.Board], BoardChoice], dict[int, Found]]
 
 
 def find_board(
@@ -26,15 +40,30 @@ def find_board(
     *,
     takes_words: bool,
     not_a_board: Callable[[str], bool] | None = None,
+    finds: Finder | None = None,
+    loose: bool = False,
 ) -> tuple[BoardChoice, Reply | None]:
     """The request's board, or the reply that asks which (or says the name is unknown).
 
-    `not_a_board` says which first words are the command's own (a filter, a date), so they are not
-    looked up as board names.
+    `not_a_board` says which words are the command's own (a filter, a date), so they are not
+    looked up as board names; `loose` lets one word of a board's name anywhere name it (commands
+    that take no words take it always). With no board, `finds` looks for the words on every board of the
+    workspace: one board finding them is the board; several are listed, each with its command.
     """
-    choice = resolve_board(session, request, not_a_board=not_a_board)
+    choice = resolve_board(
+        session,
+        request,
+        not_a_board=not_a_board,
+        loose=loose or not takes_words,
+        idle=QUESTION_WORDS if takes_words else IDLE_WORDS,
+    )
+    if choice.problem == "which" and choice.rest and takes_words and finds is not None:
+        listed = _across(session, request, choice, finds)
+        if listed is not None or choice.board is not None:
+            return choice, listed
     if choice.board is not None and (takes_words or not choice.rest):
         return choice, None
+    guess = _guessed(choice, request.command, takes_words)
     if choice.board is not None:  # a board, and words this command does not take
         return choice, reply(
             "board_choice.json.j2",
@@ -42,26 +71,70 @@ def find_board(
             asked=" ".join(choice.rest),
             command=request.command,
             boards=[choice.board],
-            person=choice.person,
+            theirs=False,
             words="",
             more=0,
+            guess=guess,
         )
     else:
         problem, asked = choice.problem, choice.asked or " ".join(choice.rest)
         if problem == "which" and choice.rest and not takes_words:
             problem = "unknown"
     boards = choice.all_boards if problem == "unknown" else choice.candidates
-    listed_all = problem in ("unknown", "ambiguous") or (problem == "which" and not choice.person)
+    listed_all = problem in ("unknown", "ambiguous") or (problem == "which" and not choice.theirs)
     return choice, reply(
         "board_choice.json.j2",
         problem=problem,
         asked=asked,
         command=request.command,
         boards=boards,
-        person=choice.person,
-        words=" ".join(choice.rest) if takes_words and problem != "unknown" else "",
+        theirs=choice.theirs,
+        words=" ".join(w for w in choice.rest if w not in choice.guess_words) if takes_words else "",
         more=max(choice.board_count - len(boards), 0) if listed_all else 0,
+        guess=guess,
     )
+
+
+def _guessed(choice: BoardChoice, command: str, takes_words: bool) -> tuple[m.Board, str, str] | None:
+    """The board mistyped words most likely meant, the words, and the command that asks for it."""
+    if choice.guess is None:
+        return None
+    rest = [word for word in choice.rest if word not in choice.guess_words] if takes_words else []
+    return choice.guess, " ".join(choice.guess_words), " ".join([f"/{command}", choice.guess.key, *rest])
+
+
+def _across(session: Session, request: CommandRequest, choice: BoardChoice, finds: Finder) -> Reply | None:
+    """Look for the words on every board of the workspace: one board finding them becomes the
+    choice (with a note saying so); several give the reply listing them; none leave the choice."""
+    boards = list(session.scalars(team_boards(request)))
+    found = finds(session, request, boards, choice)
+    hits = [(board, found[board.id]) for board in boards if found.get(board.id, Found(0)).count]
+    words = " ".join(choice.rest)
+    if len(hits) == 1:
+        board, what = hits[0]
+        choice.board, choice.problem, choice.candidates = board, None, []
+        choice.found_only = what.noun
+        return None
+    if not hits:
+        return None
+    return reply(
+        "board_matches.json.j2",
+        command=request.command,
+        words=words,
+        hits=[(board, what, what.names[:SHOWN_PER_BOARD]) for board, what in hits[:LISTED_BOARDS]],
+        more=len(hits) - LISTED_BOARDS,
+    )
+
+
+def noted(choice: BoardChoice, answer: Reply) -> Reply:
+    """The answer, headed by how its board was chosen when the asker did not name it."""
+    if not choice.found_only or choice.board is None:
+        return answer
+    note = render_blocks(
+        "_board_found.json.j2", board=choice.board, noun=choice.found_only, words=" ".join(choice.rest)
+    )
+    blocks = [*note, *answer.blocks]
+    return replace(answer, blocks=blocks, text=fallback_text(blocks))
 
 
 def today_at(board: m.Board, request: CommandRequest) -> date:

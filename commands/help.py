@@ -10,15 +10,39 @@ Anything else gets the help, headed "I don't know …".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import actions as a
+from bot import models as m
 from bot import updates
+from bot.boards import boards_of, person_for, team_boards
+from bot.kpis.reading import board_kpis
+from bot.kpis.search import working_example
+from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands import paper, record, settings
+from commands.common import today_at
 
 TOPICS = ("help", "")
+NAME_CHARS = 60  # a longer board name makes a poor example to type
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Examples on one of the workspace's boards, so that each one shown works as typed."""
+
+    board: m.Board
+    name: str  # its name as a member would type it, when short enough
+    day: date | None  # a day it met or meets
+    kpi: str | None  # words that find one of its KPIs
+    ref: str | None  # one of its actions
+    item: str | None  # the last item of its next meeting with a paper or a report author
 
 
 def run(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
@@ -30,4 +54,50 @@ def run(request: CommandRequest, session: Session, slack: updates.Directory | No
         return settings.run(request, session, request.words[1:])
     if words[:2] == ["action", "add"] or words[:2] == ["actions", "add"]:
         return record.command(request, session, slack)
-    return reply("help.json.j2", public=request.share, unknown=None if word in TOPICS else request.text)
+    return reply(
+        "help.json.j2",
+        public=request.share,
+        unknown=None if word in TOPICS else request.text,
+        example=examples(session, request),
+    )
+
+
+def examples(session: Session, request: CommandRequest) -> Examples | None:
+    """Examples on the asker's board (by the channel or their only board), else on a board that
+    meets next, else the first board; none when the workspace has no boards."""
+    boards = list(session.scalars(team_boards(request)))
+    if not boards:
+        return None
+    person = person_for(session, request)
+    theirs = boards_of(session, person) if person else []
+    in_channel = [b for b in boards if b.key == request.board_hint or b.slack_channel == request.channel_id]
+    meeting_soon = [b for b in boards if next_meeting(session, b, today_at(b, request))]
+    board = next(iter(in_channel or theirs[:1] or meeting_soon or boards))
+    today = today_at(board, request)
+    coming = next_meeting(session, board, today)
+    met = coming or last_meeting(session, board, today)
+    item = None
+    if coming is not None:
+        item = session.scalar(
+            select(m.AgendaItem.number)
+            .where(
+                m.AgendaItem.meeting_id == coming.id,
+                m.AgendaItem.paper_status.is_not(None) | m.AgendaItem.report_author.is_not(None),
+            )
+            .order_by(m.AgendaItem.position.desc())
+            .limit(1)
+        )
+    first_ref = session.scalar(
+        select(m.Action.ref)
+        .where(m.Action.board_id == board.id)
+        .order_by(*m.ref_order(m.Action.ref))
+        .limit(1)
+    )
+    return Examples(
+        board=board,
+        name=board.name.lower() if len(board.name) <= NAME_CHARS else board.key,
+        day=met.meets_on if met else None,
+        kpi=working_example(board_kpis(session, board).kpis),
+        ref=first_ref if first_ref and a.parse_ref(first_ref) else None,
+        item=item.rstrip(".") if item else None,
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boards import BoardChoice
 from bot.kpis.areas import AreaChoice, area_names, board_areas, pick_area
 from bot.kpis.figures import details, headlines
 from bot.kpis.info import KpiInfo, one_line
@@ -18,7 +19,7 @@ from bot.kpis.themes import theme_lines
 from bot.render import Mrkdwn, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.common import find_board, page_of
+from commands.common import Found, find_board, noted, page_of
 
 HEADLINES_PER_PAGE = 8
 MATCHES_PER_PAGE = 10  # one or two lines each, with a button for the detail
@@ -28,11 +29,27 @@ LOOK_ALIKES = str.maketrans("<>", "‹›")
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
-    choice, problem = find_board(session, request, takes_words=True)
+    choice, problem = find_board(session, request, takes_words=True, finds=kpis_found)
     if problem:
         return problem
     assert choice.board is not None  # find_board answers with a problem otherwise
-    return answer(request, session, choice.board, " ".join(choice.rest))
+    return noted(choice, answer(request, session, choice.board, " ".join(choice.rest)))
+
+
+def kpis_found(
+    session: Session, request: CommandRequest, boards: list[m.Board], choice: BoardChoice
+) -> dict[int, Found]:
+    """The KPIs matching every word (an area's name aside), on each board that has any."""
+    found = {}
+    for board in boards:
+        picked = pick_area(" ".join(choice.rest), area_names(session, board))
+        query = Query.parse(picked.rest)
+        if not query:
+            continue
+        matches, every_word = rank(board_kpis(session, board).kpis, query)
+        if matches and every_word:
+            found[board.id] = Found(len(matches), [match.kpi.name for match in matches[:3]], "KPI")
+    return found
 
 
 def answer(request: CommandRequest, session: Session, board: m.Board, text: str) -> Reply:
@@ -179,6 +196,7 @@ def detail_button(request: CommandRequest, board: m.Board, kpi: KpiInfo, number:
     label = one_line(f"{number}. {kpi.name}", BUTTON_CHARS).translate(LOOK_ALIKES)
     asking = replace(request, text=f"{board.key} {kpi.key}")
     value = page_of(1, 1).button_value(asking, 1)
+    assert value is not None  # two keys of at most 100 characters always fit
     return {"action_id": f"page_open_{number}", "text": Mrkdwn(label), "value": value}
 
 
