@@ -15,7 +15,7 @@ from bot.boards import BoardChoice, boards_of, can_see_restricted, other_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.actions_filters import STATUS_NAMES, Filters, is_filter_word, parse_filters
+from commands.actions_filters import MEETING_WORDS, STATUS_NAMES, Filters, is_filter_word, parse_filters
 from commands.actions_narrow import Narrowed, help_reply, narrowed, usage, where_you_lead
 from commands.common import Found, Page, find_board, noted, page_of, today_at
 
@@ -36,7 +36,12 @@ OTHER_FILTERS = ["open", "overdue", "done", "blocked", "in progress", "from last
 
 def run(request: CommandRequest, session: Session) -> Reply:
     choice, problem = find_board(
-        session, request, takes_words=True, not_a_board=is_filter_word, finds=actions_found
+        session,
+        request,
+        takes_words=True,
+        not_a_board=is_filter_word,
+        finds=actions_found,
+        keep=MEETING_WORDS,
     )
     if problem and (problem := _without_a_board(session, request, choice, problem)):
         return problem

@@ -30,6 +30,7 @@ STATUS_WORDS = {
 }
 IN_PROGRESS_RE = re.compile(r"\bin[\s_-]+progress\b", re.IGNORECASE)
 MINE_WORDS = {"mine", "my", "me"}
+MEETING_WORDS = frozenset({"at", "the", "of", "meeting", "meetings"})  # "raised at the meeting of 8 June"
 FILLER_WORDS = {"actions", "action", "by", "led", "history", "show", "list"}
 # "from last", "from the meeting of 8 June 2023", "raised at the last meeting", "from 2023-06-08"
 MEETING_RE = re.compile(

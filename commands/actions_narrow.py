@@ -188,6 +188,7 @@ def usage(session: Session, board: m.Board, asked: str, *, looked_for: bool = Fa
         asked=a.shorten(asked, 80),
         looked_for_person=looked_for,
         example_ref=a.example_ref(session, board),
+        example_word=a.example_word(session, board),
     )
 
 
@@ -203,6 +204,7 @@ def help_reply(problem: str, board: m.Board, **context: Any) -> Reply:
         "last": [],
         "looked_for_person": False,
         "example_ref": "A-12",
+        "example_word": None,
         "secretary": None,
         "which": "",
     }

@@ -42,6 +42,7 @@ def find_board(
     not_a_board: Callable[[str], bool] | None = None,
     finds: Finder | None = None,
     loose: bool = False,
+    keep: frozenset[str] = frozenset(),
 ) -> tuple[BoardChoice, Reply | None]:
     """The request's board, or the reply that asks which (or says the name is unknown).
 
@@ -49,13 +50,14 @@ def find_board(
     looked up as board names; `loose` lets one word of a board's name anywhere name it (commands
     that take no words take it always). With no board, `finds` looks for the words on every board of the
     workspace: one board finding them is the board; several are listed, each with its command.
+    `keep` are question words the command reads itself ("raised at the meeting of").
     """
     choice = resolve_board(
         session,
         request,
         not_a_board=not_a_board,
         loose=loose or not takes_words,
-        idle=QUESTION_WORDS if takes_words else IDLE_WORDS,
+        idle=(QUESTION_WORDS if takes_words else IDLE_WORDS) - keep,
     )
     if choice.problem == "which" and choice.rest and takes_words and finds is not None:
         listed = _across(session, request, choice, finds)

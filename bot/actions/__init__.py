@@ -48,6 +48,7 @@ from bot.actions.refs import (
     parse_ref,
 )
 from bot.actions.search import (
+    example_word,
     Found,
     actions_mentioning,
     boards_led_by,
@@ -96,6 +97,7 @@ __all__ = [
     "parse_ref",
     "person_with_slack_id",
     "scope_total",
+    "example_word",
     "search_words",
     "shorten",
     "shown_value",

@@ -54,6 +54,17 @@ class Found:
         return self.matched == self.words
 
 
+def example_word(session: Session, board: m.Board) -> str | None:
+    """A long word of the board's first action, for an example search that finds something."""
+    description = session.scalar(
+        select(m.Action.description).where(m.Action.board_id == board.id).order_by(m.Action.id).limit(1)
+    )
+    words = [
+        w for w in normalise(description or "").split() if len(w) >= 6 and w.isalpha() and w not in STOP_WORDS
+    ]
+    return max(words, key=len) if words else None
+
+
 def search_words(text: str) -> list[str]:
     """The words to look for, normalised, without filler, each once ("schools" as "school")."""
     found: list[str] = []
