@@ -48,10 +48,10 @@ from bot.actions.refs import (
     parse_ref,
 )
 from bot.actions.search import (
-    example_word,
     Found,
     actions_mentioning,
     boards_led_by,
+    example_word,
     led_as_written,
     name_words,
     search_words,
