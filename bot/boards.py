@@ -379,4 +379,5 @@ def can_see_restricted(
     session: Session, request: CommandRequest, person: m.Person | None, board: m.Board
 ) -> bool:
     """Part 2 items: only for the board's members, only in a DM, never in a shared reply."""
-    return request.is_direct_message and not request.share and is_member(session, person, board)
+    today = board_today(board, request.now)
+    return request.is_direct_message and not request.share and is_member(session, person, board, today=today)

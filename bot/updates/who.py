@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.meetings import board_today
 
 EDITING_ROLES: dict[str, str] = {
     m.MembershipRole.CHAIR: "chair",
@@ -135,13 +136,23 @@ def permission(session: Session, actor: Actor, action: m.Action) -> str | None:
     return board_permission(session, actor, action.board)
 
 
+def in_force_now(board: m.Board) -> ColumnElement[bool]:
+    """Seats held today in the board's zone: a past chair no longer edits the board's actions."""
+    today = board_today(board)
+    return m.Membership.in_force(today, today)
+
+
 def editors(session: Session, board: m.Board) -> list[m.Person]:
     """The board's secretary first, then its chairs and co-chairs: who to ask instead."""
     people = [board.secretary] if board.secretary else []
     people += session.scalars(
         select(m.Person)
         .join(m.Membership, m.Membership.person_id == m.Person.id)
-        .where(m.Membership.board_id == board.id, m.Membership.role.in_(list(EDITING_ROLES)))
+        .where(
+            m.Membership.board_id == board.id,
+            m.Membership.role.in_(list(EDITING_ROLES)),
+            in_force_now(board),
+        )
         .order_by(m.Membership.role.desc(), m.Person.name)
     )
     return list({p.id: p for p in people}.values())  # each once, where first named
@@ -162,7 +173,10 @@ def board_permission(session: Session, actor: Actor, board: m.Board) -> str | No
             return "secretary"
         role = session.scalar(
             select(m.Membership.role).where(
-                m.Membership.board_id == board.id, m.Membership.person_id == person.id
+                m.Membership.board_id == board.id,
+                m.Membership.person_id == person.id,
+                m.Membership.role.in_(list(EDITING_ROLES)),
+                in_force_now(board),
             )
         )
         if role in EDITING_ROLES:
