@@ -14,6 +14,7 @@ from bot import models as m
 from bot.boards import boards_of, is_member
 from bot.db import make_sessions
 from bot.meetings import chairs, paper_deadline, papers_deadline
+from bot.updates.who import Actor, board_permission, editors
 from commands import agenda, nextmeeting
 from tests.helpers import ask, text_of
 
@@ -224,3 +225,17 @@ def test_paper_deadline_tells_the_date_whether_stated_and_the_rule(demo_db):
             12,
         )
         assert seen.rule == "by the board's rule of 12 working days before the meeting"
+
+
+def test_a_chair_whose_seat_has_ended_no_longer_edits_the_boards_actions(demo_db):
+    with make_sessions(demo_db).begin() as session:
+        josh, hwb = person(session, "josh-rendall"), board(session, "hwb")
+        assert board_permission(session, Actor("UJOSH", josh), hwb) == "co-chair"
+        seat = session.scalars(
+            select(m.Membership).where(m.Membership.person_id == josh.id, m.Membership.board_id == hwb.id)
+        ).one()
+        seat.starts_on, seat.ends_on = date(2022, 5, 26), date(2024, 5, 22)  # a term that has ended
+    with make_sessions(demo_db).begin() as session:
+        josh, hwb = person(session, "josh-rendall"), board(session, "hwb")
+        assert board_permission(session, Actor("UJOSH", josh), hwb) is None
+        assert josh not in editors(session, hwb)
