@@ -106,8 +106,10 @@ def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: 
             reading_only=frozenset(c.name for c in COMMANDS if c.reads_only),
         )
     )
-    app.event("message")(message_listener(sessions, settings, mention=False))  # DMs, threads under ours
-    app.event("app_mention")(message_listener(sessions, settings, mention=True))
+    app.event("message")(  # DMs, threads under ours
+        message_listener(sessions, settings, mention=False, trust_console=console)
+    )
+    app.event("app_mention")(message_listener(sessions, settings, mention=True, trust_console=console))
     app.action(re.compile(r"^action_(done|in_progress|blocked)$"))(
         status_button(sessions, settings, trust_console=console)
     )

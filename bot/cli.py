@@ -14,6 +14,10 @@ from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
 
 log = logging.getLogger("boardbot")
+SLACK_IDS_HELP = (
+    "stand-in Slack ids while this runs, to see the messages people not on Slack would get: "
+    "`demo` (everyone), or a YAML file of person or board key: Slack id (docs: README, Console)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--as", dest="person", metavar="PERSON", help="act as this person (their key in the data)"
     )
     console.add_argument(
-        "--board", metavar="BOARD", help="the board you are 'in', as in its Slack channel (key)"
+        "--board",
+        metavar="BOARD",
+        help="the board you are 'in', as in its Slack channel (its key, or a part of its name)",
+    )
+    console.add_argument("--slack-ids", metavar="demo|FILE", help=SLACK_IDS_HELP)
+    console.add_argument(
+        "--log",
+        metavar="FILE",
+        default="boardbot-console.log",
+        help="where log lines go (default: %(default)s)",
     )
     console.add_argument(
         "--workspace", default="local", help="Slack team id of the workspace (default: local)"
@@ -73,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", metavar="D", help="the day: 2026-11-23, 23/11/2026 or '23 Nov' (default: now)"
     )
     preview.add_argument("--workspace", default=None, help="only this workspace's boards (Slack team id)")
+    preview.add_argument("--slack-ids", metavar="demo|FILE", help=SLACK_IDS_HELP)
     preview.set_defaults(run=cmd_reminders_preview)
 
     run = sub.add_parser(
@@ -167,6 +181,7 @@ def cmd_export(args, settings: Settings, engine) -> int:
 def cmd_console(args, settings: Settings, engine) -> int:
     from bot.console import Console, interact
 
+    _log_to_file(args.log)
     try:
         console = Console(
             settings,
@@ -175,6 +190,7 @@ def cmd_console(args, settings: Settings, engine) -> int:
             person=args.person,
             board=args.board,
             color=sys.stdout.isatty(),
+            slack_ids=args.slack_ids,
         )
     except ValueError as exc:
         print(f"boardbot: {exc}", file=sys.stderr)
@@ -188,6 +204,16 @@ def cmd_console(args, settings: Settings, engine) -> int:
     finally:
         console.close()
     return 0
+
+
+def _log_to_file(path: str) -> None:
+    """The console's log lines (the clock's, the reminders') go to a file, not into the prompt."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
 
 
 def cmd_serve(args, settings: Settings, engine) -> int:
@@ -222,9 +248,15 @@ def cmd_clock(args, settings: Settings, engine) -> int:
 
 
 def cmd_reminders_preview(args, settings: Settings, engine) -> int:
+    from bot.standins import stand_ins
     from reminders.preview import preview
 
-    return preview(settings, engine, day=args.date, team_id=args.workspace)
+    try:
+        with stand_ins(make_sessions(engine), args.workspace, args.slack_ids):
+            return preview(settings, engine, day=args.date, team_id=args.workspace)
+    except ValueError as exc:
+        print(f"boardbot: {exc}", file=sys.stderr)
+        return 2
 
 
 def cmd_run(args, settings: Settings, engine) -> int:

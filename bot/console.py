@@ -11,21 +11,25 @@ import dataclasses
 import json
 import re
 import sys
-import time
+from contextlib import ExitStack
 from typing import Any, TextIO
 
 from slack_bolt import BoltRequest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import clock
 from bot import models as m
 from bot.app import COMMANDS, create_app
 from bot.config import Settings
+from bot.console_forms import Form, FormProblem
 from bot.render import plain
 from bot.slack.fake import FakeSlack
+from bot.standins import stand_ins
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_CHANNEL = "DCONSOLE"
+BOARD_CHANNEL = "CCONSOLE"  # the channel of --board when the board has none on Slack
 BOLD_RE = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 ITALIC_RE = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 
@@ -40,34 +44,80 @@ class Console:
         person: str | None = None,
         board: str | None = None,
         color: bool = False,
+        slack_ids: str | None = None,
     ):
         self.slack = FakeSlack()
         self.response_url = self.slack.response_url("console")
         self.api_url = self.slack.api_url
-        self.last_press = 0  # microseconds since the epoch of the last press's action_ts
         self.settings = settings
         self.clock = None
+        self.sessions = sessions
+        self.team_id = team_id
+        self.color = color
+        self.buttons: list[dict[str, Any]] = []
+        self.form: Form | None = None
+        self.last_post: tuple[str, str] | None = None  # (channel, ts) of BoardBot's last message
+        self.exits = ExitStack()
+        self.stand_ins = self.exits.enter_context(stand_ins(sessions, team_id, slack_ids))
+        try:
+            self.person, self.person_name, self.user_id = self._person(person)
+            self.board, self.board_name, self.channel = self._board(board)
+        except ValueError:
+            self.exits.close()
+            self.slack.close()
+            raise
         self.app = create_app(
             dataclasses.replace(settings, slack_api_url=self.api_url), sessions, console=True
         )
-        self.sessions = sessions
-        self.team_id = team_id
-        self.person = person
-        self.board = board
-        self.color = color
-        self.buttons: list[dict[str, Any]] = []
-        self.user_id = CONSOLE_USER
-        if person:
-            with sessions() as session:
-                found = session.scalar(
+
+    def _person(self, key: str | None) -> tuple[str | None, str, str]:
+        """--as: a person's key; a wrong one is refused with the keys there are."""
+        if not key:
+            return None, "", CONSOLE_USER
+        with self.sessions() as session:
+            people = list(
+                session.scalars(
                     select(m.Person)
                     .join(m.Workspace)
-                    .where(m.Workspace.team_id == team_id, m.Person.key == person)
+                    .where(m.Workspace.team_id == self.team_id)
+                    .order_by(m.Person.key)
                 )
-                if found is None:
-                    raise ValueError(f"no person '{person}' in workspace '{team_id}'")
-                self.user_id = found.slack_user_id or CONSOLE_USER
-                self.person_name = found.name
+            )
+        found = next((p for p in people if p.key == key), None)
+        if found is None:
+            near = [p.key for p in people if key.lower() in f"{p.key} {p.name}".lower()] or [
+                p.key for p in people
+            ]
+            listed = ", ".join(near[:40]) + (f" and {len(near) - 40} more" if len(near) > 40 else "")
+            raise ValueError(
+                f"no person '{key}' in workspace '{self.team_id}'; --as takes a person's key: {listed}"
+            )
+        return found.key, found.name, found.slack_user_id or CONSOLE_USER
+
+    def _board(self, words: str | None) -> tuple[str | None, str, str]:
+        """--board: a board's key, or a part of its name that names exactly one board."""
+        if not words:
+            return None, "", CONSOLE_CHANNEL
+        with self.sessions() as session:
+            boards = list(
+                session.scalars(
+                    select(m.Board)
+                    .join(m.Workspace)
+                    .where(m.Workspace.team_id == self.team_id)
+                    .order_by(m.Board.key)
+                )
+            )
+        wanted = words.lower().split()
+        found = [b for b in boards if b.key == words] or [
+            b for b in boards if all(w in f"{b.key} {b.name} {b.short_name or ''}".lower() for w in wanted)
+        ]
+        if len(found) != 1:
+            listed = "; ".join(f"{b.key} ({b.name})" for b in (found or boards))
+            problem = "names more than one board" if found else "names no board"
+            raise ValueError(
+                f"--board '{words}' {problem} in workspace '{self.team_id}'; the boards: {listed}"
+            )
+        return found[0].key, found[0].name, found[0].slack_channel or BOARD_CHANNEL
 
     def start_clock(self) -> None:
         """Run the reminder clock beside the console; what it sends shows before the next prompt."""
@@ -78,16 +128,29 @@ class Console:
         )
 
     def remind_now(self) -> str:
-        """One reminder run now (`!remind`), shown as it would arrive in Slack."""
-        from reminders.run import run_now
+        """One reminder run now (`!remind`), shown as it would arrive in Slack, then the reminders
+        nobody on Slack could be sent, by whom they are for."""
+        from reminders.run import plan_reminders, run_now
 
         result = run_now(self.settings, self.sessions, api_url=self.api_url, team_id=self.team_id)
         shown = self.drain()
-        return shown or f"No reminders are due now ({result.delivered} sent)."
+        with self.sessions() as session:
+            plan = plan_reminders(
+                session, clock.now(self.settings), team_id=self.team_id, keep_unreachable=True
+            )
+            unsent = [(r.recipient.name, r.summary) for r in plan.unreachable]
+            session.rollback()
+        lines = [shown or f"No reminders are due now ({result.delivered} sent)."]
+        if unsent:
+            lines.append(f"\nNot sent, nobody on Slack to send them to ({len(unsent)}):")
+            lines += [f"  {name}: {summary}" for name, summary in sorted(unsent)]
+            lines.append("(`--slack-ids demo` gives the demo people stand-in Slack ids, to see these sent.)")
+        return "\n".join(lines)
 
     def close(self) -> None:
         if self.clock is not None:
             self.clock.shutdown(wait=False)
+        self.exits.close()
         self.slack.close()
 
     def _hints(self) -> dict[str, Any]:
@@ -102,8 +165,17 @@ class Console:
             return self.press(int(line[1:]))
         if line == "!remind":
             return self.remind_now()
+        if line == "!form" or line.startswith("!form "):
+            return self.submit_form(line[len("!form") :])
+        if line == "!cancel":
+            self.form = None
+            return "Form closed; nothing was sent."
+        if line.startswith("!reply "):
+            return self.reply_in_thread(line[len("!reply ") :])
+        if line.startswith("!"):
+            return "!N presses button N; !remind, !form name=value…, !cancel, !reply TEXT (quit to leave)."
         if not line.startswith("/"):
-            return "Type a command as in Slack, e.g. /nextmeeting or /boardbot help (quit to leave)."
+            return self.say(line)
         name, _, text = line[1:].partition(" ")
         if name not in {c.name for c in COMMANDS}:
             known = ", ".join(f"/{c.name}" for c in COMMANDS)
@@ -113,14 +185,78 @@ class Console:
             "text": text,
             "team_id": self.team_id,
             "user_id": self.user_id,
-            "channel_id": CONSOLE_CHANNEL,
-            "channel_name": "directmessage",
+            "channel_id": self.channel,
+            "channel_name": "directmessage" if self.channel == CONSOLE_CHANNEL else self.board,
             "response_url": self.response_url,
-            "trigger_id": "console",
+            "trigger_id": self._trigger_id(),
             **self._hints(),
         }
         response = self.app.dispatch(BoltRequest(body=payload, mode="socket_mode"))
         return self._show_response(response.status, response.body)
+
+    def say(self, text: str, thread: tuple[str, str] | None = None) -> str:
+        """A plain message to BoardBot, as Slack delivers it: a DM, an @mention in the --board's
+        channel, or (`thread`) a reply in a thread under BoardBot's message."""
+        ts = self.slack.next_ts()
+        event: dict[str, Any] = {"type": "message", "user": self.user_id, "text": text, "ts": ts}
+        if thread is not None:
+            channel, thread_ts = thread
+            event.update(channel=channel, thread_ts=thread_ts, parent_user_id="UBOT")
+        elif self.board:
+            channel = self.channel
+            event.update(type="app_mention", text=f"<@UBOT> {text}")
+        else:
+            channel = CONSOLE_CHANNEL
+        event.update(channel=channel, channel_type="im" if channel.startswith("D") else "channel")
+        body = {
+            "type": "event_callback",
+            "team_id": self.team_id,
+            "event_id": f"Ev{ts.replace('.', '')}",
+            "event": event,
+            **self._hints(),
+        }
+        response = self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        if response.status != 200:
+            return f"(the app answered HTTP {response.status})"
+        return self.drain() or "(BoardBot did not answer: it answers only messages it can act on here)"
+
+    def reply_in_thread(self, text: str) -> str:
+        if self.last_post is None:
+            return "BoardBot has sent no message to reply to yet."
+        return self.say(text, thread=self.last_post)
+
+    def submit_form(self, line: str) -> str:
+        """`!form name=value …`: fill in the open form and submit it as Slack would."""
+        if self.form is None:
+            return "No form is open (one opens with e.g. /boardbot action add, or a New date button)."
+        if not line.strip():
+            return self.form.show()
+        with self.sessions() as session:
+            people = session.scalars(
+                select(m.Person).join(m.Workspace).where(m.Workspace.team_id == self.team_id)
+            )
+            user_ids = {p.key: p.slack_user_id for p in people if p.slack_user_id}
+        try:
+            self.form.fill(line)
+            state = self.form.state(user_ids)
+        except FormProblem as problem:
+            return str(problem)
+        view = {**self.form.view, "id": f"VCONSOLE{self.slack.next_ts().replace('.', '')}", "state": state}
+        body = {
+            "type": "view_submission",
+            "team": {"id": self.team_id},
+            "user": {"id": self.user_id, "team_id": self.team_id},
+            "trigger_id": self._trigger_id(),
+            "view": view,
+            **self._hints(),
+        }
+        response = self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        answer = json.loads(response.body) if response.body else {}
+        if answer.get("response_action") == "errors":
+            problems = "\n".join(f"  [{k}] {v}" for k, v in answer.get("errors", {}).items())
+            return f"The form was not accepted; correct these and submit again:\n{problems}"
+        self.form = None
+        return self.drain()
 
     def press(self, number: int) -> str:
         if not 1 <= number <= len(self.buttons):
@@ -130,41 +266,61 @@ class Console:
             "type": "block_actions",
             "team": {"id": self.team_id},
             "user": {"id": self.user_id, "team_id": self.team_id},
-            "channel": {"id": CONSOLE_CHANNEL, "name": "directmessage"},
+            "channel": {
+                "id": self.channel,
+                "name": "directmessage" if self.channel[:1] == "D" else self.board,
+            },
             "response_url": self.response_url,
-            "trigger_id": "console",
+            "trigger_id": self._trigger_id(),
             "actions": [
                 {
                     "action_id": button["action_id"],
                     "block_id": button.get("block_id", ""),
                     "value": button.get("value", ""),
                     "type": "button",
-                    "action_ts": self._action_ts(),
+                    "action_ts": self.slack.next_ts(),
                 }
             ],
             **self._hints(),
         }
+        if button.get("message"):
+            body["container"] = {"channel_id": button["message"][0], "message_ts": button["message"][1]}
+            body["channel"] = {"id": button["message"][0]}
         self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
         return self.drain()
 
-    def _action_ts(self) -> str:
-        """Slack's action_ts for a press, later than the last: a press is claimed under it, so each
-        press is its own event (in this console and in any later one)."""
-        self.last_press = max(time.time_ns() // 1000, self.last_press + 1)
-        return f"{self.last_press // 1_000_000}.{self.last_press % 1_000_000:06d}"
+    def _trigger_id(self) -> str:
+        """Each interaction's own trigger_id, as Slack gives (a press is claimed under its action_ts)."""
+        return f"console.{self.slack.next_ts()}"
 
     def drain(self) -> str:
-        """Show the messages the app sent to 'Slack' since the last look."""
+        """Show the messages the app sent to 'Slack' since the last look, and any form it opened."""
         shown = []
         for call in self.slack.take():
             message = call.body
+            if call.method in ("views.open", "views.push") and isinstance(message.get("view"), dict | str):
+                view = message["view"]
+                self.form = Form(json.loads(view) if isinstance(view, str) else view)
+                shown.append(self.form.show())
+                continue
             if "text" not in message and "blocks" not in message:
                 continue  # auth.test, users.info, conversations.open: questions, not messages
             to = message.get("channel")
-            heading = [self._dim(f"→ to {to}")] if to and call.method.startswith("chat.") else []
-            shown.append(
-                "\n".join([*heading, self.render(message.get("blocks") or [], message.get("text", ""))])
-            )
+            posted = (call.answer.get("channel"), call.answer.get("ts"))
+            heading = []
+            if to and call.method.startswith("chat."):
+                if to != CONSOLE_CHANNEL:
+                    who = self.stand_ins.get(to)
+                    heading = [self._dim(f"→ to {to}" + (f" ({who}, a stand-in id)" if who else ""))]
+                if call.method == "chat.postMessage" and all(posted):
+                    self.last_post = (str(posted[0]), str(message.get("thread_ts") or posted[1]))
+            blocks = message.get("blocks") or []
+            if isinstance(blocks, str):
+                blocks = json.loads(blocks)
+            shown.append("\n".join([*heading, self.render(blocks, message.get("text", ""))]))
+            if self.last_post and call.method == "chat.postMessage":
+                for button in self.buttons:
+                    button.setdefault("message", self.last_post)
         return "\n".join(shown)
 
     def _show_response(self, status: int, body: str) -> str:
@@ -172,7 +328,10 @@ class Console:
             return f"(the app answered HTTP {status})"
         reply = json.loads(body) if body else {}
         shown = self.render(reply.get("blocks") or [], reply.get("text", ""))
+        buttons = self.buttons
         later = self.drain()
+        if not later:
+            self.buttons = buttons
         return "\n".join(part for part in (shown, later) if part)
 
     def render(self, blocks: list[dict[str, Any]], text: str) -> str:
@@ -216,13 +375,17 @@ class Console:
             if self.person
             else "a workspace member who is not in the records"
         )
-        board = (
-            f"board {self.board}" if self.board else "no board chosen (name one in a command, or use --board)"
+        where = (
+            f"in the channel of {self.board_name} ({self.board}): messages are @BoardBot mentions"
+            if self.board
+            else "in a direct message with BoardBot; no board chosen (name one, or use --board)"
         )
+        ids = f"\n{len(self.stand_ins)} people and boards have stand-in Slack ids." if self.stand_ins else ""
         return (
-            f"BoardBot console: you are {who}; {board}.\n"
-            "Type commands as in Slack (/boardbot help lists them), !N to press button N, "
-            "!remind to run the reminders now, quit to leave."
+            f"BoardBot console: you are {who}, {where}.{ids}\n"
+            "Type commands as in Slack (/boardbot help lists them) or a message (HWB-2 done); "
+            "!N presses button N, !form fills in a form, !reply TEXT answers in BoardBot's last thread, "
+            "!remind runs the reminders now, quit leaves."
         )
 
 

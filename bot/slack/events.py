@@ -93,11 +93,19 @@ def _post(client: WebClient, request: update.MessageRequest, reply: Reply) -> No
     )
 
 
-def message_listener(sessions: sessionmaker[Session], settings: Settings, *, mention: bool):
+def message_listener(
+    sessions: sessionmaker[Session], settings: Settings, *, mention: bool, trust_console: bool = False
+):
     """A listener for `message` events (mention=False) or `app_mention` events (mention=True)."""
 
     def listener(body: dict, client: WebClient, context: BoltContext) -> None:
-        request = message_request(body, clock.now(settings), context.get("bot_user_id"), mention=mention)
+        request = message_request(
+            body,
+            clock.now(settings),
+            context.get("bot_user_id"),
+            mention=mention,
+            trust_console=trust_console,
+        )
         if request is None:
             return
         lookups = SlackLookups(client, context)

@@ -23,6 +23,7 @@ class Call:
     body: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    answer: dict[str, Any] = field(default_factory=dict)  # what the fake answered
 
 
 @dataclass
@@ -39,6 +40,8 @@ class FakeSlack:
         self.seen = 0  # calls already handed out by take()
         self.scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self.lock = threading.Lock()
+        self.posted: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → the bot's message
+        self.last_ts = 0  # microseconds: each message posted gets a later ts than the last
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,12 +55,12 @@ class FakeSlack:
                 else:
                     body = dict(parse_qsl(raw))
                 method = "respond" if self.path.startswith("/respond") else self.path.rsplit("/", 1)[-1]
-                scripted = fake._record(Call(self.path, method, body, dict(self.headers)))
+                call = Call(self.path, method, body, dict(self.headers))
+                scripted = fake._record(call)
                 if scripted.delay:
                     time.sleep(scripted.delay)
-                payload = json.dumps(
-                    scripted.body if scripted.body is not None else fake.default(method)
-                ).encode()
+                call.answer = scripted.body if scripted.body is not None else fake.default(method, body)
+                payload = json.dumps(call.answer).encode()
                 self.send_response(scripted.status)
                 for name, value in scripted.headers.items():
                     self.send_header(name, value)
@@ -86,14 +89,33 @@ class FakeSlack:
     def response_url(self, name: str = "1") -> str:
         return f"{self.base}/respond/{name}"
 
-    def default(self, method: str) -> dict[str, Any]:
+    def default(self, method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Slack's answer when none is scripted. Messages posted are remembered, so a thread's head
+        can be read back (conversations.replies); a message to a user id goes to their DM, D…."""
+        body = body or {}
         if method == "auth.test":
             return {"ok": True, "team_id": "T0TEST", "user_id": "UBOT", "bot_id": "BBOT", "team": "Test"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D0TEST"}}
         if method == "conversations.history":
             return {"ok": True, "messages": []}
-        return {"ok": True, "channel": "C0TEST", "ts": f"{time.time():.6f}"}
+        if method == "conversations.replies":
+            head = self.posted.get((str(body.get("channel")), str(body.get("ts"))))
+            return {"ok": True, "messages": [head] if head else []}
+        channel = str(body.get("channel") or "C0TEST")
+        channel = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+        ts = self.next_ts()
+        if method == "chat.postMessage":
+            message = {k: body.get(k) for k in ("text", "blocks", "thread_ts") if body.get(k)}
+            with self.lock:
+                self.posted[(channel, ts)] = {"ts": ts, "user": "UBOT", "bot_id": "BBOT", **message}
+        return {"ok": True, "channel": channel, "ts": ts}
+
+    def next_ts(self) -> str:
+        """A Slack ts later than any before it, from the real clock."""
+        with self.lock:
+            self.last_ts = max(time.time_ns() // 1000, self.last_ts + 1)
+            return f"{self.last_ts // 1_000_000}.{self.last_ts % 1_000_000:06d}"
 
     def script(self, method: str, *answers: Scripted) -> None:
         """Answer the next calls of `method` with these, in order; then the default again."""

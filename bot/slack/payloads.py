@@ -39,6 +39,7 @@ def origin_of(payload: dict[str, Any], *, trust_console: bool = False) -> Origin
             channel_id=channel_id,
             message_ts=event.get("ts"),
             is_direct_message=event.get("channel_type") == "im" or _is_dm(channel_id, None),
+            **console,
         )
     user = payload.get("user")
     if isinstance(user, dict):  # block_actions, view_submission, message_action
@@ -112,7 +113,12 @@ IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "messag
 
 
 def message_request(
-    body: dict[str, Any], now: datetime, bot_user_id: str | None, *, mention: bool
+    body: dict[str, Any],
+    now: datetime,
+    bot_user_id: str | None,
+    *,
+    mention: bool,
+    trust_console: bool = False,
 ) -> update.MessageRequest | None:
     """Our request for a message event, or None for one BoardBot does not answer."""
     event = body.get("event") or {}
@@ -120,7 +126,7 @@ def message_request(
         return None
     if event.get("subtype") not in (None, "thread_broadcast", "file_share"):
         return None
-    origin = origin_of(body)
+    origin = origin_of(body, trust_console=trust_console)
     text = event.get("text") or ""
     thread_ts = event.get("thread_ts")
     if not mention:
@@ -139,6 +145,8 @@ def message_request(
         thread_ts=thread_ts,
         mentioned=mention,
         under_bot_message=bool(bot_user_id and event.get("parent_user_id") == bot_user_id),
+        person_key=origin.person_hint,
+        board_key=origin.board_hint,
     )
 
 

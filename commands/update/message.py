@@ -73,6 +73,8 @@ class MessageRequest:
     thread_ts: str | None = None  # the thread it was written in; None at the top level
     mentioned: bool = False  # an @BoardBot mention in a channel
     under_bot_message: bool = False  # a thread reply under a message BoardBot posted
+    person_key: str | None = None  # a person the console vouches for (never from Slack)
+    board_key: str | None = None  # the board the console is 'in' when its channel is not on Slack
 
     @property
     def key(self) -> str:
@@ -113,7 +115,7 @@ def run(request: MessageRequest, session: Session, slack: Lookups | None = None)
             session, request.team_id, request.channel_id, request.reply_thread
         ):
             return None  # people talking in a thread BoardBot has no part in
-    board = _channel_board(session, workspace_id, request.channel_id)
+    board = _channel_board(session, workspace_id, request.channel_id, request.board_key)
     zone = board.timezone if board else DEFAULT_ZONE
     example = a.example_ref(session, board) if board else "A-12"
     parsed = parse_update(request.text, today=request.now, tz=zone, example_ref=example)
@@ -125,7 +127,7 @@ def run(request: MessageRequest, session: Session, slack: Lookups | None = None)
     if isinstance(parsed, ParseProblem):
         _claim(session, request, None)
         return not_understood(parsed)
-    actor = updates.identify(session, workspace_id, request.user_id, slack)
+    actor = updates.identify(session, workspace_id, request.user_id, slack, person_key=request.person_key)
     claimed = _claim(session, request, actor)
     if parsed.undo:
         return _undo(session, claimed, actor, request, workspace_id, board)
@@ -162,7 +164,13 @@ def _claim(session: Session, request: MessageRequest, actor: updates.Actor | Non
     return claimed
 
 
-def _channel_board(session: Session, workspace_id: int | None, channel: str) -> m.Board | None:
+def _channel_board(
+    session: Session, workspace_id: int | None, channel: str, board_key: str | None = None
+) -> m.Board | None:
+    if workspace_id is not None and board_key:
+        return session.scalar(
+            select(m.Board).where(m.Board.workspace_id == workspace_id, m.Board.key == board_key)
+        )
     if workspace_id is None or not channel or channel.startswith("D"):
         return None
     return updates.channel_board(session, workspace_id, channel)
