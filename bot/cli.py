@@ -6,6 +6,8 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot import clock
@@ -181,39 +183,48 @@ def cmd_export(args, settings: Settings, engine) -> int:
 def cmd_console(args, settings: Settings, engine) -> int:
     from bot.console import Console, interact
 
-    _log_to_file(args.log)
-    try:
-        console = Console(
-            settings,
-            make_sessions(engine),
-            team_id=args.workspace,
-            person=args.person,
-            board=args.board,
-            color=sys.stdout.isatty(),
-            slack_ids=args.slack_ids,
-        )
-    except ValueError as exc:
-        print(f"boardbot: {exc}", file=sys.stderr)
-        return 2
-    try:
-        if args.command:
-            for line in args.command:
-                print(console.run_line(line))
-        else:
-            interact(console)
-    finally:
-        console.close()
+    with _log_to_file(args.log):
+        try:
+            console = Console(
+                settings,
+                make_sessions(engine),
+                team_id=args.workspace,
+                person=args.person,
+                board=args.board,
+                color=sys.stdout.isatty(),
+                slack_ids=args.slack_ids,
+            )
+        except ValueError as exc:
+            print(f"boardbot: {exc}", file=sys.stderr)
+            return 2
+        try:
+            if args.command:
+                for line in args.command:
+                    print(console.run_line(line))
+            else:
+                interact(console)
+        finally:
+            console.close()
     return 0
 
 
-def _log_to_file(path: str) -> None:
+@contextmanager
+def _log_to_file(path: str) -> Iterator[None]:
     """The console's log lines (the clock's, the reminders') go to a file, not into the prompt."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
+    to_terminal = [h for h in root.handlers if type(h) is logging.StreamHandler]  # basicConfig's
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for old in to_terminal:
+        root.removeHandler(old)
     root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        for old in to_terminal:
+            root.addHandler(old)
 
 
 def cmd_serve(args, settings: Settings, engine) -> int:

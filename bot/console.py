@@ -236,9 +236,12 @@ class Console:
                 select(m.Person).join(m.Workspace).where(m.Workspace.team_id == self.team_id)
             )
             user_ids = {p.key: p.slack_user_id for p in people if p.slack_user_id}
+            boards = session.scalars(
+                select(m.Board).join(m.Workspace).where(m.Workspace.team_id == self.team_id)
+            )
+            aliases = {b.key: b.name for b in boards}
         try:
-            self.form.fill(line)
-            state = self.form.state(user_ids)
+            state = self.form.fill(line, user_ids, aliases)
         except FormProblem as problem:
             return str(problem)
         view = {**self.form.view, "id": f"VCONSOLE{self.slack.next_ts().replace('.', '')}", "state": state}
@@ -301,7 +304,7 @@ class Console:
             if call.method in ("views.open", "views.push") and isinstance(message.get("view"), dict | str):
                 view = message["view"]
                 self.form = Form(json.loads(view) if isinstance(view, str) else view)
-                shown.append(self.form.show())
+                shown.append(self._style(self.form.show()))
                 continue
             if "text" not in message and "blocks" not in message:
                 continue  # auth.test, users.info, conversations.open: questions, not messages
@@ -310,8 +313,10 @@ class Console:
             heading = []
             if to and call.method.startswith("chat."):
                 if to != CONSOLE_CHANNEL:
-                    who = self.stand_ins.get(to)
-                    heading = [self._dim(f"→ to {to}" + (f" ({who}, a stand-in id)" if who else ""))]
+                    who = self.stand_ins.get(to) or (
+                        f"the channel of {self.board}" if to == self.channel else ""
+                    )
+                    heading = [self._dim(f"→ to {to}" + (f" ({who})" if who else ""))]
                 if call.method == "chat.postMessage" and all(posted):
                     self.last_post = (str(posted[0]), str(message.get("thread_ts") or posted[1]))
             blocks = message.get("blocks") or []

@@ -2,7 +2,7 @@
 
 `!form name=value name="several words"` sets the inputs named by their block ids (shown in brackets)
 and submits the form as Slack would, as a `view_submission`; `!form` alone shows it again and `!cancel`
-closes it. A choice takes its option's text (a unique part of it) or value, a date is 2023-10-31, a
+closes it. A choice takes its option's text (a unique part of it), or a board's key, a date is 2023-10-31, a
 Slack user is a person's key.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from bot.render import plain
@@ -59,8 +60,18 @@ class Form:
         )
         return "\n".join(lines)
 
-    def fill(self, line: str) -> None:
-        """Take `name=value` pairs; FormProblem names the field or value that is wrong."""
+    def fill(self, line: str, user_ids: dict[str, str], aliases: dict[str, str]) -> dict[str, Any]:
+        """Take `name=value` pairs and return the view's state with them; FormProblem names the
+        field or value that is wrong, and the values typed stay as they were."""
+        before = dict(self.typed)
+        try:
+            self._take(line)
+            return self.state(user_ids, aliases)
+        except FormProblem:
+            self.typed = before
+            raise
+
+    def _take(self, line: str) -> None:
         try:
             words = shlex.split(line)
         except ValueError as exc:
@@ -73,16 +84,27 @@ class Form:
                 raise FormProblem(f"{word!r} is not name=value for a field of this form ({known}).")
             self.typed[name] = value
 
-    def state(self, user_ids: dict[str, str]) -> dict[str, Any]:
-        """Slack's view.state for the values typed, as a submission carries it."""
+    def state(self, user_ids: dict[str, str], aliases: dict[str, str]) -> dict[str, Any]:
+        """Slack's view.state for the values typed, as a submission carries it; `aliases` are other
+        names of choices (a board's key for its name)."""
         values: dict[str, Any] = {}
         for block in self.inputs:
             element = block.get("element") or {}
             typed = self.typed.get(block["block_id"])
+            if typed and element.get("type") == "static_select":
+                typed = aliases.get(typed, typed)
             values[block["block_id"]] = {
                 element.get("action_id", "value"): _value(element, typed, user_ids, block["block_id"])
             }
         return {"values": values}
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _initial(element: dict[str, Any]) -> str:
@@ -99,11 +121,14 @@ def _value(element: dict[str, Any], typed: str | None, user_ids: dict[str, str],
     if kind == "plain_text_input":
         return {"type": kind, "value": typed if typed is not None else element.get("initial_value")}
     if kind == "datepicker":
+        if typed and not _is_date(typed):
+            raise FormProblem(f"{name}: {typed!r} is not a date; Slack's date picker gives e.g. 2023-10-31.")
         return {"type": kind, "selected_date": typed or element.get("initial_date")}
     if kind == "users_select":
         if typed and typed not in user_ids:
             raise FormProblem(
-                f"{name}: {typed!r} is nobody on Slack here; give a person's key, or leave it out."
+                f"{name}: {typed!r} is not a person on Slack here: give the key of one who is, "
+                "or leave it out (the console's --slack-ids demo puts everyone on Slack)."
             )
         return {"type": kind, "selected_user": user_ids.get(typed or "")}
     if kind == "static_select":

@@ -50,7 +50,8 @@ def test_board_and_person_can_be_chosen(demo_db):
 
 def test_unknown_input_is_explained(console):
     assert "There is no /nextmeting command" in console.run_line("/nextmeting")
-    assert "Type a command as in Slack" in console.run_line("hello")
+    assert "I didn't find an action or a change in that message" in console.run_line("hello")  # a DM now
+    assert "!N presses button N" in console.run_line("!what")
 
 
 def test_interact_reads_lines_until_quit(console):
@@ -80,7 +81,8 @@ def test_remind_runs_the_reminders_and_shows_them_with_their_recipient(demo_db):
     try:
         shown = console.run_line("!remind")
         assert "→ to UJOSH" in shown and "HWB-1" in shown
-        assert console.run_line("!remind") == "No reminders are due now (0 sent)."  # once per occasion
+        again = console.run_line("!remind")  # once per occasion; then who else would get what
+        assert again.startswith("No reminders are due now (0 sent).") and "HWB-1" not in again
     finally:
         console.close()
 
@@ -127,3 +129,166 @@ def test_a_press_acts_as_the_console_person(demo_db):
     finally:
         console.close()
     assert status_of(demo_db, "CS-1") == DONE_BY_MARIA
+
+
+def test_a_lead_updates_by_message_and_by_button_as_the_console_person(demo_db):
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="kiran-hayer")  # not on Slack
+    try:
+        said = console.run_line("HWB-2 in progress: panel launched")
+        assert "Updated HWB-2 (Health & Wellbeing Board)" in said
+        assert "status: Open → In progress" in said and "→ panel launched" in said
+        assert "status: In progress → Done" in press_done(console, "HWB-2")
+        shown = console.run_line("/actions HWB-2")
+    finally:
+        console.close()
+    assert "Status: Done" in shown and "Kiran Hayer · status: In progress → Done · by button" in shown
+    status, changes = status_of(demo_db, "HWB-2")
+    assert status == "done"
+    assert [(field, via, by) for field, _, via, by in changes] == [
+        ("status", "message", "kiran-hayer"),
+        ("progress", "message", "kiran-hayer"),
+        ("status", "button", "kiran-hayer"),
+    ]
+
+
+def test_with_a_board_a_message_is_a_mention_in_its_channel_and_threads_answer(demo_db):
+    console = Console(
+        Settings(now=DEMO_NOW), make_sessions(demo_db), person="maria-burton", board="wellbeing"
+    )
+    try:
+        assert "Health & Wellbeing Board (hwb)" in console.banner()
+        said = console.run_line("HWB-4 amber")
+        assert "→ to CCONSOLE (the channel of hwb)" in said and "RAG: none → Amber" in said
+        assert "Undone HWB-4" in console.run_line("!reply undo")
+        assert "did not answer" in console.run_line("!reply thanks!")  # small talk in a thread
+    finally:
+        console.close()
+
+
+def test_a_stranger_by_message_is_told_who_can_add_them(console):
+    said = console.run_line("HWB 2 done")
+    assert "I can't tell who you are" in said or "didn't find" in said
+    assert status_of(console.sessions.kw["bind"], "HWB-2")[0] != "done"
+
+
+@pytest.mark.parametrize(
+    ("board", "problem"),
+    [
+        ("nosuch", "--board 'nosuch' names no board in workspace 'local'; the boards: fps (Family and"),
+        ("nosuch", "hwb (Health & Wellbeing Board)"),
+    ],
+)
+def test_an_unknown_board_is_refused_with_the_boards(demo_db, board, problem):
+    with pytest.raises(ValueError) as refused:
+        Console(Settings(now=DEMO_NOW), make_sessions(demo_db), board=board)
+    assert problem in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("words", "key"), [("hwb", "hwb"), ("wellbeing", "hwb"), ("Scrutiny Committee", "fps"), ("FPS", "fps")]
+)
+def test_a_board_is_chosen_by_key_or_a_part_of_its_name(demo_db, words, key):
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), board=words)
+    try:
+        assert console.board == key
+    finally:
+        console.close()
+
+
+def test_an_unknown_person_is_refused_with_the_keys_like_it(demo_db):
+    with pytest.raises(ValueError, match=r"--as takes a person's key: josh-rendall$"):
+        Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="Josh")
+
+
+def test_action_add_shows_the_form_and_submits_what_is_typed(demo_db):
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="maria-burton")
+    try:
+        form = console.run_line("/boardbot action add")
+        assert "Form: Record an action" in form and "[description] What is to be done: text" in form
+        assert "not name=value for a field" in console.run_line("!form what=x")
+        assert "names 0 of the choices" in console.run_line("!form board=nosuch")
+        assert "is not a date" in console.run_line("!form due_on=31/10/2023")
+        assert "not a person on Slack here" in console.run_line("!form lead_user=kiran-hayer")
+        recorded = console.run_line(
+            "!form board=wellbeing description='Publish the JSNA summary' lead_text='Director of Public Health'"
+        )
+        assert "Recorded HWB-" in recorded and "Publish the JSNA summary" in recorded
+        assert "No form is open" in console.run_line("!form")
+    finally:
+        console.close()
+
+
+def test_a_form_slack_refuses_stays_open_with_the_reasons(demo_db):
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="maria-burton")
+    try:
+        console.run_line("/boardbot action add")
+        refused = console.run_line("!form board=hwb")  # no description
+        assert "The form was not accepted" in refused and "[description]" in refused
+        assert "Form: Record an action" in console.run_line("!form")
+        assert console.run_line("!cancel") == "Form closed; nothing was sent."
+    finally:
+        console.close()
+
+
+def test_the_note_button_opens_a_form_that_adds_the_note(demo_db):
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="maria-burton")
+    try:
+        console.run_line("/actions hwb HWB-3")
+        [note] = [n for n, b in enumerate(console.buttons, 1) if b["action_id"] == "action_add_note"]
+        assert "[note] Progress now: text" in console.run_line(f"!{note}")
+        assert "→ Panel met twice" in console.run_line("!form note='Panel met twice'")
+    finally:
+        console.close()
+
+
+def test_every_interaction_has_its_own_trigger_id_and_action_ts(console, monkeypatch):
+    sent = []
+    dispatch = console.app.dispatch
+    monkeypatch.setattr(
+        console.app, "dispatch", lambda request: sent.append(request.body) or dispatch(request)
+    )
+    console.run_line("/actions fps done")
+    console.run_line("!1")
+    console.run_line("!2")  # previous page
+    console.run_line("!1")
+    triggers = [body["trigger_id"] for body in sent]
+    presses = [body["actions"][0]["action_ts"] for body in sent if body.get("actions")]
+    assert len(triggers) == len(set(triggers)) == 4 and len(set(presses)) == 3
+
+
+def test_without_slack_ids_remind_says_who_would_get_what(console):
+    shown = console.run_line("!remind")
+    assert "Not sent, nobody on Slack to send them to" in shown and "  Maria Burton: " in shown
+
+
+def test_demo_slack_ids_show_each_persons_messages_and_are_removed_after(demo_db):
+    from sqlalchemy import func, select
+
+    from bot import models as m
+
+    sessions = make_sessions(demo_db)
+    console = Console(Settings(now=DEMO_NOW), sessions, person="kiran-hayer", slack_ids="demo")
+    try:
+        assert console.user_id == "UDEMOKIRANHAYER"
+        assert "stand-in Slack ids" in console.banner()
+        shown = console.run_line("!remind")
+        assert "→ to UDEMOMARIABURTON (Maria Burton)" in shown
+        assert "Not sent" not in shown
+    finally:
+        console.close()
+    with sessions() as session:
+        assert session.scalar(select(func.count()).where(m.Person.slack_user_id.is_not(None))) == 0
+        assert session.scalar(select(func.count()).where(m.Board.slack_channel.is_not(None))) == 0
+
+
+def test_slack_ids_from_a_file(demo_db, tmp_path):
+    ids = tmp_path / "ids.yaml"
+    ids.write_text("maria-burton: U0MARIA\nhwb: C0HWB\n")
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), slack_ids=str(ids))
+    try:
+        assert "→ to U0MARIA (Maria Burton)" in console.run_line("!remind")
+    finally:
+        console.close()
+    ids.write_text("maria-burton: not an id\n")
+    with pytest.raises(ValueError, match="expected lines like `kiran-hayer: U0123ABCD`"):
+        Console(Settings(now=DEMO_NOW), make_sessions(demo_db), slack_ids=str(ids))
