@@ -259,13 +259,15 @@ def cmd_clock(args, settings: Settings, engine) -> int:
 
 
 def cmd_reminders_preview(args, settings: Settings, engine) -> int:
-    from bot.standins import stand_ins
+    from bot.standins import StandInError, stand_ins
     from reminders.preview import preview
 
     try:
         with stand_ins(make_sessions(engine), args.workspace, args.slack_ids):
-            return preview(settings, engine, day=args.date, team_id=args.workspace)
-    except ValueError as exc:
+            return preview(
+                settings, engine, day=args.date, team_id=args.workspace, out=sys.stdout, err=sys.stderr
+            )
+    except StandInError as exc:
         print(f"boardbot: {exc}", file=sys.stderr)
         return 2
 

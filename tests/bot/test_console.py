@@ -292,3 +292,24 @@ def test_slack_ids_from_a_file(demo_db, tmp_path):
     ids.write_text("maria-burton: not an id\n")
     with pytest.raises(ValueError, match="expected lines like `kiran-hayer: U0123ABCD`"):
         Console(Settings(now=DEMO_NOW), make_sessions(demo_db), slack_ids=str(ids))
+
+
+def test_the_console_logs_to_a_file_and_the_preview_takes_stand_ins(monkeypatch, fresh_url, capsys, tmp_path):
+    from bot.cli import main
+    from tests.conftest import DEMO_FILES
+
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    monkeypatch.setenv("BOARDBOT_NOW", "2023-09-01T09:00:00+01:00")
+    assert main(["db", "upgrade"]) == 0 and main(["load", *DEMO_FILES]) == 0
+    capsys.readouterr()
+    log = tmp_path / "console.log"
+    assert main(["console", "--log", str(log), "--as", "kiran-hayer", "-c", "!remind"]) == 0
+    out, err = capsys.readouterr()
+    assert "Maria Burton" in out and err == ""
+    assert log.exists()  # what is logged (INFO and up outside pytest) goes there
+    assert main(["console", "--log", str(log), "--as", "Josh", "--board", "wellbeing"]) == 2
+    assert "--as takes a person's key: josh-rendall" in capsys.readouterr().err
+    assert main(["reminders", "preview", "--slack-ids", "demo", "--date", "2023-10-02"]) == 0
+    assert "(@UDEMOMARIABURTON, direct message)" in capsys.readouterr().out
+    assert main(["reminders", "preview", "--date", "2023-10-02"]) == 0
+    assert "Not sent: nobody on Slack" in capsys.readouterr().out  # the stand-ins are gone again
