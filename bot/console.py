@@ -22,6 +22,7 @@ from bot import clock
 from bot import models as m
 from bot.app import COMMANDS, create_app
 from bot.config import Settings
+from bot.console_choices import choose_board, choose_person
 from bot.console_forms import Form, FormProblem
 from bot.render import plain
 from bot.slack.fake import FakeSlack
@@ -71,53 +72,20 @@ class Console:
         )
 
     def _person(self, key: str | None) -> tuple[str | None, str, str]:
-        """--as: a person's key; a wrong one is refused with the keys there are."""
+        """--as: the person's key, name and Slack id (the console's own when they have none)."""
         if not key:
             return None, "", CONSOLE_USER
         with self.sessions() as session:
-            people = list(
-                session.scalars(
-                    select(m.Person)
-                    .join(m.Workspace)
-                    .where(m.Workspace.team_id == self.team_id)
-                    .order_by(m.Person.key)
-                )
-            )
-        found = next((p for p in people if p.key == key), None)
-        if found is None:
-            near = [p.key for p in people if key.lower() in f"{p.key} {p.name}".lower()] or [
-                p.key for p in people
-            ]
-            listed = ", ".join(near[:40]) + (f" and {len(near) - 40} more" if len(near) > 40 else "")
-            raise ValueError(
-                f"no person '{key}' in workspace '{self.team_id}'; --as takes a person's key: {listed}"
-            )
-        return found.key, found.name, found.slack_user_id or CONSOLE_USER
+            found = choose_person(session, self.team_id, key)
+            return found.key, found.name, found.slack_user_id or CONSOLE_USER
 
     def _board(self, words: str | None) -> tuple[str | None, str, str]:
-        """--board: a board's key, or a part of its name that names exactly one board."""
+        """--board: the board's key, name and channel (a stand-in when it has none on Slack)."""
         if not words:
             return None, "", CONSOLE_CHANNEL
         with self.sessions() as session:
-            boards = list(
-                session.scalars(
-                    select(m.Board)
-                    .join(m.Workspace)
-                    .where(m.Workspace.team_id == self.team_id)
-                    .order_by(m.Board.key)
-                )
-            )
-        wanted = words.lower().split()
-        found = [b for b in boards if b.key == words] or [
-            b for b in boards if all(w in f"{b.key} {b.name} {b.short_name or ''}".lower() for w in wanted)
-        ]
-        if len(found) != 1:
-            listed = "; ".join(f"{b.key} ({b.name})" for b in (found or boards))
-            problem = "names more than one board" if found else "names no board"
-            raise ValueError(
-                f"--board '{words}' {problem} in workspace '{self.team_id}'; the boards: {listed}"
-            )
-        return found[0].key, found[0].name, found[0].slack_channel or BOARD_CHANNEL
+            found = choose_board(session, self.team_id, words)
+            return found.key, found.name, found.slack_channel or BOARD_CHANNEL
 
     def start_clock(self) -> None:
         """Run the reminder clock beside the console; what it sends shows before the next prompt."""
