@@ -57,7 +57,7 @@ class Console:
         self.color = color
         self.buttons: list[dict[str, Any]] = []
         self.form: Form | None = None
-        self.last_post: tuple[str, str] | None = None  # (channel, ts) of BoardBot's last message
+        self.last_post: tuple[str, str] | None = None  # (channel, ts) of BoardBot's last message to you
         self.exits = ExitStack()
         self.stand_ins = self.exits.enter_context(stand_ins(sessions, team_id, slack_ids))
         try:
@@ -189,8 +189,9 @@ class Console:
         return self.drain() or "(BoardBot did not answer: it answers only messages it can act on here)"
 
     def reply_in_thread(self, text: str) -> str:
+        """`!reply`: in the thread of BoardBot's last message to you (your DM, or --board's channel)."""
         if self.last_post is None:
-            return "BoardBot has sent no message to reply to yet."
+            return "BoardBot has sent you no message to reply to yet."
         return self.say(text, thread=self.last_post)
 
     def submit_form(self, line: str) -> str:
@@ -264,8 +265,9 @@ class Console:
         """Each interaction's own trigger_id, as Slack gives (a press is claimed under its action_ts)."""
         return f"console.{self.slack.next_ts()}"
 
-    def drain(self) -> str:
-        """Show the messages the app sent to 'Slack' since the last look, and any form it opened."""
+    def drain(self, keep: bool = False) -> str:
+        """Show the messages the app sent to 'Slack' since the last look, and any form it opened;
+        their buttons are numbered on from the last reply's when `keep`, else from 1."""
         shown = []
         for call in self.slack.take():
             message = call.body
@@ -284,16 +286,21 @@ class Console:
                     who = self.stand_ins.get(to) or (
                         f"the channel of {self.board}" if to == self.channel else ""
                     )
+                    if to.startswith("D") and (name := self.stand_ins.get("U" + to[1:])):
+                        who = f"the direct messages of {name}"
                     heading = [self._dim(f"→ to {to}" + (f" ({who})" if who else ""))]
-                if call.method == "chat.postMessage" and all(posted):
+                yours = {CONSOLE_CHANNEL, self.channel, self.user_id, "D" + self.user_id[1:]}
+                if call.method == "chat.postMessage" and all(posted) and to in yours:
                     self.last_post = (str(posted[0]), str(message.get("thread_ts") or posted[1]))
             blocks = message.get("blocks") or []
             if isinstance(blocks, str):
                 blocks = json.loads(blocks)
-            shown.append("\n".join([*heading, self.render(blocks, message.get("text", ""))]))
-            if self.last_post and call.method == "chat.postMessage":
-                for button in self.buttons:
-                    button.setdefault("message", self.last_post)
+            before = len(self.buttons) if keep else 0
+            shown.append("\n".join([*heading, self.render(blocks, message.get("text", ""), keep=keep)]))
+            keep = True
+            if call.method == "chat.postMessage" and all(posted):
+                for button in self.buttons[before:]:
+                    button["message"] = (str(posted[0]), str(message.get("thread_ts") or posted[1]))
         return "\n".join(shown)
 
     def _show_response(self, status: int, body: str) -> str:
@@ -301,16 +308,14 @@ class Console:
             return f"(the app answered HTTP {status})"
         reply = json.loads(body) if body else {}
         shown = self.render(reply.get("blocks") or [], reply.get("text", ""))
-        buttons = self.buttons
-        later = self.drain()
-        if not later:
-            self.buttons = buttons
+        later = self.drain(keep=True)
         return "\n".join(part for part in (shown, later) if part)
 
-    def render(self, blocks: list[dict[str, Any]], text: str) -> str:
-        """Block Kit as a person would read it on a terminal."""
+    def render(self, blocks: list[dict[str, Any]], text: str, keep: bool = False) -> str:
+        """Block Kit as a person would read it on a terminal; buttons numbered on when `keep`."""
         lines: list[str] = []
-        self.buttons = []
+        if not keep:
+            self.buttons = []
         if not blocks:
             return self._style(plain(text))
         for block in blocks:

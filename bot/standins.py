@@ -50,26 +50,32 @@ def read_map(spec: str) -> dict[str, str] | None:
 
 
 def apply(session: Session, team_id: str, wanted: dict[str, str] | None) -> dict[str, str]:
-    """Give the workspace's people and boards without Slack ids their stand-ins; returns id → name."""
+    """Give the workspace's people and boards without Slack ids their stand-ins; returns id → name.
+
+    Written with UPDATE statements, not through the ORM, so nothing takes them for a change in Slack.
+    """
     given: dict[str, str] = {}
-    people = session.scalars(
-        select(m.Person)
-        .join(m.Workspace)
-        .where(m.Workspace.team_id == team_id, m.Person.slack_user_id.is_(None))
+    in_team = select(m.Workspace.id).where(m.Workspace.team_id == team_id).scalar_subquery()
+    people = session.execute(
+        select(m.Person.id, m.Person.key, m.Person.name).where(
+            m.Person.workspace_id == in_team, m.Person.slack_user_id.is_(None)
+        )
     )
-    for person in people:
-        chosen = _id(PERSON_PREFIX, person.key) if wanted is None else wanted.get(person.key)
+    for person_id, key, name in people.all():
+        chosen = _id(PERSON_PREFIX, key) if wanted is None else wanted.get(key)
         if chosen:
-            person.slack_user_id, given[chosen] = chosen, person.name
-    boards = session.scalars(
-        select(m.Board)
-        .join(m.Workspace)
-        .where(m.Workspace.team_id == team_id, m.Board.slack_channel.is_(None))
+            session.execute(update(m.Person).where(m.Person.id == person_id).values(slack_user_id=chosen))
+            given[chosen] = name
+    boards = session.execute(
+        select(m.Board.id, m.Board.key, m.Board.name).where(
+            m.Board.workspace_id == in_team, m.Board.slack_channel.is_(None)
+        )
     )
-    for board in boards:
-        chosen = _id(CHANNEL_PREFIX, board.key) if wanted is None else wanted.get(board.key)
+    for board_id, key, name in boards.all():
+        chosen = _id(CHANNEL_PREFIX, key) if wanted is None else wanted.get(key)
         if chosen:
-            board.slack_channel, given[chosen] = chosen, f"#{board.key} ({board.name})"
+            session.execute(update(m.Board).where(m.Board.id == board_id).values(slack_channel=chosen))
+            given[chosen] = f"#{key} ({name})"
     return given
 
 

@@ -40,7 +40,7 @@ class FakeSlack:
         self.seen = 0  # calls already handed out by take()
         self.scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self.lock = threading.Lock()
-        self.posted: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → the bot's message
+        self.heads: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → the bot's message
         self.last_ts = 0  # microseconds: each message posted gets a later ts than the last
         fake = self
 
@@ -100,7 +100,7 @@ class FakeSlack:
         if method == "conversations.history":
             return {"ok": True, "messages": []}
         if method == "conversations.replies":
-            head = self.posted.get((str(body.get("channel")), str(body.get("ts"))))
+            head = self.heads.get((str(body.get("channel")), str(body.get("ts"))))
             return {"ok": True, "messages": [head] if head else []}
         channel = str(body.get("channel") or "C0TEST")
         channel = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
@@ -108,7 +108,7 @@ class FakeSlack:
         if method == "chat.postMessage":
             message = {k: body.get(k) for k in ("text", "blocks", "thread_ts") if body.get(k)}
             with self.lock:
-                self.posted[(channel, ts)] = {"ts": ts, "user": "UBOT", "bot_id": "BBOT", **message}
+                self.heads[(channel, ts)] = {"ts": ts, "user": "UBOT", "bot_id": "BBOT", **message}
         return {"ok": True, "channel": channel, "ts": ts}
 
     def next_ts(self) -> str:

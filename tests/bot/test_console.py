@@ -313,3 +313,30 @@ def test_the_console_logs_to_a_file_and_the_preview_takes_stand_ins(monkeypatch,
     assert "(@UDEMOMARIABURTON, direct message)" in capsys.readouterr().out
     assert main(["reminders", "preview", "--date", "2023-10-02"]) == 0
     assert "Not sent: nobody on Slack" in capsys.readouterr().out  # the stand-ins are gone again
+
+
+def test_a_lead_on_a_stand_in_id_gets_a_reminder_and_answers_it(demo_db):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from bot import models as m
+
+    with make_sessions(demo_db).begin() as session:
+        kiran = session.scalar(select(m.Person).where(m.Person.key == "kiran-hayer"))
+        for ref in ("HWB-5", "HWB-6"):
+            action = session.scalar(select(m.Action).where(m.Action.ref == ref))
+            action.due_on, action.status, action.lead_id = date(2023, 8, 25), "open", kiran.id
+    console = Console(Settings(now=DEMO_NOW), make_sessions(demo_db), person="kiran-hayer", slack_ids="demo")
+    try:
+        reminded = console.run_line("!remind")
+        assert "→ to UDEMOKIRANHAYER (Kiran Hayer)" in reminded
+        assert "Your action HWB-5 (Health & Wellbeing Board) is overdue by 7 days" in reminded
+        assert console.buttons[0]["action_id"] == "action_done"  # [!1 Done] on HWB-5
+        assert "status: Open → Done" in console.run_line("!1")
+        answered = console.run_line("!reply HWB-6 in progress: chasing the Met")
+        assert "→ to DDEMOKIRANHAYER (the direct messages of Kiran Hayer)" in answered
+        assert "status: Open → In progress" in answered
+    finally:
+        console.close()
+    assert status_of(demo_db, "HWB-5")[1][-1] == ("status", "done", "button", "kiran-hayer")
