@@ -274,14 +274,14 @@ def _slack_token(found: re.Match) -> str:
     inner = found.group(1)
     target, _, label = inner.partition("|")
     if target.startswith("@"):
-        return f" {target} "
+        return target
     if target.startswith("#"):
-        return f" #{label or target[1:]} "
+        return f"#{label or target[1:]}"
     if target.startswith("!"):
         if target.startswith("!subteam"):
-            return f" @{label.lstrip('@') or target.split('^')[-1]} "
+            return f"@{label.lstrip('@') or target.split('^')[-1]}"
         if target in ("!here", "!channel", "!everyone"):
-            return f" @{target[1:]} "
+            return f"@{target[1:]}"
         return label or " "  # `<!date^…|fallback>`
     bare = re.sub(r"^(?:https?://|mailto:)", "", target).rstrip("/")
     if not label or label.rstrip("/") in (target, bare):
