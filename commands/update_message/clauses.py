@@ -353,9 +353,9 @@ def _read_done_on(clause: Clause, tokens: list[Token], i: int, today: date, ref_
     words = [t.text for t in tokens[j : j + 4]]
     words = words[: next((n for n, w in enumerate(words) if w in DONE_ON_STOPS), len(words))]
     found = read_date(words, today) if words else None
-    if found is None or isinstance(found[0], Problem) or is_relative(words[: found[1]], today):
+    if found is None or not isinstance(found[0], date) or is_relative(words[: found[1]], today):
         return i
-    day, used = found
+    day, used = found[0], found[1]
     yearless = not any(YEAR_RE.match(w.strip(",.")) for w in words[:used])
     if yearless and day > today + timedelta(days=RECENT_PAST_DAYS):
         day -= relativedelta(years=1)  # "completed on 15 Jan" in September: this January
