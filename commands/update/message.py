@@ -363,7 +363,7 @@ def _apply(
         for target in targets
         if (w := target.wanted).due_moved_from is not None
     ]
-    return applied_reply(results, request.now, via="message", moved=moved)
+    return applied_reply(results, request.now, via="message", moved=moved, private=request.is_direct_message)
 
 
 def _undo(
@@ -387,4 +387,4 @@ def _undo(
         updates.Applied(session.get_one(m.Action, action_id), rows) for action_id, rows in by_action.items()
     ]
     kept = [(change.action.ref, a.FIELD_LABELS.get(change.field, change.field)) for change in undone.kept]
-    return applied_reply(results, request.now, via="undo", kept=kept)
+    return applied_reply(results, request.now, via="undo", kept=kept, private=request.is_direct_message)

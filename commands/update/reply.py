@@ -66,16 +66,19 @@ def applied_reply(
     via: str,
     kept: list[tuple[str, str]] | None = None,
     moved: list[dict[str, Any]] | None = None,
+    private: bool = True,
 ) -> Reply:
     """What changed, action by action, and each action's state now; beyond COMPACT_AFTER actions
     one line each, so an update of MAX_ACTIONS actions (or its undo) fits in one Slack message.
-    `moved`: relative due dates that fell on a non-working day, and where they were moved."""
+    `moved`: relative due dates that fell on a non-working day, and where they were moved.
+    Not `private` (a channel's thread): the progress of a Part 2 action is not shown."""
     compact = len(results) > COMPACT_AFTER
     old_limit, new_limit = (40, 100) if compact else (80, 300)
     rows = []
     for result in results:
         action = result.action
         today = now.astimezone(ZoneInfo(action.board.timezone)).date()
+        hidden = not private and a.is_restricted(action)
         rows.append(
             {
                 "action": action,
@@ -85,6 +88,8 @@ def applied_reply(
                         a.shown_value(r.field, r.old, old_limit),
                         a.shown_value(r.field, r.new, new_limit),
                     )
+                    if not (hidden and r.field == "progress")
+                    else (a.FIELD_LABELS["progress"], a.PART_2_HIDDEN, "changed")
                     for r in result.rows
                 ],
                 "lead": a.lead_name(action),
