@@ -18,10 +18,15 @@ BOT_SCOPES = [
     "users:read",  # admins may update any action
     "users:read.email",  # matching a Slack user to a person by e-mail, the first time
     "im:write",  # reminders open a DM with the person they are for
-    "groups:history",  # before re-sending an uncertain reminder, look for it in a private channel
+    "groups:history",  # thread replies in private board channels; looking for an uncertain reminder
 ]
-# message.im: DMs; message.channels: thread replies (the listener drops top-level channel chatter)
-BOT_EVENTS = ["app_mention", "message.im", "message.channels"]
+# message.im: DMs; message.channels and message.groups: thread replies in public and private
+# channels (the listener drops top-level channel chatter). The `message` listener needs all three.
+EVENT_SUBSCRIPTIONS: dict[str, list[str]] = {
+    "app_mention": ["app_mention"],
+    "message": ["message.im", "message.channels", "message.groups"],
+}
+BOT_EVENTS = [name for names in EVENT_SUBSCRIPTIONS.values() for name in names]
 
 
 def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[str, Any]:

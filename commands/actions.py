@@ -162,6 +162,8 @@ def _listing(
     rows = a.action_rows(
         session, board, filters.scope, today, among=among, offset=page.offset, limit=page.size
     )
+    if not can_see_restricted(session, request, asker, board):
+        rows = [_part_2(row) if a.is_restricted(row.action) else row for row in rows]
     undated = None
     if filters.scope is a.Scope.OVERDUE and page.number == 1:  # with its "no firm date" list
         undated = a.undated(session, board, among=among)
@@ -191,7 +193,8 @@ def _listing(
         tally=tally,
         undated=undated,
         undated_rows=[
-            (act, a.shorten(act.description, 90), a.shorten(act.timescale, 60)) for act in undated.first
+            (act, _summary(session, request, asker, board, act), a.shorten(act.timescale, 60))
+            for act in undated.first
         ]
         if undated
         else [],
@@ -225,6 +228,8 @@ def _one_action(
             elsewhere=elsewhere,
         )
     action = found[0]
+    if a.is_restricted(action) and not can_see_restricted(session, request, asker, board):
+        return reply("actions_restricted.json.j2", public=request.share, board=board, action=action)
     today = today_at(board, request)
     page, changes = _history_page(session, action, board, request.page)
     item = action.agenda_item
@@ -259,6 +264,20 @@ def _one_action(
         open_statuses=a.OPEN_STATUSES,
         editable=_editable(session, request, board, asker, [action]),
     )
+
+
+def _part_2(row: a.ActionRow) -> a.ActionRow:
+    """A Part 2 action's row for someone who may not see it: no description, no changed values."""
+    last = replace(row.last, what=a.PART_2_HIDDEN) if row.last else None
+    return replace(row, summary=f"Raised at a restricted item: {a.PART_2_HIDDEN}", last=last)
+
+
+def _summary(
+    session: Session, request: CommandRequest, asker: m.Person | None, board: m.Board, action: m.Action
+) -> str:
+    if a.is_restricted(action) and not can_see_restricted(session, request, asker, board):
+        return a.PART_2_HIDDEN
+    return a.shorten(action.description, 90)
 
 
 def _number(ref: str) -> int:

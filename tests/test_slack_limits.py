@@ -440,7 +440,9 @@ def test_an_update_of_twenty_five_actions_and_its_undo_fit_one_message(fresh_db,
         assert all(f"A-{n + 1} (" in said for n in range(count_))  # each in full, or named in "…and N more"
         assert "Say `undo` in this thread" in said
         undone = message(fresh_db, "undo")
-        assert undone is not None and "Undone A-1 " in text_of(undone)
+        assert undone is not None and len(undone.blocks) <= 50
+        said = text_of(undone)  # issue 15: one compact line per action, under one heading
+        assert said.startswith("Undone ") and "\nA-1 (Close the loop): status Done → Open" in said
 
 
 def test_next_meeting_with_49_items_fits_and_points_to_the_full_agenda(fresh_db, folder):

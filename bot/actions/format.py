@@ -34,6 +34,15 @@ VIA_LABELS: dict[str, str] = {
 }
 
 
+PART_2_HIDDEN = "not shown here (Part 2)"
+
+
+def is_restricted(action: m.Action) -> bool:
+    """Whether the action was raised at a restricted (Part 2) item, and so is restricted like it:
+    its description, progress and history only for the board's members, in a DM."""
+    return bool(action.agenda_item and action.agenda_item.restricted)
+
+
 @dataclass
 class Change:
     """One history entry as a reader sees it."""

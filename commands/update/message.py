@@ -8,6 +8,7 @@ answered before. Nothing here knows Slack's payloads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -38,6 +39,8 @@ from commands.update_message import (
 )
 
 DEFAULT_ZONE = "Europe/London"
+DEFAULT_REGION = "england"
+MENTION_TOKEN_RE = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 MAX_ACTIONS = 25  # actions one message may change
 
 
@@ -117,9 +120,17 @@ def run(request: MessageRequest, session: Session, slack: Lookups | None = None)
             return None  # people talking in a thread BoardBot has no part in
     board = _channel_board(session, workspace_id, request.channel_id, request.board_key)
     zone = board.timezone if board else DEFAULT_ZONE
+    region = board.holiday_region if board else DEFAULT_REGION
     example = a.example_ref(session, board) if board else "A-12"
-    parsed = parse_update(request.text, today=request.now, tz=zone, example_ref=example)
-    if isinstance(parsed, ParseProblem) and request.in_channel_thread and not parsed.signal:
+    names = _mentioned(session, workspace_id, request.text)
+
+    def parse(zone: str, region: str) -> ParsedUpdate | ParseProblem:
+        return parse_update(
+            request.text, today=request.now, tz=zone, example_ref=example, region=region, names=names
+        )
+
+    parsed = parse(zone, region)
+    if isinstance(parsed, ParseProblem) and not parsed.signal and _small_talk_allowed(request, parsed):
         return None  # small talk under a reminder: not every "thanks" needs an answer
     if workspace_id is None:
         _claim(session, request, None)
@@ -132,15 +143,32 @@ def run(request: MessageRequest, session: Session, slack: Lookups | None = None)
     if parsed.undo:
         return _undo(session, claimed, actor, request, workspace_id, board)
     targets = _targets(session, request, slack, workspace_id, board, actor, parsed)
-    zones = {act.board.timezone for target in _found(targets) for act in target.actions}
-    if len(zones) == 1 and zone not in zones:  # relative dates count from the action's own board
-        parsed = parse_update(request.text, today=request.now, tz=zones.pop(), example_ref=example)
+    places = {(act.board.timezone, act.board.holiday_region) for t in _found(targets) for act in t.actions}
+    if len(places) == 1 and (zone, region) not in places:  # relative dates: the action's own board
+        parsed = parse(*places.pop())
         if isinstance(parsed, ParseProblem):
             return not_understood(parsed)
         targets = _targets(session, request, slack, workspace_id, board, actor, parsed)
     if isinstance(targets, _Unresolved):
         return help_reply(targets.problem, **targets.context)
     return _apply(session, claimed, actor, request, targets, slack)
+
+
+def _small_talk_allowed(request: MessageRequest, parsed: ParseProblem) -> bool:
+    """Small talk BoardBot leaves unanswered: any in a channel's thread, "thanks!" in a DM's thread."""
+    in_dm_thread = request.is_direct_message and request.thread_ts not in (None, request.ts)
+    return request.in_channel_thread or (in_dm_thread and parsed.kind is Problem.NOTHING)
+
+
+def _mentioned(session: Session, workspace_id: int | None, text: str) -> dict[str, str]:
+    """The names of the people a message mentions (`<@U…>`), by Slack id, when the data has them."""
+    ids = set(MENTION_TOKEN_RE.findall(text))
+    if workspace_id is None or not ids:
+        return {}
+    people = session.scalars(
+        select(m.Person).where(m.Person.workspace_id == workspace_id, m.Person.slack_user_id.in_(ids))
+    )
+    return {person.slack_user_id: person.name for person in people if person.slack_user_id}
 
 
 def _found(targets: list[_Target] | _Unresolved) -> list[_Target]:
@@ -333,7 +361,17 @@ def _apply(
         )
         for action, values in merged.values()
     ]
-    return applied_reply(results, request.now, via="message")
+    moved = [
+        {
+            "refs": [act.ref for act in target.actions],
+            "said": w.due_said,
+            "from": w.due_moved_from,
+            "to": w.due_on,
+        }
+        for target in targets
+        if (w := target.wanted).due_moved_from is not None
+    ]
+    return applied_reply(results, request.now, via="message", moved=moved, private=request.is_direct_message)
 
 
 def _undo(
@@ -357,4 +395,4 @@ def _undo(
         updates.Applied(session.get_one(m.Action, action_id), rows) for action_id, rows in by_action.items()
     ]
     kept = [(change.action.ref, a.FIELD_LABELS.get(change.field, change.field)) for change in undone.kept]
-    return applied_reply(results, request.now, via="undo", kept=kept)
+    return applied_reply(results, request.now, via="undo", kept=kept, private=request.is_direct_message)

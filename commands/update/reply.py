@@ -16,6 +16,7 @@ from bot.reply import Reply
 from commands.update_message import ParseProblem
 
 UNDO_MINUTES = int(updates.UNDO_WINDOW.total_seconds() // 60)
+COMPACT_AFTER = 5  # actions shown in full, with their buttons (3 blocks each); more get a line each
 
 
 def help_reply(problem: str, **context: Any) -> Reply:
@@ -64,21 +65,31 @@ def applied_reply(
     *,
     via: str,
     kept: list[tuple[str, str]] | None = None,
+    moved: list[dict[str, Any]] | None = None,
+    private: bool = True,
 ) -> Reply:
-    """What changed, action by action, and each action's state now."""
+    """What changed, action by action, and each action's state now; beyond COMPACT_AFTER actions
+    one line each, so an update of MAX_ACTIONS actions (or its undo) fits in one Slack message.
+    `moved`: relative due dates that fell on a non-working day, and where they were moved.
+    Not `private` (a channel's thread): the progress of a Part 2 action is not shown."""
+    compact = len(results) > COMPACT_AFTER
+    old_limit, new_limit = (40, 100) if compact else (80, 300)
     rows = []
     for result in results:
         action = result.action
         today = now.astimezone(ZoneInfo(action.board.timezone)).date()
+        hidden = not private and a.is_restricted(action)
         rows.append(
             {
                 "action": action,
                 "changes": [
                     (
                         a.FIELD_LABELS.get(r.field, r.field),
-                        a.shown_value(r.field, r.old, 80),
-                        a.shown_value(r.field, r.new, 300),
+                        a.shown_value(r.field, r.old, old_limit),
+                        a.shown_value(r.field, r.new, new_limit),
                     )
+                    if not (hidden and r.field == "progress")
+                    else (a.FIELD_LABELS["progress"], a.PART_2_HIDDEN, "changed")
                     for r in result.rows
                 ],
                 "lead": a.lead_name(action),
@@ -91,6 +102,8 @@ def applied_reply(
         changed=any(result.rows for result in results),
         via=via,
         kept=kept or [],
+        moved=moved or [],
+        compact=compact,
         undo_minutes=UNDO_MINUTES,
         status_labels=a.STATUS_LABELS,
         rag_labels=a.RAG_LABELS,

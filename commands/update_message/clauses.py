@@ -12,23 +12,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from bot import models as m
 from bot.actions import Ref
-from commands.update_message.dates import example_date, read_date
+from commands.update_message.dates import RECENT_PAST_DAYS, example_date, is_relative, read_date, working_day
 from commands.update_message.words import (
     CONNECTORS,
     FILLERS,
     HARD_BREAK_RE,
     HEDGES,
+    LINK_RE,
     NEGATIONS,
     NOT_PREFIXES,
     REF_IN_TEXT_RE,
     SEPARATORS,
     TRAILING_JOIN_RE,
     WEAK_DATE_KEYWORDS,
+    YEAR_RE,
     Problem,
     Token,
     match_phrase,
@@ -48,6 +51,9 @@ class Clause:
     due_on: date | None = None
     note: str | None = None
     found: list[str] = field(default_factory=list)  # the change words, as written
+    due_said: str = ""  # the due date as written
+    due_moved_from: date | None = None  # a relative date on a non-working day, before it moved
+    done_on: date | None = None  # `completed on 30 Aug`: the day it was done
 
 
 class Trouble(Exception):
@@ -61,9 +67,12 @@ def _ref_of(found: re.Match) -> Ref | None:
         return Ref(None, found.group("word_number"))
     if found.group("hash_number"):
         return Ref(None, found.group("hash_number"))
-    if found.group("prefix").lower() in NOT_PREFIXES:
+    prefix = found.group("prefix")
+    if prefix.lower() in NOT_PREFIXES:
         return None
-    return Ref(found.group("prefix"), found.group("number"))
+    if found.group("space") and not (len(prefix) > 1 and prefix.isupper()):
+        return None  # "done 3 of 5" names no action; "HWB 2" does
+    return Ref(prefix, found.group("number"))
 
 
 def _starts_a_change(text: str) -> bool:
@@ -87,9 +96,10 @@ def _note_started(body: str) -> bool:
 def split_clauses(text: str) -> tuple[str, list[Clause]]:
     """The lead-in before the first reference, and a clause per run of references."""
     heads: list[tuple[re.Match, Ref]] = []
+    links = [link.span() for link in LINK_RE.finditer(text)]
     for found in REF_IN_TEXT_RE.finditer(text):
         ref = _ref_of(found)
-        if ref is None:
+        if ref is None or any(start <= found.start() < end for start, end in links):
             continue
         if heads:
             so_far = text[heads[-1][0].end() : found.start()]
@@ -122,8 +132,24 @@ def _example(ref: str, clause: Clause | None, note: str = "waiting for data") ->
     return f"{ref} {word}: {note}"
 
 
-def read_clause(clause: Clause, today: date, ref_text: str) -> None:
-    """Fill in the clause's changes from its body, or raise Trouble saying what was not understood."""
+def read_clause(clause: Clause, today: date, ref_text: str, region: str = "england") -> None:
+    """Fill in the clause's changes from its body, or raise Trouble saying what was not understood.
+    A due date at the end of a note (`waiting for ICB data, due 15 Dec`) is read as a due date."""
+    _read_changes(clause, today, ref_text, region)
+    _due_after_note(clause, today, ref_text, region)
+
+
+def note_only(clause: Clause, today: date, ref_text: str, region: str = "england") -> bool:
+    """`A-12: panel launched`: words after a colon or dash that change nothing are a note alone."""
+    if clause.found or not clause.body.lstrip().startswith((":", "—", "- ")):
+        return False
+    clause.status = clause.rag = clause.due_on = None
+    clause.note = _note_text(clause.body)
+    _due_after_note(clause, today, ref_text, region)
+    return clause.note is not None or clause.due_on is not None
+
+
+def _read_changes(clause: Clause, today: date, ref_text: str, region: str) -> None:
     body = clause.body
     tokens = tokenise(body)
     i = 0
@@ -149,7 +175,7 @@ def read_clause(clause: Clause, today: date, ref_text: str) -> None:
             size, kind, value, phrase = found
             said = body[token.start : tokens[i + size - 1].end]
             if kind == "date":
-                i = _read_due(clause, tokens, i, size, phrase, today, ref_text)
+                i = _read_due(clause, tokens, i, size, phrase, today, ref_text, region)
                 if i < 0:  # a weak keyword without a date: an ordinary word
                     i = -i
                     if _starts_note(clause, note_asked, after_break, tokens[i - 1]):
@@ -178,6 +204,8 @@ def read_clause(clause: Clause, today: date, ref_text: str) -> None:
                         Problem.AMBIGUOUS_STATUS, " and ".join(clause.found), _example(ref_text, None)
                     )
                 clause.status = value
+                if value == m.ActionStatus.DONE:
+                    i = _read_done_on(clause, tokens, i, today, ref_text)
             else:
                 if clause.rag and clause.rag != value:
                     raise Trouble(Problem.AMBIGUOUS_RAG, " and ".join(clause.found), f"{ref_text} amber")
@@ -194,7 +222,7 @@ def read_clause(clause: Clause, today: date, ref_text: str) -> None:
                     kind, asked = Problem.AMBIGUOUS_STATUS, body[tokens[max(i - 1, 0)].start : end]
                 note = asked if kind is Problem.HEDGED else "not finished yet"
                 raise Trouble(kind, asked, f"{ref_text} in progress: {note}")
-        if word in FILLERS and not (word in CONNECTORS and clause.found):
+        if (word in FILLERS or word.startswith("@")) and not (word in CONNECTORS and clause.found):
             i += 1
             continue
         if _starts_note(clause, note_asked, after_break, token):
@@ -254,6 +282,7 @@ def _read_due(
     phrase: tuple[str, ...],
     today: date,
     ref_text: str,
+    region: str,
 ) -> int:
     """Read the date after a keyword; return the index after it (negative: no date, a plain word)."""
     body = clause.body
@@ -279,13 +308,83 @@ def _read_due(
     value, used = found
     asked = body[tokens[i].start : tokens[j + used - 1].end]
     if isinstance(value, Problem):
+        if value is Problem.MONTH_FIRST:
+            example = f"{ref_text} due {_day_first(words[:used]) or example_date(today)}"
         raise Trouble(value, asked, example)
+    _set_due(clause, value, words[:used], asked, today, ref_text, region)
+    return j + used
+
+
+def _day_first(words: list[str]) -> str:
+    """`12/15` written day first (`15/12`), for the example when a date was written month first."""
+    parts = words[0].replace(".", "/").replace("-", "/").split("/") if len(words) == 1 else []
+    return "/".join([parts[1], parts[0], *parts[2:]]) if len(parts) >= 2 else ""
+
+
+def _set_due(
+    clause: Clause, value: date, words: list[str], asked: str, today: date, ref_text: str, region: str
+) -> None:
+    """Set the due date read from `words`, or refuse it; a relative one lands on a working day."""
+    example = f"{ref_text} due {example_date(today)}"
+    if is_relative(words, today):
+        moved = working_day(value, words, region)
+        if moved < today:  # the month's last working day has passed: the next working day then
+            moved = working_day(value, ["next"], region)
+        if moved != value:
+            clause.due_moved_from = value
+        value = moved
     if value < today:
         raise Trouble(Problem.PAST_DATE, asked, example)
     if value > today + relativedelta(years=MAX_YEARS_AHEAD):
-        raise Trouble(Problem.BAD_DATE, asked, example)
+        raise Trouble(Problem.TOO_FAR, asked, example)
     if clause.due_on and clause.due_on != value:
         raise Trouble(Problem.BAD_DATE, asked, example)
     clause.due_on = value
+    clause.due_said = asked
     clause.found.append(asked)
+
+
+DONE_ON_STOPS = (",", ";", ":", "—", "(", ")", "?")
+
+
+def _read_done_on(clause: Clause, tokens: list[Token], i: int, today: date, ref_text: str) -> int:
+    """`completed on 30 Aug`: the day it was done (written, not relative); the index after it."""
+    j = i + 1 if i < len(tokens) and tokens[i].word == "on" else i
+    words = [t.text for t in tokens[j : j + 4]]
+    words = words[: next((n for n, w in enumerate(words) if w in DONE_ON_STOPS), len(words))]
+    found = read_date(words, today) if words else None
+    if found is None or not isinstance(found[0], date) or is_relative(words[: found[1]], today):
+        return i
+    day, used = found[0], found[1]
+    yearless = not any(YEAR_RE.match(w.strip(",.")) for w in words[:used])
+    if yearless and day > today + timedelta(days=RECENT_PAST_DAYS):
+        day -= relativedelta(years=1)  # "completed on 15 Jan" in September: this January
+    said = clause.body[tokens[j].start : tokens[j + used - 1].end]
+    if day > today:
+        raise Trouble(Problem.HEDGED, f"done on {said}", f"{ref_text} due {said}")
+    clause.done_on = day
     return j + used
+
+
+TRAILING_DUE_RE = re.compile(
+    r"[,;]\s*(?:and\s+)?(?:(?:now|new)\s+)?(?P<asked>(?:due(?:\s+(?:on|by|date))?|deadline)\s*:?\s*"
+    r"(?P<when>[^,;:()]{1,60}?))\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _due_after_note(clause: Clause, today: date, ref_text: str, region: str) -> None:
+    """`…: waiting for ICB data, due 15 Dec`: the date is set and left out of the note."""
+    if clause.note is None or clause.due_on is not None:
+        return
+    found = TRAILING_DUE_RE.search(clause.note)
+    if found is None:
+        return
+    words = found.group("when").split()
+    read = read_date(words, today)
+    if read is None or read[1] != len(words):
+        return
+    if isinstance(read[0], Problem):
+        raise Trouble(read[0], found.group("asked"), f"{ref_text} due {example_date(today)}")
+    _set_due(clause, read[0], words, found.group("asked"), today, ref_text, region)
+    clause.note = _note_text(clause.note[: found.start()])

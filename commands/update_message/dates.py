@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil import parser as dateparser
 from dateutil.relativedelta import relativedelta
 
+from bot.workdays import is_working_day
 from commands.update_message.words import (
     DAY_RE,
     ISO_DATE_RE,
@@ -23,6 +24,9 @@ from commands.update_message.words import (
     YEAR_RE,
     Problem,
 )
+
+MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS[:12], 1)}
+MONTH_NUMBERS |= {name[:3]: number for name, number in MONTH_NUMBERS.items()} | {"sept": 9}
 
 
 def _next_weekday(today: date, weekday: int, *, strictly_after: bool) -> date:
@@ -75,9 +79,22 @@ def _relative(words: list[str], today: date) -> date | Problem | None:
             )
         case ["end", "of", *rest] if rest in (["year"], ["the", "year"], ["this", "year"]):
             return date(today.year, 12, 31)
+        case ["end", "of", month] | ["end", "of", month, _] if month in MONTHS:
+            return _month_end(words[2:], today)
         case ["next", "week" | "month" | "year" | "quarter" | "term"] | ["soon" | "asap" | "later" | "tbc"]:
             return Problem.VAGUE_DATE
     return None
+
+
+def _month_end(words: list[str], today: date) -> date | Problem:
+    """`end of October` (the next one, or this one if it has not long passed), `end of Oct 2024`."""
+    month = MONTH_NUMBERS[words[0]]
+    if len(words) == 2:
+        if not YEAR_RE.match(words[1]):
+            return Problem.BAD_DATE
+        year = int(words[1].lstrip("'"))
+        return date(year if year > 99 else 2000 + year, month, 1) + relativedelta(day=31)
+    return _roll_forward(date(today.year, month, 1) + relativedelta(day=31), today)
 
 
 def _absolute(words: list[str], today: date) -> date | Problem | None:
@@ -101,6 +118,8 @@ def _absolute(words: list[str], today: date) -> date | Problem | None:
         return found_day if found_day >= today else found_day + relativedelta(months=1)
     if numeric:  # 15/12, 15.12.2024, 1-2: day first, always; dateutil would turn 12/13 round
         parts = [int(x) for x in re.split(r"[/.-]", phrase)]
+        if parts[1] > 12 >= parts[0] >= 1:
+            return Problem.MONTH_FIRST  # 12/15 is December the 15th written month first
         year = parts[2] if len(parts) == 3 else None
         if year is not None and year < 100:
             year += 2000
@@ -159,6 +178,20 @@ def read_date(words: list[str], today: date) -> tuple[date | Problem, int] | Non
         if found is not None:
             return found, size
     return None
+
+
+def is_relative(words: list[str], today: date) -> bool:
+    """Whether a date was said relative to today (`tomorrow`, `in 2 weeks`, `end of the month`)."""
+    return _relative([w.lower().strip(",.") for w in words], today) is not None
+
+
+def working_day(day: date, words: list[str], region: str) -> date:
+    """A relative date on a working day: a period's end moves back to its last working day, any
+    other day forward to the next one (the board's bank holidays count as non-working)."""
+    step = timedelta(days=-1 if words and words[0].lower() == "end" else 1)
+    while not is_working_day(day, region):
+        day += step
+    return day
 
 
 def example_date(today: date) -> str:

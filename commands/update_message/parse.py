@@ -10,12 +10,13 @@ refused.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.actions import Ref
-from commands.update_message.clauses import Clause, Trouble, read_clause, split_clauses
+from commands.update_message.clauses import Clause, Trouble, note_only, read_clause, split_clauses
 from commands.update_message.dates import example_date
 from commands.update_message.words import (
     HEDGES,
@@ -27,6 +28,7 @@ from commands.update_message.words import (
     UNDO_TAIL,
     UNDO_WORDS,
     Problem,
+    name_people,
     normalise_message,
     tokenise,
 )
@@ -43,6 +45,8 @@ class Wanted:
     due_on: date | None = None
     rag: str | None = None
     note: str | None = None
+    due_said: str = ""  # the due date as written
+    due_moved_from: date | None = None  # a relative date that fell on a non-working day
 
     @property
     def changes_anything(self) -> bool:
@@ -84,12 +88,19 @@ def _undo_words(text: str) -> bool | None:
 
 
 def parse_update(
-    text: str, *, today: date | datetime, tz: str | ZoneInfo, example_ref: str = "A-12"
+    text: str,
+    *,
+    today: date | datetime,
+    tz: str | ZoneInfo,
+    example_ref: str = "A-12",
+    region: str = "england",
+    names: Mapping[str, str] | None = None,
 ) -> ParsedUpdate | ParseProblem:
     """Read a message as explicit changes to actions, or say exactly what was not understood.
 
     `today` is the board's date (a datetime is taken to the board's zone `tz`); relative dates
-    count from it. `example_ref` is used in examples when the message names no action.
+    count from it and land on working days of the board's holiday `region`. `example_ref` is used
+    in examples when the message names no action; `names` names the Slack users mentioned in notes.
     """
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     if isinstance(today, datetime):
@@ -114,10 +125,10 @@ def parse_update(
             Problem.QUESTION, clean, first_ref, f"/actions {ref_text}", signal=first_ref is not None
         )
     if not clauses:
-        return _thread_clause(clean, today, example_ref)
+        return _thread_clause(clean, today, example_ref, region, names or {})
     lead_words = _words(lead_in)
     if lead_words and not lead_in.rstrip().endswith((":", ",", "—", "-")):
-        unknown = [w for w in lead_words if w not in LEAD_IN]
+        unknown = [w for w in lead_words if w not in LEAD_IN and not w.startswith("@")]
         if unknown:
             words = [w for w in _words(lead_in) if w]
             asked = lead_in.strip(" ,:;")
@@ -130,9 +141,14 @@ def parse_update(
         ref = clause.refs[0]
         shown = ref.text if ref.prefix else example_ref
         try:
-            read_clause(clause, today, shown)
+            read_clause(clause, today, shown, region)
         except Trouble as trouble:
-            return ParseProblem(trouble.kind, trouble.asked, ref, trouble.example or f"{shown} done", True)
+            fresh = Clause(clause.refs, clause.body)
+            if trouble.kind is not Problem.UNKNOWN_WORDS or not _note_only(fresh, today, shown, region):
+                return ParseProblem(
+                    trouble.kind, trouble.asked, ref, trouble.example or f"{shown} done", True
+                )
+            clause = fresh
         if clause.status == "done" and clause.due_on is not None:  # "done by Friday" is a plan
             return ParseProblem(
                 Problem.HEDGED, clause.body.strip(), ref, f"{shown} due {example_date(today)}", True
@@ -145,15 +161,41 @@ def parse_update(
                 f"{shown} in progress: waiting for data",
                 True,
             )
-        wanted.append(Wanted(tuple(clause.refs), clause.status, clause.due_on, clause.rag, clause.note))
+        wanted.append(_wanted(clause, names or {}))
     return ParsedUpdate(tuple(wanted))
 
 
-def _thread_clause(clean: str, today: date, example_ref: str) -> ParsedUpdate | ParseProblem:
+def _note_only(clause: Clause, today: date, shown: str, region: str) -> bool:
+    try:
+        return note_only(clause, today, shown, region)
+    except Trouble:
+        return False
+
+
+def _wanted(clause: Clause, names: Mapping[str, str]) -> Wanted:
+    """The clause's changes; a day it was done is kept at the head of the note."""
+    note = clause.note
+    if clause.done_on is not None:
+        done = f"Completed on {clause.done_on.day} {clause.done_on:%b %Y}"
+        note = f"{done}: {note}" if note else done
+    return Wanted(
+        tuple(clause.refs),
+        clause.status,
+        clause.due_on,
+        clause.rag,
+        name_people(note, names) if note else None,
+        clause.due_said,
+        clause.due_moved_from,
+    )
+
+
+def _thread_clause(
+    clean: str, today: date, example_ref: str, region: str, names: Mapping[str, str]
+) -> ParsedUpdate | ParseProblem:
     """A message naming no action: changes for the action the thread is about, or small talk."""
     clause = Clause([], clean)
     try:
-        read_clause(clause, today, example_ref)
+        read_clause(clause, today, example_ref, region)
     except Trouble as trouble:
         if trouble.kind is Problem.UNKNOWN_WORDS and not clause.found:
             return ParseProblem(Problem.NOTHING, clean, example=f"{example_ref} done")
@@ -162,4 +204,4 @@ def _thread_clause(clean: str, today: date, example_ref: str) -> ParsedUpdate | 
         return ParseProblem(Problem.NOTHING, clean, example=f"{example_ref} done")
     if clause.status == "done" and clause.due_on is not None:  # "done by Friday" is a plan
         return ParseProblem(Problem.HEDGED, clean, None, f"due {example_date(today)}", signal=True)
-    return ParsedUpdate((Wanted((), clause.status, clause.due_on, clause.rag, clause.note),))
+    return ParsedUpdate((_wanted(clause, names),))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -167,11 +168,12 @@ NOT_PREFIXES = set(MONTHS) | {
     "aged", "ages", "in", "on", "at", "by", "to", "of", "or", "and", "the", "for", "from", "due",
 }  # fmt: skip
 
-# "action 12", "action #12", "ref 12", "#12", "A-12", "a12", "FPS-3" (a letter prefix, a number)
+# "action 12", "action #12", "ref 12", "#12", "A-12", "a12", "FPS-3", "HWB 2" (a letter prefix, a
+# number; with a space only when the prefix is written in capitals, see clauses._ref_of)
 REF_IN_TEXT_RE = re.compile(
     r"(?<![\w/.#-])(?:(?:action|ref)\s*(?:no\.?\s*|number\s*)?#?\s*(?P<word_number>\d{1,9})"
     r"|#(?P<hash_number>\d{1,9})"
-    r"|(?P<prefix>[A-Za-z]{1,12})-?(?P<number>\d{1,9}))(?![\w/]|[.,:-]\d)",
+    r"|(?P<prefix>[A-Za-z]{1,12})(?:-|(?P<space> ))?(?P<number>\d{1,9}))(?![\w/]|[.,:-]\d)",
     re.IGNORECASE,
 )
 SLACK_TOKEN_RE = re.compile(r"<([^<>\n]*)>")
@@ -187,6 +189,11 @@ TRAILING_JOIN_RE = re.compile(r"(?:[\s,;.&+]|\band\b|\balso\b|\bthen\b|\bplus\b)
 HARD_BREAK_RE = re.compile(r"(?:[,;.!\n]|\band)\s*(?:and\s+|also\s+|then\s+)?$", re.IGNORECASE)
 DOUBLE_QUOTES = '"“”„‟«»‹›「」『』〝〞〟＂″‶'
 SINGLE_QUOTES = "‘’‚‛′‵`´"
+QUOTES = DOUBLE_QUOTES + SINGLE_QUOTES + "'"
+APOSTROPHES = str.maketrans(dict.fromkeys(SINGLE_QUOTES, "'"))
+FULL_WIDTH_RE = re.compile(r"[\uff01-\uff5e]+")
+MENTION_RE = re.compile(r"@([UW][A-Z0-9]{2,20})\b")
+LINK_RE = re.compile(r"(?:https?://|mailto:)\S+|(?<![\w#])#[\w-]*[A-Za-z_][\w-]*")  # no refs inside
 EMOJI_WORDS = {
     "x": "not",
     "no_entry": "not",
@@ -233,6 +240,8 @@ class Problem(StrEnum):
     BAD_DATE = "bad_date"
     VAGUE_DATE = "vague_date"  # "next month"
     PAST_DATE = "past_date"
+    TOO_FAR = "too_far"  # more than ten years ahead
+    MONTH_FIRST = "month_first"  # "12/15": dates are read day first
     QUESTION = "question"
     UNDO_WORDS = "undo_words"  # `undo` with more words than it takes
     TOO_LONG = "too_long"
@@ -246,38 +255,54 @@ class Token:
 
     @property
     def word(self) -> str:
-        return self.text.lower().rstrip(".!…") or self.text.lower()
+        """The word as matched: lower case, without quotes around it or a closing `.`/`!`."""
+        lowered = self.text.lower().translate(APOSTROPHES).strip(QUOTES)
+        return lowered.rstrip(".!…") or lowered
 
 
 def tokenise(text: str) -> list[Token]:
-    return [Token(t.group(), t.start(), t.end()) for t in TOKEN_RE.finditer(text)]
+    """The words and punctuation of a text; quote marks alone are skipped (they stay in notes)."""
+    return [Token(t.group(), t.start(), t.end()) for t in TOKEN_RE.finditer(text) if t.group().strip(QUOTES)]
 
 
 # --- normalising ---------------------------------------------------------------------------------
 
 
+def _slack_token(found: re.Match) -> str:
+    """A Slack token as a reader would write it: a link as `label (url)` or the URL, a person as
+    `@U…` (named later, see `name_people`), a channel as `#name`, a group or broadcast as `@name`."""
+    inner = found.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return target
+    if target.startswith("#"):
+        return f"#{label or target[1:]}"
+    if target.startswith("!"):
+        if target.startswith("!subteam"):
+            return f"@{label.lstrip('@') or target.split('^')[-1]}"
+        if target in ("!here", "!channel", "!everyone"):
+            return f"@{target[1:]}"
+        return label or " "  # `<!date^…|fallback>`
+    bare = re.sub(r"^(?:https?://|mailto:)", "", target).rstrip("/")
+    if not label or label.rstrip("/") in (target, bare):
+        return label or target
+    return f"{label} ({target})"
+
+
+def name_people(text: str, names: Mapping[str, str]) -> str:
+    """`@U…` mentions as the person's name when the workspace's data has them, else as `@U…`."""
+    return MENTION_RE.sub(lambda found: names.get(found.group(1), found.group(0)), text)
+
+
 def normalise_message(text: str) -> str:
-    """The message as plain text: Slack tokens resolved, quotes, dashes and emoji made plain."""
-
-    def token(found: re.Match) -> str:
-        inner = found.group(1)
-        if inner.startswith(("@", "#", "!subteam", "!here", "!channel", "!everyone")):
-            return " "
-        if "|" in inner:
-            return inner.split("|", 1)[1]
-        return " " if inner.startswith("!") else inner
-
-    text = slack_unescape(SLACK_TOKEN_RE.sub(token, text))
-    text = unicodedata.normalize("NFKC", text)
+    """The message as plain text: Slack tokens written out, dashes and emoji made plain, quotes kept."""
+    text = slack_unescape(SLACK_TOKEN_RE.sub(_slack_token, text))
+    text = FULL_WIDTH_RE.sub(lambda f: unicodedata.normalize("NFKC", f.group()), text)  # "Ａ－１２"
     text = SHORTCODE_RE.sub(lambda f: f" {EMOJI_WORDS.get(f.group(1), '')} ", text)
     out = []
     for char in text:
         if char in UNICODE_EMOJI_WORDS:
             out.append(f" {UNICODE_EMOJI_WORDS[char]} ")
-        elif char in DOUBLE_QUOTES:
-            out.append(" ")
-        elif char in SINGLE_QUOTES:
-            out.append("'")
         elif char in "‐‑‒−﹣－":
             out.append("-")
         elif char in "–―":
@@ -292,7 +317,6 @@ def normalise_message(text: str) -> str:
             out.append(char)
     text = "".join(out)
     text = re.sub(r"(?<=[A-Za-z])—(?=\d)", "-", text)  # "A–12" typed with an en dash
-    text = re.sub(r"(?<![A-Za-z])'|'(?![A-Za-z])", " ", text)  # quotes, not apostrophes
     text = re.sub(r"\s*—\s*", " — ", text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)

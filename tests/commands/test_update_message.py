@@ -128,13 +128,13 @@ PHRASINGS = [
     ("A-12 rated red", one(rag="red")),
     ("A-12 in progress, amber", one(status="in_progress", rag="amber")),
     # dates
-    ("A-12 due tomorrow", one(due="2023-09-02")),
+    ("A-12 due tomorrow", one(due="2023-09-04")),  # Saturday: the next working day, Monday
     ("A-12 due today", one(due="2023-09-01")),
     ("A-12 due Friday", one(due="2023-09-01")),
     ("A-12 moved to Friday week", one(due="2023-09-15")),
     ("A-12 due in 2 weeks", one(due="2023-09-15")),
     ("A-12 due in three days", one(due="2023-09-04")),
-    ("A-12 due end of the month", one(due="2023-09-30")),
+    ("A-12 due end of the month", one(due="2023-09-29")),  # Sat 30: its last working day
     ("A-12 due 15/12/2023", one(due="2023-12-15")),
     ("A-12 due 03/04/2024", one(due="2024-04-03")),  # day first
     ("A-12 due 31.03.24", one(due="2024-03-31")),
@@ -180,7 +180,7 @@ PHRASINGS = [
     ("A–12 done", one(status="done")),
     ("A-12 blocked — need sign-off", one(status="blocked", note="need sign-off")),
     ("Ａ－１２ done", one(status="done")),  # full-width
-    ("A-12 in progress: isn’t easy", one(status="in_progress", note="isn't easy")),
+    ("A-12 in progress: isn’t easy", one(status="in_progress", note="isn’t easy")),  # as written
     ("A-12 done: R&amp;D report sent", one(status="done", note="R&D report sent")),
     # undo
     ("undo please", [("undo",)]),
@@ -216,7 +216,9 @@ NOTHING_CHANGES = [
     ("A-12 due whenever", Problem.BAD_DATE),
     ("A-12 due Q3", Problem.BAD_DATE),
     ("A-12 due", Problem.BAD_DATE),
-    ("A-12 due 2204-01-01", Problem.BAD_DATE),
+    ("A-12 due 2204-01-01", Problem.TOO_FAR),
+    ("A-12 due 15 Dec 2040", Problem.TOO_FAR),
+    ("A-12 due 12/15", Problem.MONTH_FIRST),
     ("A-12 due next month", Problem.VAGUE_DATE),
     ("A-12 due March", Problem.VAGUE_DATE),
     ("A-12 due ASAP", Problem.VAGUE_DATE),
@@ -225,7 +227,6 @@ NOTHING_CHANGES = [
     ("A-12 due 31/08/2023", Problem.PAST_DATE),
     ("A-12 red slipping because of recruitment", Problem.UNKNOWN_WORDS),
     ("A-12 finito", Problem.UNKNOWN_WORDS),
-    ("A-12: waiting for data", Problem.UNKNOWN_WORDS),
     ("Kiran here A-12 done", Problem.UNKNOWN_WORDS),
     ("A-12 done, A-14 almost done", Problem.HEDGED),  # one bad clause: nothing changes
     ("undo A-12", Problem.UNDO_WORDS),
@@ -288,7 +289,8 @@ def test_small_talk_is_not_a_signal_but_a_named_action_is():
 def test_relative_dates_count_from_the_boards_own_day():
     # 23:30 on Thursday 31 August in UTC is already Friday 1 September in London
     late = datetime(2023, 8, 31, 23, 30, tzinfo=UTC)
-    assert summary(parse_update("A-12 due tomorrow", today=late, tz="Europe/London")) == one(due="2023-09-02")
+    # London's Friday: tomorrow is a Saturday, so the next working day
+    assert summary(parse_update("A-12 due tomorrow", today=late, tz="Europe/London")) == one(due="2023-09-04")
     assert summary(parse_update("A-12 due tomorrow", today=late, tz="UTC")) == one(due="2023-09-01")
     assert summary(parse_update("A-12 due today", today=late, tz="Pacific/Auckland")) == one(due="2023-09-01")
 
@@ -304,10 +306,113 @@ def test_iso_dates_are_not_read_day_first():
     assert read_date(["2024-03-05"], TODAY) == (date(2024, 3, 5), 1)
 
 
-def test_normalising_keeps_apostrophes_and_drops_quotes_and_mentions():
-    assert normalise_message("<@U123> “A-12” isn’t «done»") == "A-12 isn't done"
+def test_normalising_keeps_quotes_links_and_mentions_readable():
+    """Changed by issue 15: quote marks, links and mentions used to be dropped from notes."""
+    assert normalise_message("<@U123> “A-12” isn’t «done»") == "@U123 “A-12” isn’t «done»"
     assert normalise_message("a &amp; b &lt;x&gt;") == "a & b <x>"
-    assert normalise_message("see <https://example.org|the report>") == "see the report"
+    assert normalise_message("see <https://example.org|the report>") == "see the report (https://example.org)"
+    assert normalise_message("see <https://example.org/a.pdf>") == "see https://example.org/a.pdf"
+    assert normalise_message("<mailto:kh@example.org|kh@example.org>") == "kh@example.org"
+    assert normalise_message("in <#C0123ABC|hwb-board> cc <!here>") == "in #hwb-board cc @here"
+
+
+NOTES_AS_WRITTEN = [
+    (
+        "HWB-2 note: see <https://example.org/report.pdf|the report>",
+        "see the report (https://example.org/report.pdf)",
+    ),
+    ("HWB-2 note: see <https://example.org/report.pdf>", "see https://example.org/report.pdf"),
+    ("HWB-2 note: cc <@UMARIA> please check", "cc Maria Burton please check"),
+    ("HWB-2 note: cc <@UNOBODY> please check", "cc @UNOBODY please check"),
+    ("HWB-2 note: discussed in <#C0123ABC|hwb-board>", "discussed in #hwb-board"),
+    ('HWB-2 note: the "panel" met on 3/9', 'the "panel" met on 3/9'),
+    ("HWB-2 note: 'panel' agreed", "'panel' agreed"),
+    ("HWB-2 note: the “panel” met…", "the “panel” met…"),
+]
+
+
+@pytest.mark.parametrize("text, note", NOTES_AS_WRITTEN, ids=[t for t, _ in NOTES_AS_WRITTEN])
+def test_notes_are_stored_as_written(text, note):
+    [wanted] = parse_update(text, today=TODAY, tz=TZ, names={"UMARIA": "Maria Burton"}).wanted
+    assert (wanted.note, wanted.status, wanted.due_on) == (note, None, None)
+
+
+def test_a_reference_inside_a_link_or_a_channel_name_is_no_action():
+    result = parse("HWB-2 note: see <https://abc1.example.org/hwb-3>, in <#C1|plan-2024>")
+    assert summary(result) == one("HWB-2", note="see https://abc1.example.org/hwb-3, in #plan-2024")
+
+
+NEW_PHRASINGS = [
+    ("HWB 2 done", one("HWB-2", status="done")),
+    ("HWB 2 and FPS 3 done", one("HWB-2,FPS-3", status="done")),
+    ("HWB-2: panel launched", one("HWB-2", note="panel launched")),
+    ("HWB-2 - panel launched", one("HWB-2", note="panel launched")),
+    ("A-12: waiting for data", one(note="waiting for data")),  # was a problem before issue 15
+    (
+        "Update on HWB-2: we have now launched the panel…",
+        one("HWB-2", note="we have now launched the panel…"),
+    ),
+    ("HWB-2 completed on 30 Aug", one("HWB-2", status="done", note="Completed on 30 Aug 2023")),
+    (
+        "HWB-2 done on 30 Aug: report sent",
+        one("HWB-2", status="done", note="Completed on 30 Aug 2023: report sent"),
+    ),
+    ("HWB-2 completed on 15 Jan", one("HWB-2", status="done", note="Completed on 15 Jan 2023")),
+    ("HWB-2 due end of October", one("HWB-2", due="2023-10-31")),
+    ("HWB-2 due by the end of Nov 2023", one("HWB-2", due="2023-11-30")),
+    (
+        "HWB-2 in progress: waiting for ICB data, due 15 Dec",
+        one("HWB-2", status="in_progress", due="2023-12-15", note="waiting for ICB data"),
+    ),
+    (
+        "HWB-2: waiting for ICB data; deadline 1 Nov.",
+        one("HWB-2", due="2023-11-01", note="waiting for ICB data"),
+    ),
+    (
+        "HWB-2 blocked - due to staff shortage",
+        one("HWB-2", status="blocked", note="due to staff shortage"),
+    ),
+    ("HWB-2 due in a fortnight", one("HWB-2", due="2023-09-15")),
+    ("HWB-2 due tomorrow", one("HWB-2", due="2023-09-04")),
+]
+
+
+@pytest.mark.parametrize("text, expected", NEW_PHRASINGS, ids=[t for t, _ in NEW_PHRASINGS])
+def test_natural_phrasings_of_issue_15(text, expected):
+    assert summary(parse(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, example",
+    [
+        ("HWB-2 due 12/15", Problem.MONTH_FIRST, "HWB-2 due 15/12"),
+        ("HWB-2 due 15 Dec 2040", Problem.TOO_FAR, "HWB-2 due 22 Sep"),
+        ("HWB-2 completed on 5 Sep", Problem.HEDGED, "HWB-2 due 5 Sep"),
+        ("HWB-2 in progress: waiting, due 12/15", Problem.MONTH_FIRST, "HWB-2 due 22 Sep"),
+        ("A-12 done 3 of 5 schools visited", Problem.UNKNOWN_WORDS, "A-12 done: 3 of 5 schools visited"),
+        ("done 3 of them", Problem.UNKNOWN_WORDS, "A-12 done: 3 of them"),
+    ],
+)
+def test_what_issue_15_refuses_says_exactly_why(text, kind, example):
+    result = parse(text)
+    assert isinstance(result, ParseProblem) and (result.kind, result.example) == (kind, example)
+
+
+def test_a_relative_due_date_lands_on_a_working_day_of_the_boards_region():
+    friday = date(2023, 9, 1)
+    [wanted] = parse_update("A-12 due tomorrow", today=friday, tz=TZ).wanted
+    assert (wanted.due_on, wanted.due_moved_from, wanted.due_said) == (
+        date(2023, 9, 4),
+        date(2023, 9, 2),
+        "due tomorrow",
+    )
+    # Friday 25 August 2023: Monday 28 is the summer bank holiday in England, not in Scotland
+    [england] = parse_update("A-12 due tomorrow", today=date(2023, 8, 25), tz=TZ).wanted
+    [scotland] = parse_update("A-12 due tomorrow", today=date(2023, 8, 25), tz=TZ, region="scotland").wanted
+    assert (england.due_on, scotland.due_on) == (date(2023, 8, 29), date(2023, 8, 28))
+    # a day someone wrote is theirs: Saturday 16 December stays
+    [written] = parse_update("A-12 due 16 Dec", today=friday, tz=TZ).wanted
+    assert (written.due_on, written.due_moved_from) == (date(2023, 12, 16), None)
 
 
 def test_notes_are_kept_as_written_and_cut_when_very_long():
