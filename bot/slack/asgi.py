@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.db import check_schema, make_engine, make_sessions
 from bot.slack import gate
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
 BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
 DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
@@ -41,7 +41,14 @@ class ClientGone(Exception):
 class SlackASGI:
     """POST /slack/events, checked by bot.slack.gate, then Bolt's App in a thread pool."""
 
-    def __init__(self, app: App, signing_secret: str, *, threads: int = DEFAULT_THREADS, body_seconds=None):
+    def __init__(
+        self,
+        app: App,
+        signing_secret: str,
+        *,
+        threads: int = DEFAULT_THREADS,
+        body_seconds: float | None = None,
+    ):
         self.app = app
         self.secret = signing_secret.encode()
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bolt")
@@ -54,6 +61,7 @@ class SlackASGI:
         if scope["type"] != "http":
             return  # no websockets here (uvicorn is started with ws="none")
         path = scope["path"]
+        query = scope.get("query_string", b"").decode("latin-1")
         refusal = gate.route(scope["method"], path)
         if refusal:
             await respond(send, refusal.status, refusal.reason, allow=refusal.status == 405)
@@ -61,27 +69,13 @@ class SlackASGI:
         headers = {
             name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
         }
-        length = gate.declared_length(headers.get("content-length"))
-        if isinstance(length, gate.Refusal):
-            length.log(path, 0)
-            await respond(send, length.status, length.reason)
-            return
-        try:
-            raw = await asyncio.wait_for(read_body(receive), self.body_seconds)
-        except ClientGone:
-            return
-        except (TooLarge, TimeoutError) as exc:
-            refusal = (
-                gate.too_large()
-                if isinstance(exc, TooLarge)
-                else gate.Refusal(408, f"The body took over {self.body_seconds:g} s to arrive.")
-            )
-            refusal.log(path, 0)
-            await respond(send, refusal.status, refusal.reason)
-            return
-        admitted = gate.admit(self.secret, raw, headers, scope.get("query_string", b"").decode("latin-1"))
+        raw = await self.read(path, headers, receive)
+        if raw is None:
+            return  # the client left before its body was whole: nobody to answer
+        admitted = raw if isinstance(raw, gate.Refusal) else gate.admit(self.secret, raw, headers, query)
         if isinstance(admitted, gate.Refusal):
-            admitted.log(path, len(raw))
+            if isinstance(raw, bytes):
+                admitted.log(path, f"{len(raw)} bytes")
             await respond(send, admitted.status, admitted.reason)
             return
         response = await self.dispatch(admitted)
@@ -89,6 +83,24 @@ class SlackASGI:
             {"type": "http.response.start", "status": response.status, "headers": raw_headers(response)}
         )
         await send({"type": "http.response.body", "body": response.body.encode()})
+
+    async def read(self, path: str, headers: dict[str, str], receive) -> bytes | gate.Refusal | None:
+        """The whole body; a refusal (logged) when too large or too slow; None if the client left."""
+        declared = headers.get("content-length", "").strip()
+        length = gate.declared_length(declared or None)
+        if isinstance(length, gate.Refusal):
+            length.log(path, f"{declared} bytes declared" if declared.isdigit() else "an unreadable length")
+            return length
+        try:
+            return await asyncio.wait_for(read_body(receive), self.body_seconds)
+        except ClientGone:
+            return None
+        except TooLarge:
+            refusal, size = gate.too_large(), "over the limit"
+        except TimeoutError:
+            refusal, size = gate.Refusal(408, f"The body took over {self.body_seconds:g} s to arrive."), "?"
+        refusal.log(path, size)
+        return refusal
 
     async def dispatch(self, request: BoltRequest) -> BoltResponse:
         loop = asyncio.get_running_loop()

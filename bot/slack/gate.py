@@ -32,8 +32,9 @@ class Refusal:
     status: int
     reason: str
 
-    def log(self, path: str, size: int) -> None:
-        log.warning("refused %s %s: %s (%d body bytes, not logged)", self.status, path, self.reason, size)
+    def log(self, path: str, size: str) -> None:
+        """One line: status, path, reason and the body's size (`size`, e.g. "195 bytes"), never its content."""
+        log.warning("refused %s %s: %s (body of %s, not logged)", self.status, path, self.reason, size)
 
 
 def route(method: str, path: str) -> Refusal | None:
