@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
@@ -180,24 +180,46 @@ def env_int(name: str, default: int) -> int:
     return int(value)
 
 
-def serve(settings: Settings) -> int:
-    """Run uvicorn on $PORT with WEB_CONCURRENCY worker processes, each making its own app."""
+def serve(settings: Settings, factory: str = "bot.slack.asgi:make_application") -> int:
+    """Run uvicorn on $PORT with WEB_CONCURRENCY worker processes, each making its app by `factory`."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
-    options: dict[str, Any] = {
-        "host": os.environ.get("WEB_HOST", "0.0.0.0"),
-        "port": settings.port,
-        "workers": env_int("WEB_CONCURRENCY", DEFAULT_WORKERS),
-        "factory": True,
-        "ws": "none",
-        "lifespan": "on",
-        "log_level": settings.log_level.lower(),
-        "timeout_graceful_shutdown": 20,
-        "proxy_headers": False,  # nothing here reads the client's address
-    }
-    log.info("Serving Slack over HTTP on %s:%s at /slack/events (uvicorn)", options["host"], settings.port)
-    uvicorn.run("bot.slack.asgi:make_application", **options)
+    host = os.environ.get("WEB_HOST", "0.0.0.0")
+    config = uvicorn.Config(
+        factory,
+        host=host,
+        port=settings.port,
+        workers=env_int("WEB_CONCURRENCY", DEFAULT_WORKERS),
+        factory=True,
+        ws="none",
+        lifespan="on",
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=20,
+        proxy_headers=False,  # nothing here reads the client's address
+    )
+    log.info("Serving Slack over HTTP on %s:%s at /slack/events (uvicorn)", host, settings.port)
+    if config.workers == 1:
+        server = uvicorn.Server(config)
+        server.run()
+        return 0 if server.started else 3
+    Multiprocess(config, sockets=[tcp_listener(host, settings.port)]).run()
     return 0
+
+
+def tcp_listener(host: str, port: int) -> socket.socket:
+    """The socket the workers share, bound as TCP so that asyncio turns Nagle off on its connections.
+
+    uvicorn's own shared socket leaves the protocol 0, and then every keep-alive response waits
+    for the client's delayed ACK (uvicorn issue 3149); a socket asyncio binds itself, as with one
+    worker, is right already.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
 
 
 def main() -> int:

@@ -296,6 +296,19 @@ def test_boardbot_serve_runs_the_same_web_process_with_two_workers(demo_db, fake
         assert NEXT_HWB in answers[0][2] and NEXT_HWB in answers[1][2]
         assert "Family and People Services" in answers[2][2]
         assert served.post(command_body(), signature_headers(command_body(), secret="forged"))[0] == 401
+        # Replies on a kept-alive connection come at once: no ~40 ms wait on Nagle's algorithm and the
+        # client's delayed ACK, which uvicorn's shared socket for several workers would cause.
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        took = []
+        for _ in range(15):
+            began = time.monotonic()
+            connection.request("POST", "/slack/events", body=b"x=1")
+            response = connection.getresponse()
+            response.read()
+            took.append(time.monotonic() - began)
+            assert response.status == 401
+        connection.close()
+        assert sorted(took)[len(took) // 2] < 0.02, took
     finally:
         stop(served)
     assert "uvicorn" in served.log.read_text().lower()
