@@ -3,7 +3,7 @@
 The checks run on the raw bytes, so an unsigned, oversized or malformed body is refused (413, 401,
 400) without Bolt parsing or logging it; what is logged of a refusal is its reason and size, never
 its content (Slack's bodies carry the verification token and response_url). The ASGI app the web
-process serves (bot.slack.asgi) and the WSGI form the tests use (bot.slack.wsgi) share them.
+process serves (bot.slack.asgi) runs them before handing the request to Bolt.
 """
 
 from __future__ import annotations
