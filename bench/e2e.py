@@ -4,11 +4,12 @@
     .venv/bin/python -m bench.e2e --url sqlite:////tmp/large.db          # a bench.generate database
     .venv/bin/python -m bench.e2e --app-dir /tmp/before --url URL_BEFORE --app-dir . --url URL_AFTER
 
-Each `--app-dir` (default: this checkout) is served by its own gunicorn, started as the Procfile's
-web line starts it (that checkout's `bot/slack/gunicorn_conf.py`, `bot.slack.wsgi:make_application()`,
-its directory first on PYTHONPATH and as the working directory), bound to a loopback port, on its
-`--url` (one for all, or one per `--app-dir` in the same order). Beside them, a bare Bolt app
-(`bench.bare`) served by the same config. A local client sends each command Slack-signed, with the
+Each `--app-dir` (default: this checkout) is served by its own web process, started as the
+Procfile's web line starts it (`python -m bot.slack.asgi`: uvicorn; a checkout from before it is
+served by its gunicorn config, which needs gunicorn installed), with that directory first on
+PYTHONPATH and as the working directory, bound to a loopback port, on its `--url` (one for all, or
+one per `--app-dir` in the same order). Beside them, a bare Bolt app (`bench.bare`) served the same
+way. A local client sends each command Slack-signed, with the
 board key of the data, in turns (for each command every server in turn, the order reversed from one
 command to the next, so all see the machine in the same state), at each number of concurrent
 clients, each phase bounded in requests and seconds. Reported per command and server: median and
@@ -52,8 +53,8 @@ DEMO_NOW = "2023-09-01T09:00:00+01:00"
 TARGET_P99_MS = 100.0  # at 10 concurrent clients, large data, both databases
 TARGET_RPS_PER_WORKER = 100.0
 TARGET_RSS_MB = 150.0
-APP_SPEC = "bot.slack.wsgi:make_application()"  # the Procfile's web line
-BARE_SPEC = "bench.bare:make_application()"
+APP_MODULE = "bot.slack.asgi"  # the Procfile's web line: python -m bot.slack.asgi
+BARE_MODULE = "bench.bare"
 START_SECONDS = 90.0
 RUN_CLI = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
@@ -74,11 +75,13 @@ class Server:
     peak_rss_kb: dict[int, int] = field(default_factory=dict)
 
     def workers(self) -> list[int]:
+        """The worker processes: the server's children, or the server itself when it has one worker."""
         pid = self.process.pid
         try:
-            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         except FileNotFoundError:
             return []
+        return [child for child in children if not is_resource_tracker(child)] or [pid]
 
     def cpu_seconds(self) -> float:
         """User and system time of the workers so far (clock ticks in /proc/PID/stat)."""
@@ -104,7 +107,7 @@ class Server:
     def check_alive(self) -> None:
         if self.process.poll() is not None:
             tail = self.log.read_text(errors="replace")[-3000:]
-            raise SystemExit(f"{self.label}: gunicorn exited ({self.process.returncode}):\n{tail}")
+            raise SystemExit(f"{self.label}: the web process exited ({self.process.returncode}):\n{tail}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -114,6 +117,14 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+def is_resource_tracker(pid: int) -> bool:
+    """multiprocessing's helper beside uvicorn's spawned workers, which serves no request."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return True
 
 
 def slack_stand_in() -> FakeSlack:
@@ -249,19 +260,24 @@ def check_code_from(app_dir: Path, env: dict[str, str]) -> None:
         raise SystemExit(f"{app_dir}: `import bot` finds {where}, not this checkout's code")
 
 
-def start_server(
-    label: str, spec: str, app_dir: Path, config: Path, env: dict[str, str], args, logs: Path
-) -> Server:
+def start_server(label: str, module: str, app_dir: Path, env: dict[str, str], args, logs: Path) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--config", str(config), "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(args.workers)]
+    env = {**env, "PORT": str(port), "WEB_HOST": "127.0.0.1", "WEB_CONCURRENCY": str(args.workers)}
     if args.threads:
-        command += ["--threads", str(args.threads)]
+        env["WEB_THREADS"] = str(args.threads)
+    command = [sys.executable, "-m", module]
+    legacy = app_dir / "bot" / "slack" / "gunicorn_conf.py"  # a checkout from before uvicorn
+    if module == APP_MODULE and legacy.exists():
+        command = [sys.executable, "-m", "gunicorn", "--config", str(legacy), "--bind", f"127.0.0.1:{port}"]
+        command += [
+            "--workers",
+            str(args.workers),
+            *(["--threads", str(args.threads)] if args.threads else []),
+        ]
+        command += ["bot.slack.wsgi:make_application()"]
     log = logs / f"{label}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, spec], cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT)
     return Server(label, process, port, log)
 
 
@@ -377,7 +393,7 @@ def report(rows: list[dict], servers: list[Server], args, title: str) -> None:
     labels = [server.label for server in servers]
     print(f"\n{title}")
     print(
-        f"gunicorn: {args.workers} worker(s) a server, threads: {args.threads or 'the config default'}; "
+        f"web: {args.workers} worker process(es) a server, threads: {args.threads or 'the default'}; "
         f"up to {args.requests} requests or {args.seconds:g} s per command, server and client count"
     )
     print(
@@ -434,8 +450,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--requests", type=int, default=300, help="requests per command, server, client count"
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="at most this long per phase")
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers a server")
-    parser.add_argument("--threads", type=int, help="gunicorn threads a worker (default: the config's)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes a server (WEB_CONCURRENCY)")
+    parser.add_argument("--threads", type=int, help="Bolt's threads a worker (WEB_THREADS; default 8)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     args.app_dir = [p.resolve() for p in (args.app_dir or [ROOT])]
@@ -475,14 +491,9 @@ def main(argv: list[str] | None = None) -> int:
         for label, app_dir, url in zip(args.label, args.app_dir, urls, strict=True):
             env = app_env(app_dir, {**slack, "DATABASE_URL": url, "BOARDBOT_NOW": now})
             check_code_from(app_dir, env)
-            config = app_dir / "bot" / "slack" / "gunicorn_conf.py"
-            servers.append(start_server(label, APP_SPEC, app_dir, config, env, args, logs))
+            servers.append(start_server(label, APP_MODULE, app_dir, env, args, logs))
         bare_env = app_env(ROOT, slack)
-        servers.append(
-            start_server(
-                "bare", BARE_SPEC, ROOT, ROOT / "bot" / "slack" / "gunicorn_conf.py", bare_env, args, logs
-            )
-        )
+        servers.append(start_server("bare", BARE_MODULE, ROOT, bare_env, args, logs))
         for server in servers:
             wait_ready(server, team, args.workers)
         print(f"data: {urls[0].split('@')[-1]}  workspace {team}, {len(cases[0].asks)} boards, now {now}")

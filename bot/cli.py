@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(run=cmd_run)
 
     serve = sub.add_parser(
-        "serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP via gunicorn"
+        "serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP via uvicorn"
     )
     serve.set_defaults(run=cmd_serve)
 
@@ -245,11 +244,9 @@ def cmd_serve(args, settings: Settings, engine) -> int:
         handler.start()
         return 0
     engine.dispose()
-    conf = Path(__file__).resolve().parent / "slack" / "gunicorn_conf.py"
-    command = [sys.executable, "-m", "gunicorn", "--config", str(conf), "bot.slack.wsgi:make_application()"]
-    log.info("Serving Slack over HTTP on port %s at /slack/events (gunicorn)", settings.port)
-    os.execv(sys.executable, command)
-    return 0  # not reached
+    from bot.slack.asgi import serve
+
+    return serve(settings)
 
 
 def cmd_clock(args, settings: Settings, engine) -> int:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything on a fresh machine and run BoardBot.
-#   With SLACK_BOT_TOKEN set: serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP via gunicorn).
+#   With SLACK_BOT_TOKEN set: serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP via uvicorn).
 #   Without: a local SQLite database with the demo boards, and the console, as a member would use Slack.
 # Arguments go to `boardbot console` (e.g. --as josh-rendall --board hwb, or -c "/kpi reoffending").
 set -euo pipefail

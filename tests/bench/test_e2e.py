@@ -1,5 +1,5 @@
 """bench.e2e: its requests pass Slack's signature check, and a short run measures every command
-through gunicorn, beside the bare Bolt app."""
+through the web process (uvicorn), beside the bare Bolt app."""
 
 from __future__ import annotations
 

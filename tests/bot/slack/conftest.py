@@ -10,15 +10,15 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+import uvicorn
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.db import make_sessions
-from bot.slack.wsgi import SlackWSGI
+from bot.slack.asgi import SlackASGI
 
 SECRET = "test-signing-secret"
 DEMO_NOW = datetime(2023, 9, 1, 8, 0, tzinfo=UTC)
@@ -40,21 +40,22 @@ def bolt_app(settings, demo_db):
     return create_app(settings, make_sessions(demo_db))
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 class Running:
-    """The WSGI app served on a loopback port, with Slack-signed requests to it."""
+    """The web process's ASGI app served by uvicorn on a loopback port, with Slack-signed requests to it."""
 
     def __init__(self, app):
-        self.server: WSGIServer = make_server("127.0.0.1", 0, SlackWSGI(app), handler_class=_Quiet)
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        config = uvicorn.Config(
+            SlackASGI(app, SECRET), host="127.0.0.1", port=0, ws="none", lifespan="on", log_config=None
         )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
 
     def post(
         self,
@@ -120,8 +121,8 @@ class Running:
         return self.post(urlencode({"payload": json.dumps(payload)}))
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
 
 
 @pytest.fixture

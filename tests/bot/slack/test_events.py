@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from itertools import count
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIServer, make_server
 
 import pytest
 from sqlalchemy import func, select
@@ -14,35 +12,17 @@ from sqlalchemy import func, select
 from bot import models as m
 from bot.db import make_sessions
 from bot.slack.events import action_ids_in
-from bot.slack.wsgi import SlackWSGI
-from tests.bot.slack.conftest import Running, _Quiet
+from tests.bot.slack.conftest import Running
 from tests.fake_slack import Scripted
 
 _ts = count(1)
 PEOPLE = {"kiran-hayer": "UKIRAN", "maria-burton": "UMARIA"}
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class RunningThreaded(Running):
-    """The app served by a thread per request, as gunicorn's threads serve it: requests overlap."""
-
-    def __init__(self, app):
-        self.server = make_server(
-            "127.0.0.1", 0, SlackWSGI(app), server_class=_ThreadingWSGIServer, handler_class=_Quiet
-        )
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-
-
 @pytest.fixture
 def threaded(bolt_app):
-    server = RunningThreaded(bolt_app)
+    """The served app, whose thread pool runs requests side by side (as `running` also does)."""
+    server = Running(bolt_app)
     yield server
     server.close()
 

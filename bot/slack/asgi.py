@@ -1,0 +1,232 @@
+"""The web process: uvicorn serves Slack's requests at /slack/events through this ASGI app.
+
+    python -m bot.slack.asgi        # the Procfile's web line; `boardbot serve` runs the same
+
+uvicorn's event loop reads every connection, so a client whose headers or body trickle in holds
+no thread. A request reaches Bolt only whole, at most 1 MB, read within BODY_SECONDS, Slack-signed
+and parsable (bot.slack.gate); Bolt's synchronous App then runs in a small thread pool, since its
+listeners and the database sessions under them are synchronous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.db import check_schema, make_engine, make_sessions
+from bot.slack import gate
+
+log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
+
+BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
+DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
+DEFAULT_THREADS = 8  # Bolt's threads a process (WEB_THREADS), within the database pool's 5 + 10
+
+
+class TooLarge(Exception):
+    """The body passed gate.MAX_BODY_BYTES (the rest is not read)."""
+
+
+class ClientGone(Exception):
+    """The client disconnected before its body was whole."""
+
+
+class SlackASGI:
+    """POST /slack/events, checked by bot.slack.gate, then Bolt's App in a thread pool."""
+
+    def __init__(
+        self,
+        app: App,
+        signing_secret: str,
+        *,
+        threads: int = DEFAULT_THREADS,
+        body_seconds: float | None = None,
+    ):
+        self.app = app
+        self.secret = signing_secret.encode()
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bolt")
+        self.body_seconds = BODY_SECONDS if body_seconds is None else body_seconds
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # no websockets here (uvicorn is started with ws="none")
+        path = scope["path"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        refusal = gate.route(scope["method"], path)
+        if refusal:
+            await respond(send, refusal.status, refusal.reason, allow=refusal.status == 405)
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
+        }
+        raw = await self.read(path, headers, receive)
+        if raw is None:
+            return  # the client left before its body was whole: nobody to answer
+        admitted = raw if isinstance(raw, gate.Refusal) else gate.admit(self.secret, raw, headers, query)
+        if isinstance(admitted, gate.Refusal):
+            if isinstance(raw, bytes):
+                admitted.log(path, f"{len(raw)} bytes")
+            await respond(send, admitted.status, admitted.reason)
+            return
+        response = await self.dispatch(admitted)
+        await send(
+            {"type": "http.response.start", "status": response.status, "headers": raw_headers(response)}
+        )
+        await send({"type": "http.response.body", "body": response.body.encode()})
+
+    async def read(self, path: str, headers: dict[str, str], receive) -> bytes | gate.Refusal | None:
+        """The whole body; a refusal (logged) when too large or too slow; None if the client left."""
+        declared = headers.get("content-length", "").strip()
+        length = gate.declared_length(declared or None)
+        if isinstance(length, gate.Refusal):
+            length.log(path, f"{declared} bytes declared" if declared.isdigit() else "an unreadable length")
+            return length
+        try:
+            return await asyncio.wait_for(read_body(receive), self.body_seconds)
+        except ClientGone:
+            return None
+        except TooLarge:
+            refusal, size = gate.too_large(), "over the limit"
+        except TimeoutError:
+            refusal, size = gate.Refusal(408, f"The body took over {self.body_seconds:g} s to arrive."), "?"
+        refusal.log(path, size)
+        return refusal
+
+    async def dispatch(self, request: BoltRequest) -> BoltResponse:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.pool, self.app.dispatch, request)
+        except Exception:
+            log.exception("Bolt failed on a signed request (body not logged)")
+            return BoltResponse(status=500, body="BoardBot failed on this request; it is logged.")
+
+    async def lifespan(self, receive, send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.pool.shutdown(wait=True)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+async def read_body(receive) -> bytes:
+    """The whole body; TooLarge as soon as it passes the limit, ClientGone if the client left."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > gate.MAX_BODY_BYTES:
+            raise TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def raw_headers(response: BoltResponse) -> list[tuple[bytes, bytes]]:
+    pairs = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, values in response.headers.items()
+        if name != "content-length"
+        for value in values
+    ]
+    return [*pairs, (b"content-length", str(len(response.body.encode())).encode())]
+
+
+async def respond(send, status: int, text: str, *, allow: bool = False) -> None:
+    body = (text + "\n").encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    if allow:
+        headers.append((b"allow", b"POST"))
+    if status in (400, 408, 413):
+        headers.append((b"connection", b"close"))  # the rest of a refused body is not read
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def make_application(settings: Settings | None = None) -> SlackASGI:
+    """The app for one uvicorn worker: BoardBot's Bolt app on a schema-checked database."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Bolt verifies again after the gate; should it ever refuse, it would log the body at INFO.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    if not settings.slack_signing_secret:
+        raise SystemExit("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests.")
+    engine = make_engine(settings.database_url, pool_pre_ping=True)
+    check_schema(engine)
+    app = create_app(settings, make_sessions(engine))
+    return SlackASGI(app, settings.slack_signing_secret, threads=env_int("WEB_THREADS", DEFAULT_THREADS))
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name}={value!r} is not a positive whole number; e.g. {default}")
+    return int(value)
+
+
+def serve(settings: Settings, factory: str = "bot.slack.asgi:make_application") -> int:
+    """Run uvicorn on $PORT with WEB_CONCURRENCY worker processes, each making its app by `factory`."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    host = os.environ.get("WEB_HOST", "0.0.0.0")
+    config = uvicorn.Config(
+        factory,
+        host=host,
+        port=settings.port,
+        workers=env_int("WEB_CONCURRENCY", DEFAULT_WORKERS),
+        factory=True,
+        ws="none",
+        lifespan="on",
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=20,
+        proxy_headers=False,  # nothing here reads the client's address
+    )
+    log.info("Serving Slack over HTTP on %s:%s at /slack/events (uvicorn)", host, settings.port)
+    if config.workers == 1:
+        server = uvicorn.Server(config)
+        server.run()
+        return 0 if server.started else 3
+    Multiprocess(config, sockets=[tcp_listener(host, settings.port)]).run()
+    return 0
+
+
+def tcp_listener(host: str, port: int) -> socket.socket:
+    """The socket the workers share, bound as TCP so that asyncio turns Nagle off on its connections.
+
+    uvicorn's own shared socket leaves the protocol 0, and then every keep-alive response waits
+    for the client's delayed ACK (uvicorn issue 3149); a socket asyncio binds itself, as with one
+    worker, is right already.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return serve(settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
