@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boarddata import provenance
+from bot.boarddata.merge import APPLY, Kept, decide, show
 from bot.boarddata.reader import Problem, Record, WorkspaceData, describe_key, read_files
-from bot.boarddata.schema import KIND_BY_NAME, KINDS, UPDATE_FIELDS, Kind, Source
+from bot.boarddata.schema import KIND_BY_NAME, KINDS, UPDATE_FIELDS, Kind
 from bot.boarddata.snapshot import Snapshot, take_snapshot
 
 
@@ -40,40 +44,67 @@ class Change:
 
 
 @dataclass
+class Loaded:
+    """A file's record as loaded: its fields' hashes, and which fields now hold the file's value."""
+
+    kind: Kind
+    key: tuple
+    hashes: dict[str, str]
+    applied: set[str]
+    file: str
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    loaded: list[Loaded] = field(default_factory=list)
+
+
+@dataclass
 class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)  # left as the database has them, and why
     unchanged: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def conflicts(self) -> list[Kept]:
+        return [kept for kept in self.kept if kept.is_conflict]
+
     def summary(self) -> str:
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for change in self.changes:
             counts[change.kind.name][0 if change.is_new else 1] += 1
         if not counts:
-            return f"nothing to change ({self.unchanged} records already up to date)"
+            return f"nothing to change ({self.unchanged} records already up to date)" + self._kept_summary()
         parts = [f"{name}: {new} new, {changed} changed" for name, (new, changed) in counts.items()]
-        return "; ".join(parts) + f"; {self.unchanged} unchanged"
+        return "; ".join(parts) + f"; {self.unchanged} unchanged" + self._kept_summary()
 
-
-def show(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, Source):
-        return f"{value.doc} line {value.line}" if value.line else f"{value.doc} p. {value.page}"
-    if isinstance(value, (date, time, datetime)):
-        return value.isoformat()
-    return repr(value) if isinstance(value, str) else str(value)
+    def _kept_summary(self) -> str:
+        conflicts = len(self.conflicts)
+        others = len(self.kept) - conflicts
+        parts = [f"{others} field{'s' if others != 1 else ''} kept as changed in Slack"] if others else []
+        if conflicts:
+            parts.append(f"{conflicts} conflict{'s' if conflicts != 1 else ''} (kept; listed above)")
+        return "".join(f"; {part}" for part in parts)
 
 
 def load_files(
-    session: Session, paths: list[str | Path], *, now: datetime, dry_run: bool = False
+    session: Session,
+    paths: list[str | Path],
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    prefer_file: bool = False,
 ) -> LoadResult:
-    """Validate `paths` against each other and the database; unless dry_run, apply the changes.
+    """Validate `paths` against each other and the database; unless dry_run, merge them in.
 
+    A field changes only where the file's value changed since the last load; one changed outside
+    the files since (in Slack) is kept and listed in `kept`, unless `prefer_file` (bot/boarddata/merge.py).
     The caller owns the transaction: on problems nothing has been written, and the caller's
     `with sessions.begin()` commits the whole load or, if anything raises, none of it.
     """
@@ -85,17 +116,39 @@ def load_files(
     plans = []
     for team_id, parts in by_team.items():
         snapshot = take_snapshot(session, team_id)
-        plan = _plan(parts, snapshot, now, result)
+        plan = _plan(parts, snapshot, now, result, prefer_file)
         plans.append((team_id, parts, snapshot, plan))
     if result.problems or dry_run:
         return result
     for team_id, parts, snapshot, plan in plans:
         name = next((p.name for p in parts if p.name), None)
-        _apply(session, team_id, name, snapshot, plan)
+        _apply(session, team_id, name, snapshot, plan, now)
+    _remember_files(session, paths, now)
     return result
 
 
-def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult) -> list[Change]:
+def file_digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def loaded_unchanged(session: Session, paths: list[str | Path]) -> bool:
+    """Whether every file was loaded before, as it is now (`boardbot load --if-changed`)."""
+    known = dict(session.execute(select(m.LoadedFile.path, m.LoadedFile.digest)).tuples())
+    return all(Path(path).is_file() and known.get(str(path)) == file_digest(path) for path in paths)
+
+
+def _remember_files(session: Session, paths: list[str | Path], now: datetime) -> None:
+    for path in paths:
+        row = session.scalar(select(m.LoadedFile).where(m.LoadedFile.path == str(path)))
+        if row is None:
+            row = m.LoadedFile(path=str(path)[:500])
+            session.add(row)
+        row.digest, row.loaded_at = file_digest(path), now
+
+
+def _plan(
+    parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult, prefer_file: bool
+) -> Plan:
     incoming: dict[str, dict[tuple, Record]] = {kind.name: {} for kind in KINDS}
     for data in parts:
         for record in data.records:
@@ -120,27 +173,59 @@ def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result:
     _check_history(incoming["action_updates"], snapshot, result.problems)
     _check_same_as(incoming["kpis"], snapshot, result.problems)
 
-    changes: list[Change] = []
+    plan = Plan()
     dated = _dated_memberships(incoming["memberships"], snapshot)
     for kind in KINDS:
         for key, record in incoming[kind.name].items():
             existing = snapshot.get(kind.name, dated.get(key, key) if kind.name == "memberships" else key)
             origin = f"{record.file}:{record.line}"
             if existing is None:
-                changes.append(Change(kind, key, record.values, None, origin=origin))
+                plan.changes.append(Change(kind, key, record.values, None, origin=origin))
+                _note(plan, kind, key, record, set(kind.by_name), None, snapshot)
                 continue
-            diffs = [
-                (spec.name, existing.record.get(spec.name), record.values.get(spec.name))
-                for spec in kind.fields
-                if existing.record.get(spec.name) != record.values.get(spec.name)
-            ]
+            values, diffs = dict(record.values), []
+            for spec in kind.fields:
+                old, new = existing.record.get(spec.name), record.values.get(spec.name)
+                if old == new:
+                    continue
+                found = snapshot.provenance.get((kind.name, existing.row.id, spec.name))
+                reason = decide(kind.name, spec.name, old, new, found, prefer_file=prefer_file)
+                if reason == APPLY:
+                    diffs.append((spec.name, old, new))
+                else:
+                    values[spec.name] = old
+                    result.kept.append(Kept(kind, key, spec.name, old, new, reason, found, origin))
             if diffs:
-                changes.append(Change(kind, key, record.values, existing.row, diffs, origin))
+                plan.changes.append(Change(kind, key, values, existing.row, diffs, origin))
             else:
                 result.unchanged += 1
-    changes.extend(_import_history(changes, incoming["action_updates"], snapshot, now))
-    result.changes.extend(changes)
-    return changes
+            _note(plan, kind, key, record, {name for name, _, _ in diffs}, existing.row.id, snapshot)
+    plan.changes.extend(_import_history(plan.changes, incoming["action_updates"], snapshot, now))
+    result.changes.extend(plan.changes)
+    return plan
+
+
+def _note(
+    plan: Plan,
+    kind: Kind,
+    key: tuple,
+    record: Record,
+    applied: set[str],
+    row_id: int | None,
+    snapshot: Snapshot,
+) -> None:
+    """Plan the provenance a load leaves: skipped where it already says what this load would."""
+    if kind.name in provenance.UNTRACKED_KINDS:
+        return
+    hashes = {spec.name: provenance.value_hash(record.values.get(spec.name)) for spec in kind.fields}
+    if row_id is not None and not applied:
+        known = snapshot.provenance
+        if all(
+            (p := known.get((kind.name, row_id, name))) is not None and p.loaded_hash == digest
+            for name, digest in hashes.items()
+        ):
+            return
+    plan.loaded.append(Loaded(kind, key, hashes, applied, record.file))
 
 
 def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> dict[tuple, tuple]:
@@ -309,7 +394,7 @@ def agenda_position(number: str) -> int:
 
 
 def _apply(
-    session: Session, team_id: str, name: str | None, snapshot: Snapshot, changes: list[Change]
+    session: Session, team_id: str, name: str | None, snapshot: Snapshot, plan: Plan, now: datetime
 ) -> None:
     workspace = snapshot.workspace
     if workspace is None:
@@ -324,7 +409,7 @@ def _apply(
         for key, existing in found.items()
     }
     by_kind: dict[str, list[Change]] = defaultdict(list)
-    for change in changes:
+    for change in plan.changes:
         by_kind[change.kind.name].append(change)
     for kind in KINDS:
         pending = []
@@ -338,6 +423,28 @@ def _apply(
         session.flush()
         for change, row in pending:
             ids[(kind.name, change.key)] = row.id
+    rows: list[dict[str, Any]] = []
+    for loaded in plan.loaded:
+        record_id = ids.get((loaded.kind.name, loaded.key)) or ids[_claimed(loaded)]
+        rows.extend(
+            provenance.note_loaded(
+                workspace.id,
+                loaded.kind.name,
+                record_id,
+                loaded.hashes,
+                loaded.applied,
+                existing=snapshot.provenance,
+                file=loaded.file,
+                at=now,
+            )
+        )
+    provenance.insert_rows(session, rows)
+
+
+def _claimed(loaded: Loaded) -> tuple[str, tuple]:
+    """The undated membership row a dated one was stored in (`_dated_memberships`)."""
+    board, person, _ = loaded.key
+    return ("memberships", (board, person, None))
 
 
 def _columns(kind: Kind, values: dict[str, Any], ids, workspace_id: int) -> dict[str, Any]:
