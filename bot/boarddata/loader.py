@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections import defaultdict
@@ -15,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.boarddata import provenance
-from bot.boarddata.merge import APPLY, Kept, decide, show
+from bot.boarddata import checks, provenance
+from bot.boarddata.merge import APPLY, CONFLICT, Kept, decide, show
 from bot.boarddata.reader import Problem, Record, WorkspaceData, describe_key, read_files
 from bot.boarddata.schema import KIND_BY_NAME, KINDS, UPDATE_FIELDS, Kind
 from bot.boarddata.snapshot import Snapshot, take_snapshot
@@ -169,9 +168,9 @@ def _plan(
             seen[record.key] = record
     for kind in KINDS:
         for record in incoming[kind.name].values():
-            _check_references(record, incoming, snapshot, result.problems)
-    _check_history(incoming["action_updates"], snapshot, result.problems)
-    _check_same_as(incoming["kpis"], snapshot, result.problems)
+            checks.check_references(record, incoming, snapshot, result.problems)
+    checks.check_history(incoming["action_updates"], snapshot, result.problems)
+    checks.check_same_as(incoming["kpis"], snapshot, result.problems)
 
     plan = Plan()
     dated = _dated_memberships(incoming["memberships"], snapshot)
@@ -183,7 +182,7 @@ def _plan(
                 plan.changes.append(Change(kind, key, record.values, None, origin=origin))
                 _note(plan, kind, key, record, set(kind.by_name), None, snapshot)
                 continue
-            values, diffs = dict(record.values), []
+            values, diffs, conflicts = dict(record.values), [], set()
             for spec in kind.fields:
                 old, new = existing.record.get(spec.name), record.values.get(spec.name)
                 if old == new:
@@ -195,11 +194,14 @@ def _plan(
                 else:
                     values[spec.name] = old
                     result.kept.append(Kept(kind, key, spec.name, old, new, reason, found, origin))
+                    if reason == CONFLICT:
+                        conflicts.add(spec.name)
             if diffs:
                 plan.changes.append(Change(kind, key, values, existing.row, diffs, origin))
             else:
                 result.unchanged += 1
-            _note(plan, kind, key, record, {name for name, _, _ in diffs}, existing.row.id, snapshot)
+            applied = {name for name, _, _ in diffs}
+            _note(plan, kind, key, record, applied, existing.row.id, snapshot, frozenset(conflicts))
     plan.changes.extend(_import_history(plan.changes, incoming["action_updates"], snapshot, now))
     result.changes.extend(plan.changes)
     return plan
@@ -213,11 +215,20 @@ def _note(
     applied: set[str],
     row_id: int | None,
     snapshot: Snapshot,
+    conflicts: frozenset[str] = frozenset(),
 ) -> None:
-    """Plan the provenance a load leaves: skipped where it already says what this load would."""
+    """Plan the provenance a load leaves: skipped where it already says what this load would.
+
+    A conflict keeps its last loaded value, so each load lists it again until the file agrees
+    with the database or a load prefers the file.
+    """
     if kind.name in provenance.UNTRACKED_KINDS:
         return
-    hashes = {spec.name: provenance.value_hash(record.values.get(spec.name)) for spec in kind.fields}
+    hashes = {
+        spec.name: provenance.value_hash(record.values.get(spec.name))
+        for spec in kind.fields
+        if spec.name not in conflicts
+    }
     if row_id is not None and not applied:
         known = snapshot.provenance
         if all(
@@ -243,93 +254,6 @@ def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> 
         if snapshot.get("memberships", undated) is not None and undated not in claimed.values():
             claimed[key] = undated
     return claimed
-
-
-def _known(kind: str, key: tuple, incoming, snapshot: Snapshot) -> bool:
-    return key in incoming[kind] or snapshot.get(kind, key) is not None
-
-
-def _check_references(record: Record, incoming, snapshot: Snapshot, problems: list[Problem]) -> None:
-    for spec in record.kind.fields:
-        value = record.values.get(spec.name)
-        if value is None:
-            continue
-        if spec.type == "source":
-            target, key = "documents", (value.doc,)
-        elif spec.ref:
-            lead = tuple(record.values.get(name) for name in spec.ref_with)
-            if None in lead:
-                problems.append(
-                    Problem(
-                        record.file,
-                        record.line_of(spec.name),
-                        f"{record.describe()}, field '{spec.name}'",
-                        f"needs {' and '.join(spec.ref_with)} as well, to say where '{value}' is",
-                    )
-                )
-                continue
-            target, key = spec.ref, (*lead, value)
-        else:
-            continue
-        if _known(target, key, incoming, snapshot):
-            continue
-        target_kind = KIND_BY_NAME[target]
-        known = sorted(
-            {describe_key(k) for k in incoming[target]} | {describe_key(k) for k in snapshot.keys(target)}
-        )
-        close = difflib.get_close_matches(describe_key(key), known, n=3)
-        hint = f"did you mean {', '.join(close)}? " if close else ""
-        listing = ", ".join(known[:12]) + (" …" if len(known) > 12 else "") if known else "none yet"
-        problems.append(
-            Problem(
-                record.file,
-                record.line_of(spec.name),
-                f"{record.describe()}, field '{spec.name}'",
-                f"no {target_kind.label} '{describe_key(key)}' in these files or the database; "
-                f"{hint}define it under `{target}:` or use a known one ({listing})",
-            )
-        )
-
-
-def _check_same_as(kpis: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
-    """A KPI's `same_as` names another KPI of its board: the same measure in another document."""
-    boards = {key: existing.record["board"] for key, existing in snapshot.by_kind.get("kpis", {}).items()}
-    boards.update({key: record.values["board"] for key, record in kpis.items()})
-    for key, record in kpis.items():
-        other = record.values.get("same_as")
-        if other is None:
-            continue
-        if other == key[0] or boards.get((other,)) != record.values["board"]:
-            problems.append(
-                Problem(
-                    record.file,
-                    record.line_of("same_as"),
-                    f"{record.describe()}, field 'same_as'",
-                    f"'{other}' is not another KPI of board '{record.values['board']}'; name the key "
-                    "of the KPI that records the same measure from another document",
-                )
-            )
-
-
-def _check_history(updates: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
-    for key, record in updates.items():
-        existing = snapshot.get("action_updates", key)
-        if existing is None:
-            continue
-        differing = [
-            name for name in record.kind.by_name if existing.record.get(name) != record.values.get(name)
-        ]
-        if differing:
-            problems.append(
-                Problem(
-                    record.file,
-                    record.line,
-                    record.describe(),
-                    f"history entry {key[2]} of action {key[1]} is already recorded with a different "
-                    f"{', '.join(differing)}; history is never rewritten: give this entry the next free "
-                    "seq, or leave it out",
-                )
-            )
 
 
 def _import_history(

@@ -1,0 +1,186 @@
+"""Reloading the board files after work done in Slack: nothing done there is lost, conflicts are listed."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import models as m
+from bot.boarddata import export_yaml, load_files
+from bot.db import make_sessions
+from tests.bot.slack.test_buttons import action_id, paper_item, press
+from tests.bot.slack.test_events import dm, event_body, link_people, send
+from tests.conftest import DEMO_FILES, LOAD_TIME
+from tests.fake_slack import Scripted
+
+KIRAN_PROFILE = {"ok": True, "user": {"id": "UNEW", "profile": {"email": "KHayer@westminster.gov.uk"}}}
+MARIA = {"id": "UMARIA", "team_id": "local"}
+
+
+def work_in_slack(running, fake_slack, engine) -> None:
+    """Kiran Hayer (known by her e-mail) updates HWB-2 by message; the secretary presses buttons."""
+    fake_slack.script("users.info", Scripted(body=KIRAN_PROFILE))
+    for text in ("HWB-2 in progress: waiting for ICB data", "HWB-2 due 15 Dec", "HWB-2 amber"):
+        assert send(running, event_body(dm(text, user="UNEW")))[0] == 200
+    link_people(engine, {"maria-burton": "UMARIA"})
+    press(running, fake_slack, "action_done", action_id(engine, "HWB-3"), user=MARIA)
+    item = paper_item(engine, "hwb-2023-10-05", "7")
+    paper = {
+        "action_id": "paper_submitted",
+        "value": f"paper:{item.id}",
+        "type": "button",
+        "action_ts": "1.5",
+    }
+    running.button(paper, user=MARIA, response_url=fake_slack.response_url())
+
+
+def load(engine, files, **options):
+    with make_sessions(engine).begin() as session:
+        result = load_files(session, files, now=LOAD_TIME, **options)
+    assert result.ok, result.problems
+    return result
+
+
+def exported(engine) -> str:
+    with make_sessions(engine)() as session:
+        return export_yaml(session)
+
+
+def action(engine, ref: str) -> m.Action:
+    with make_sessions(engine)() as session:
+        return session.scalar(select(m.Action).where(m.Action.ref == ref))
+
+
+def slack_id(engine, person: str) -> str | None:
+    with make_sessions(engine)() as session:
+        return session.scalar(select(m.Person.slack_user_id).where(m.Person.key == person))
+
+
+def kept(result) -> set[tuple[str, str, str]]:
+    return {(" ".join(map(str, k.key)), k.field, k.reason) for k in result.kept}
+
+
+def edited_demo(tmp_path: Path, *edits: tuple[str, str]) -> list[str]:
+    """The demo files, copied, with each (old, new) text replaced once in hwb.yaml."""
+    for name in DEMO_FILES:
+        shutil.copy(name, tmp_path / Path(name).name)
+    hwb = tmp_path / "hwb.yaml"
+    text = hwb.read_text()
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    hwb.write_text(text)
+    return sorted(str(p) for p in tmp_path.glob("*.yaml"))
+
+
+HWB2_FILE = "    timescale: Autumn 2023\n    status: open\n"
+
+
+def test_reloading_the_demo_keeps_every_change_made_by_message_and_button(running, fake_slack, demo_db):
+    work_in_slack(running, fake_slack, demo_db)
+    hwb2 = action(demo_db, "HWB-2")
+    assert (hwb2.status, hwb2.due_on, hwb2.rag) == ("in_progress", date(2023, 12, 15), "amber")
+    before = exported(demo_db)
+
+    result = load(demo_db, DEMO_FILES)
+
+    assert exported(demo_db) == before  # every change still there, history included
+    assert result.changes == [] and result.conflicts == []
+    assert {
+        ("hwb HWB-2", "status", "unchanged file"),
+        ("hwb HWB-2", "due_on", "unchanged file"),
+        ("hwb HWB-2", "rag", "unchanged file"),
+        ("hwb HWB-3", "status", "unchanged file"),
+        ("hwb-2023-10-05 7", "paper_status", "unchanged file"),
+        ("kiran-hayer", "slack_user_id", "learned id"),
+        ("maria-burton", "slack_user_id", "learned id"),
+    } <= kept(result)
+    [line] = [k.describe() for k in result.kept if k.key == ("hwb", "HWB-2") and k.field == "due_on"]
+    assert line.startswith(
+        "= action hwb/HWB-2: due_on: kept 2023-12-15 (set in Slack by Kiran Hayer (message)"
+    )
+    assert slack_id(demo_db, "kiran-hayer") == "UNEW"
+
+
+def test_a_file_change_applies_where_slack_did_not_touch_and_conflicts_where_it_did(
+    running, fake_slack, demo_db, tmp_path
+):
+    work_in_slack(running, fake_slack, demo_db)
+    files = edited_demo(
+        tmp_path,
+        (HWB2_FILE, "    timescale: October 2023\n    status: blocked\n"),  # Slack set status, not timescale
+        (
+            "    lead_text: Family Therapist YJS and EH\n    status: in_progress\n",
+            "    lead_text: Family Therapist YJS and EH\n    status: done\n",
+        ),
+    )
+
+    dry = load(demo_db, files, dry_run=True)
+    assert [(k.key, k.field) for k in dry.conflicts] == [(("hwb", "HWB-2"), "status")]
+    assert action(demo_db, "HWB-2").timescale == "Autumn 2023"  # a dry run changes nothing
+
+    result = load(demo_db, files)
+
+    [conflict] = result.conflicts
+    assert conflict.describe().startswith(
+        "! conflict action hwb/HWB-2: status: kept 'in_progress' (set in Slack by Kiran Hayer (message)"
+    )
+    assert "now says 'blocked'" in conflict.describe() and "--prefer-file" in conflict.describe()
+    hwb2 = action(demo_db, "HWB-2")
+    assert (hwb2.timescale, hwb2.status, hwb2.due_on, hwb2.rag) == (
+        "October 2023",
+        "in_progress",
+        date(2023, 12, 15),
+        "amber",
+    )
+    assert action(demo_db, "HWB-4").status == "done"  # changed in the file only: applied
+    assert action(demo_db, "HWB-3").status == "done"  # pressed in Slack, the file unchanged: kept
+
+    again = load(demo_db, files)  # the same file again: the conflict stands, nothing changes
+    assert again.changes == [] and [(k.key, k.field) for k in again.conflicts] == [
+        (("hwb", "HWB-2"), "status")
+    ]
+
+
+def test_prefer_file_takes_the_files_values_but_never_clears_a_learned_slack_id(
+    running, fake_slack, demo_db, tmp_path
+):
+    work_in_slack(running, fake_slack, demo_db)
+    files = edited_demo(tmp_path, (HWB2_FILE, "    timescale: Autumn 2023\n    status: blocked\n"))
+
+    result = load(demo_db, files, prefer_file=True)
+
+    assert result.conflicts == []
+    hwb2 = action(demo_db, "HWB-2")
+    assert (hwb2.status, hwb2.due_on, hwb2.rag) == ("blocked", None, None)
+    assert action(demo_db, "HWB-3").status == "in_progress"
+    assert paper_item(demo_db, "hwb-2023-10-05", "7").paper_status is None
+    assert (slack_id(demo_db, "kiran-hayer"), slack_id(demo_db, "maria-burton")) == ("UNEW", "UMARIA")
+    assert load(demo_db, files).changes == []  # the file's values are now the base: no conflict left
+
+
+@pytest.mark.parametrize("prefer_file", [False, True])
+def test_export_edit_load_round_trips_slacks_changes(running, fake_slack, demo_db, tmp_path, prefer_file):
+    """The documented workflow: export, edit the export, load it."""
+    work_in_slack(running, fake_slack, demo_db)
+    export = tmp_path / "export.yaml"
+    export.write_text(exported(demo_db).replace("timescale: Autumn 2023\n", "timescale: October 2023\n", 1))
+
+    result = load(demo_db, [str(export)], prefer_file=prefer_file)
+
+    assert result.conflicts == [] and [
+        c.describe() for c in result.changes if c.kind.name != "action_updates"
+    ] == ["~ action hwb/HWB-2: timescale: 'Autumn 2023' -> 'October 2023'"]
+    hwb2 = action(demo_db, "HWB-2")
+    assert (hwb2.timescale, hwb2.status, hwb2.due_on, hwb2.rag) == (
+        "October 2023",
+        "in_progress",
+        date(2023, 12, 15),
+        "amber",
+    )
+    assert slack_id(demo_db, "kiran-hayer") == "UNEW"
+    assert load(demo_db, [str(export)]).changes == []
