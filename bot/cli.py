@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import clock
-from bot.boarddata import export_yaml, load_files, loaded_unchanged
+from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_export
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
 
@@ -47,7 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(run=cmd_load)
 
     export = sub.add_parser("export", help="write the database out as board data")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output, and remember it: load the edited FILE to merge",
+    )
     export.set_defaults(run=cmd_export)
 
     console = sub.add_parser(
@@ -177,10 +182,13 @@ def cmd_load(args, settings: Settings, engine) -> int:
 
 
 def cmd_export(args, settings: Settings, engine) -> int:
-    with make_sessions(engine)() as session:
+    """Write the board data out; with -o, remember what was written, so loading the edited file merges."""
+    with make_sessions(engine).begin() as session:
         text = export_yaml(session)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            remember_export(session, args.output, clock.now(settings))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -50,13 +49,22 @@ class Loaded:
     key: tuple
     hashes: dict[str, str]
     applied: set[str]
-    file: str
+    file: str  # as given
+    file_key: str  # absolute
 
 
 @dataclass
 class Plan:
+    bases: dict[provenance.BaseKey, m.LoadedValue]
+    prefer_file: bool
     changes: list[Change] = field(default_factory=list)
     loaded: list[Loaded] = field(default_factory=list)
+    file_keys: dict[str, str] = field(default_factory=dict)
+
+    def file_key(self, file: str) -> str:
+        if file not in self.file_keys:
+            self.file_keys[file] = provenance.file_key(file)
+        return self.file_keys[file]
 
 
 @dataclass
@@ -112,41 +120,36 @@ def load_files(
     by_team: dict[str, list[WorkspaceData]] = defaultdict(list)
     for data in documents:
         by_team[data.team_id].append(data)
+    bases = provenance.load_bases(session, {provenance.file_key(path) for path in paths})
     plans = []
     for team_id, parts in by_team.items():
         snapshot = take_snapshot(session, team_id)
-        plan = _plan(parts, snapshot, now, result, prefer_file)
+        plan = _plan(parts, snapshot, now, result, Plan(bases, prefer_file))
         plans.append((team_id, parts, snapshot, plan))
     if result.problems or dry_run:
         return result
+    recorder = provenance.Recorder(session, now, {}, bases)
+    for path in paths:
+        recorder.file(provenance.file_key(path), provenance.file_digest(path))
     for team_id, parts, snapshot, plan in plans:
         name = next((p.name for p in parts if p.name), None)
-        _apply(session, team_id, name, snapshot, plan, now)
-    _remember_files(session, paths, now)
+        recorder.fields = snapshot.provenance
+        _apply(session, team_id, name, snapshot, plan, recorder)
+    recorder.write()
     return result
-
-
-def file_digest(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def loaded_unchanged(session: Session, paths: list[str | Path]) -> bool:
     """Whether every file was loaded before, as it is now (`boardbot load --if-changed`)."""
-    known = dict(session.execute(select(m.LoadedFile.path, m.LoadedFile.digest)).tuples())
-    return all(Path(path).is_file() and known.get(str(path)) == file_digest(path) for path in paths)
-
-
-def _remember_files(session: Session, paths: list[str | Path], now: datetime) -> None:
-    for path in paths:
-        row = session.scalar(select(m.LoadedFile).where(m.LoadedFile.path == str(path)))
-        if row is None:
-            row = m.LoadedFile(path=str(path)[:500])
-            session.add(row)
-        row.digest, row.loaded_at = file_digest(path), now
+    known = {path: digest for path, digest in session.execute(select(m.LoadedFile.path, m.LoadedFile.digest))}
+    return all(
+        Path(path).is_file() and known.get(provenance.file_key(path)) == provenance.file_digest(path)
+        for path in paths
+    )
 
 
 def _plan(
-    parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult, prefer_file: bool
+    parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult, plan: Plan
 ) -> Plan:
     incoming: dict[str, dict[tuple, Record]] = {kind.name: {} for kind in KINDS}
     for data in parts:
@@ -172,7 +175,6 @@ def _plan(
     checks.check_history(incoming["action_updates"], snapshot, result.problems)
     checks.check_same_as(incoming["kpis"], snapshot, result.problems)
 
-    plan = Plan()
     dated = _dated_memberships(incoming["memberships"], snapshot)
     for kind in KINDS:
         for key, record in incoming[kind.name].items():
@@ -188,7 +190,9 @@ def _plan(
                 if old == new:
                     continue
                 found = snapshot.provenance.get((kind.name, existing.row.id, spec.name))
-                reason = decide(kind.name, spec.name, old, new, found, prefer_file=prefer_file)
+                base = plan.bases.get((plan.file_key(record.file), kind.name, existing.row.id, spec.name))
+                digest = base.value_hash if base is not None else None
+                reason = decide(kind.name, spec.name, old, new, found, digest, prefer_file=plan.prefer_file)
                 if reason == APPLY:
                     diffs.append((spec.name, old, new))
                 else:
@@ -229,14 +233,15 @@ def _note(
         for spec in kind.fields
         if spec.name not in conflicts
     }
+    file = plan.file_key(record.file)
     if row_id is not None and not applied:
-        known = snapshot.provenance
         if all(
-            (p := known.get((kind.name, row_id, name))) is not None and p.loaded_hash == digest
+            (base := plan.bases.get((file, kind.name, row_id, name))) is not None
+            and base.value_hash == digest
             for name, digest in hashes.items()
         ):
             return
-    plan.loaded.append(Loaded(kind, key, hashes, applied, record.file))
+    plan.loaded.append(Loaded(kind, key, hashes, applied, record.file, file))
 
 
 def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> dict[tuple, tuple]:
@@ -318,7 +323,12 @@ def agenda_position(number: str) -> int:
 
 
 def _apply(
-    session: Session, team_id: str, name: str | None, snapshot: Snapshot, plan: Plan, now: datetime
+    session: Session,
+    team_id: str,
+    name: str | None,
+    snapshot: Snapshot,
+    plan: Plan,
+    recorder: provenance.Recorder,
 ) -> None:
     workspace = snapshot.workspace
     if workspace is None:
@@ -347,22 +357,10 @@ def _apply(
         session.flush()
         for change, row in pending:
             ids[(kind.name, change.key)] = row.id
-    rows: list[dict[str, Any]] = []
     for loaded in plan.loaded:
         record_id = ids.get((loaded.kind.name, loaded.key)) or ids[_claimed(loaded)]
-        rows.extend(
-            provenance.note_loaded(
-                workspace.id,
-                loaded.kind.name,
-                record_id,
-                loaded.hashes,
-                loaded.applied,
-                existing=snapshot.provenance,
-                file=loaded.file,
-                at=now,
-            )
-        )
-    provenance.insert_rows(session, rows)
+        recorder.base(loaded.file_key, loaded.kind.name, record_id, loaded.hashes)
+        recorder.set_by_file(workspace.id, loaded.file, loaded.kind.name, record_id, loaded.applied)
 
 
 def _claimed(loaded: Loaded) -> tuple[str, tuple]:

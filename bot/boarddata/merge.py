@@ -34,16 +34,25 @@ LEARNED = "learned id"  # a Slack id the file does not mention
 
 
 def decide(
-    kind_name: str, name: str, old: Any, new: Any, provenance: m.FieldProvenance | None, *, prefer_file: bool
+    kind_name: str,
+    name: str,
+    old: Any,
+    new: Any,
+    provenance: m.FieldProvenance | None,
+    base: str | None,
+    *,
+    prefer_file: bool,
 ) -> str:
-    """Whether a load sets a differing field to the file's value (APPLY), or why it keeps it."""
+    """Whether a load sets a differing field to the file's value (APPLY), or why it keeps it.
+
+    `base` is the hash of what this file said at its last load or export (None: it never has).
+    """
     if kind_name == "people" and name == "slack_user_id" and new is None:
         return LEARNED  # learned from an e-mail address in Slack: a file never clears it
-    base = provenance.loaded_hash if provenance is not None else None
     if base is not None:
         file_changed = value_hash(new) != base
         changed_outside = value_hash(old) != base
-    else:  # no file has given this field yet, or it was loaded before provenance was kept
+    else:  # a file new to this database, or loaded before provenance was kept
         file_changed = True
         changed_outside = (
             provenance.source != m.SourceKind.FILE
@@ -78,7 +87,7 @@ class Kept:
         if self.reason == LEARNED:
             return f"= {label}: {kept}; a file that does not give a Slack id never clears one"
         if self.reason == UNCHANGED_FILE:
-            return f"= {label}: {kept}; the file still says {show(self.file_value)}, as at its last load"
+            return f"= {label}: {kept}; {self.origin} still says {show(self.file_value)}, as at its last load"
         return (
             f"! conflict {label}: {kept}; {self.origin} now says {show(self.file_value)}. "
             "Edit the file to agree, or load with --prefer-file to take the file's value"

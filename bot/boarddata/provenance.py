@@ -1,7 +1,7 @@
-"""Field provenance: record who set a field (a file, Slack), and the file's value at its last load.
+"""Provenance: who set each field (a file, Slack), and what each file said at its last load or export.
 
-Slack's writers call `note_slack` for each field they set; the loader reads `load_provenance` and
-merges by it (bot/boarddata/merge.py), then stores the loaded values' hashes with `note_loaded`.
+Slack's writers call `note_slack` for the fields they set. The loader reads both, merges by them
+(bot/boarddata/merge.py), then stores what it loaded with `Recorder`; an export records what it wrote.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -26,7 +27,8 @@ SLACK_FIELDS: dict[str, frozenset[str]] = {
 }
 UNTRACKED_KINDS = frozenset({"action_updates"})  # history rows carry their own who, when and via
 
-ProvenanceKey = tuple[str, int, str]  # kind, record id, field
+FieldKey = tuple[str, int, str]  # kind, record id, field
+BaseKey = tuple[str, str, int, str]  # file, kind, record id, field
 
 
 def value_hash(value: Any) -> str:
@@ -43,10 +45,26 @@ def value_hash(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def load_provenance(session: Session, workspace_id: int) -> dict[ProvenanceKey, m.FieldProvenance]:
+def file_key(path: str | Path) -> str:
+    """A file as `loaded_files` names it: its absolute path."""
+    return str(Path(path).resolve())
+
+
+def file_digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_provenance(session: Session, workspace_id: int) -> dict[FieldKey, m.FieldProvenance]:
     P = m.FieldProvenance
     rows = session.scalars(select(P).where(P.workspace_id == workspace_id))
     return {(row.kind, row.record_id, row.field): row for row in rows}
+
+
+def load_bases(session: Session, files: Iterable[str]) -> dict[BaseKey, m.LoadedValue]:
+    """What each of these files (by `file_key`) said each field was at its last load or export."""
+    F, V = m.LoadedFile, m.LoadedValue
+    rows = session.execute(select(F.path, V).join(V, V.loaded_file_id == F.id).where(F.path.in_(list(files))))
+    return {(path, v.kind, v.record_id, v.field): v for path, v in rows}
 
 
 def note_slack(
@@ -59,12 +77,11 @@ def note_slack(
     by: str | None,
     at: datetime | None = None,
 ) -> None:
-    """Say that `fields` of a record were just set in Slack, by whom; the file's last value stays."""
+    """Say that `fields` of a record were just set in Slack, and by whom."""
     P = m.FieldProvenance
     names = list(dict.fromkeys(fields))
     if not names:
         return
-    at = at or datetime.now(UTC)
     found = {
         row.field: row
         for row in session.scalars(
@@ -74,49 +91,79 @@ def note_slack(
     for name in names:
         row = found.get(name)
         if row is None:
-            row = P(workspace_id=workspace_id, kind=kind, record_id=record_id, field=name, loaded_hash=None)
+            row = P(workspace_id=workspace_id, kind=kind, record_id=record_id, field=name)
             session.add(row)
-        row.source, row.source_name, row.at = m.SourceKind.SLACK.value, (by or "")[:300] or None, at
+        row.source, row.source_name = m.SourceKind.SLACK.value, (by or "")[:300] or None
+        row.at = at or datetime.now(UTC)
 
 
-def note_loaded(
-    workspace_id: int,
-    kind: str,
-    record_id: int,
-    hashes: dict[str, str],
-    applied: set[str],
-    *,
-    existing: dict[ProvenanceKey, m.FieldProvenance],
-    file: str,
-    at: datetime,
-) -> list[dict[str, Any]]:
-    """Store the file's values' hashes; the fields in `applied` now hold the file's value.
+class Recorder:
+    """Collects what a load or export leaves behind, then writes it in a few bulk statements."""
 
-    Known rows are updated in place; the new ones are returned, for one bulk insert per load.
-    """
-    new_rows = []
-    for name, digest in hashes.items():
-        row = existing.get((kind, record_id, name))
+    def __init__(
+        self,
+        session: Session,
+        now: datetime,
+        fields: dict[FieldKey, m.FieldProvenance],
+        bases: dict[BaseKey, m.LoadedValue],
+    ):
+        self.session, self.now, self.fields, self.bases = session, now, fields, bases
+        self.file_ids: dict[str, int] = {}
+        self.new_fields: list[dict[str, Any]] = []
+        self.new_bases: list[dict[str, Any]] = []
+
+    def file(self, key: str, digest: str) -> None:
+        """Remember a file (by `file_key`) as loaded or exported now, with its digest."""
+        row = self.session.scalar(select(m.LoadedFile).where(m.LoadedFile.path == key))
         if row is None:
-            new_rows.append(
+            row = m.LoadedFile(path=key[:500])
+            self.session.add(row)
+        row.digest, row.loaded_at = digest, self.now
+        self.session.flush()
+        self.file_ids[key] = row.id
+
+    def base(self, file: str, kind: str, record_id: int, hashes: dict[str, str]) -> None:
+        """What the file says each field is (hashes), as of now."""
+        for name, digest in hashes.items():
+            found = self.bases.get((file, kind, record_id, name))
+            if found is not None:
+                found.value_hash = digest
+                continue
+            self.new_bases.append(
+                {
+                    "loaded_file_id": self.file_ids[file],
+                    "kind": kind,
+                    "record_id": record_id,
+                    "field": name,
+                    "value_hash": digest,
+                }
+            )
+
+    def set_by_file(
+        self, workspace_id: int, file: str, kind: str, record_id: int, names: Iterable[str]
+    ) -> None:
+        """The fields now hold the file's value."""
+        shown = file[:300]
+        for name in names:
+            found = self.fields.get((kind, record_id, name))
+            if found is not None:
+                found.source, found.source_name, found.at = m.SourceKind.FILE.value, shown, self.now
+                continue
+            self.new_fields.append(
                 {
                     "workspace_id": workspace_id,
                     "kind": kind,
                     "record_id": record_id,
                     "field": name,
                     "source": m.SourceKind.FILE.value,
-                    "source_name": file[:300],
-                    "at": at,
-                    "loaded_hash": digest,
+                    "source_name": shown,
+                    "at": self.now,
                 }
             )
-            continue
-        row.loaded_hash = digest
-        if name in applied:
-            row.source, row.source_name, row.at = m.SourceKind.FILE.value, file[:300], at
-    return new_rows
 
-
-def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(m.FieldProvenance), rows)
+    def write(self) -> None:
+        if self.new_fields:
+            self.session.execute(insert(m.FieldProvenance), self.new_fields)
+        if self.new_bases:
+            self.session.execute(insert(m.LoadedValue), self.new_bases)
+        self.new_fields, self.new_bases = [], []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.boarddata.provenance import ProvenanceKey, load_provenance
+from bot.boarddata.provenance import FieldKey, load_provenance
 from bot.boarddata.schema import KINDS, Kind, Source
 
 
@@ -24,7 +24,7 @@ class Existing:
 class Snapshot:
     workspace: m.Workspace | None
     by_kind: dict[str, dict[tuple, Existing]] = field(default_factory=dict)
-    provenance: dict[ProvenanceKey, m.FieldProvenance] = field(default_factory=dict)
+    provenance: dict[FieldKey, m.FieldProvenance] = field(default_factory=dict)
 
     def get(self, kind: str, key: tuple) -> Existing | None:
         return self.by_kind.get(kind, {}).get(key)

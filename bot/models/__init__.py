@@ -34,7 +34,7 @@ from bot.models.boards import (
     Workspace,
 )
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
-from bot.models.provenance import FieldProvenance, LoadedFile, SourceKind
+from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
 from bot.models.reminders import (
     BoardReminderSettings,
     DeliveryPreference,
@@ -64,6 +64,7 @@ __all__ = [
     "KpiScope",
     "KpiValue",
     "LoadedFile",
+    "LoadedValue",
     "Meeting",
     "MeetingStatus",
     "Membership",

@@ -5,11 +5,11 @@ Revises: 0011
 Create Date: 2026-12-06 12:20:00
 
 `field_provenance` keeps, per field of a record, who set its current value (a file, Slack, an
-importer), when, and a hash of the value the files gave at their last load; `boardbot load` changes
-a field only when the file's value differs from that, and keeps a field changed since in Slack.
-Records loaded before this revision have no provenance: the first load after it reports a field
-Slack can change that differs from the file as a conflict rather than guess who changed it.
-`loaded_files` keeps each loaded file's digest, so `boardbot load --if-changed` can skip it.
+importer) and when. `loaded_files` keeps each file loaded or exported, with its digest (so
+`boardbot load --if-changed` can skip it), and `loaded_values` what it said each field was (a hash):
+`boardbot load` changes a field only when the file's value differs from that, and keeps a field
+changed since in Slack. Records loaded before this revision have neither: the first load after it
+reports a field Slack can change that differs from the file as a conflict rather than guess.
 """
 
 from collections.abc import Sequence
@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("source_name", sa.String(length=300), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("loaded_hash", sa.String(length=32), nullable=True),
         sa.CheckConstraint(
             "source IN ('file', 'slack', 'import')", name=op.f("ck_field_provenance_source_valid")
         ),
@@ -60,9 +59,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_loaded_files")),
         sa.UniqueConstraint("path", name=op.f("uq_loaded_files_path")),
     )
+    op.create_table(
+        "loaded_values",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("loaded_file_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("field", sa.String(length=40), nullable=False),
+        sa.Column("value_hash", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["loaded_file_id"],
+            ["loaded_files.id"],
+            name=op.f("fk_loaded_values_loaded_file_id_loaded_files"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_loaded_values")),
+        sa.UniqueConstraint(
+            "loaded_file_id",
+            "kind",
+            "record_id",
+            "field",
+            name=op.f("uq_loaded_values_loaded_file_id_kind_record_id_field"),
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("loaded_values")
     op.drop_table("loaded_files")
     with op.batch_alter_table("field_provenance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_field_provenance_workspace_id"))

@@ -6,11 +6,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot import models as m
 from bot.boarddata import export_yaml, load_files
+from bot.cli import main
 from bot.db import make_sessions
 from tests.bot.slack.test_buttons import action_id, paper_item, press
 from tests.bot.slack.test_events import dm, event_body, link_people, send
@@ -64,17 +64,23 @@ def kept(result) -> set[tuple[str, str, str]]:
     return {(" ".join(map(str, k.key)), k.field, k.reason) for k in result.kept}
 
 
-def edited_demo(tmp_path: Path, *edits: tuple[str, str]) -> list[str]:
-    """The demo files, copied, with each (old, new) text replaced once in hwb.yaml."""
+def copied_demo(engine, tmp_path: Path) -> list[str]:
+    """The demo files copied to `tmp_path` and loaded from there, as a secretary keeps the board's files."""
     for name in DEMO_FILES:
         shutil.copy(name, tmp_path / Path(name).name)
+    files = sorted(str(p) for p in tmp_path.glob("*.yaml"))
+    load(engine, files)
+    return files
+
+
+def edit(tmp_path: Path, *edits: tuple[str, str]) -> None:
+    """Replace each (old, new) text once in the copy of hwb.yaml."""
     hwb = tmp_path / "hwb.yaml"
     text = hwb.read_text()
     for old, new in edits:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     hwb.write_text(text)
-    return sorted(str(p) for p in tmp_path.glob("*.yaml"))
 
 
 HWB2_FILE = "    timescale: Autumn 2023\n    status: open\n"
@@ -109,8 +115,9 @@ def test_reloading_the_demo_keeps_every_change_made_by_message_and_button(runnin
 def test_a_file_change_applies_where_slack_did_not_touch_and_conflicts_where_it_did(
     running, fake_slack, demo_db, tmp_path
 ):
+    files = copied_demo(demo_db, tmp_path)
     work_in_slack(running, fake_slack, demo_db)
-    files = edited_demo(
+    edit(
         tmp_path,
         (HWB2_FILE, "    timescale: October 2023\n    status: blocked\n"),  # Slack set status, not timescale
         (
@@ -149,8 +156,9 @@ def test_a_file_change_applies_where_slack_did_not_touch_and_conflicts_where_it_
 def test_prefer_file_takes_the_files_values_but_never_clears_a_learned_slack_id(
     running, fake_slack, demo_db, tmp_path
 ):
+    files = copied_demo(demo_db, tmp_path)
     work_in_slack(running, fake_slack, demo_db)
-    files = edited_demo(tmp_path, (HWB2_FILE, "    timescale: Autumn 2023\n    status: blocked\n"))
+    edit(tmp_path, (HWB2_FILE, "    timescale: Autumn 2023\n    status: blocked\n"))
 
     result = load(demo_db, files, prefer_file=True)
 
@@ -163,24 +171,42 @@ def test_prefer_file_takes_the_files_values_but_never_clears_a_learned_slack_id(
     assert load(demo_db, files).changes == []  # the file's values are now the base: no conflict left
 
 
-@pytest.mark.parametrize("prefer_file", [False, True])
-def test_export_edit_load_round_trips_slacks_changes(running, fake_slack, demo_db, tmp_path, prefer_file):
-    """The documented workflow: export, edit the export, load it."""
+def test_export_edit_load_round_trips_slacks_changes(
+    running, fake_slack, demo_db, tmp_path, monkeypatch, capsys
+):
+    """The documented workflow: `boardbot export -o`, edit the file, `boardbot load` it."""
+    monkeypatch.setenv("DATABASE_URL", demo_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("BOARDBOT_NOW", "2023-09-01T10:00:00+01:00")
     work_in_slack(running, fake_slack, demo_db)
     export = tmp_path / "export.yaml"
-    export.write_text(exported(demo_db).replace("timescale: Autumn 2023\n", "timescale: October 2023\n", 1))
+    assert main(["export", "-o", str(export)]) == 0
+    text = export.read_text()
+    hwb2 = text.index("ref: HWB-2\n")
+    edited = text[hwb2:].replace("timescale: Autumn 2023\n", "timescale: October 2023\n", 1)
+    edited = edited.replace("status: in_progress\n", "status: done\n", 1)  # Slack said in progress
+    export.write_text(text[:hwb2] + edited)
+    assert send(running, event_body(dm("HWB-2 red", user="UNEW")))[0] == 200  # after the export
+    capsys.readouterr()
 
-    result = load(demo_db, [str(export)], prefer_file=prefer_file)
+    assert main(["load", "--dry-run", str(export)]) == 0
+    dry = capsys.readouterr().out
+    assert (
+        "~ action hwb/HWB-2: timescale: 'Autumn 2023' -> 'October 2023'; status: 'in_progress' -> 'done'"
+        in dry
+    )
+    assert "= action hwb/HWB-2: rag: kept 'red' (set in Slack by Kiran Hayer (message)" in dry
+    assert main(["load", str(export)]) == 0
+    assert "conflict" not in capsys.readouterr().out
 
-    assert result.conflicts == [] and [
-        c.describe() for c in result.changes if c.kind.name != "action_updates"
-    ] == ["~ action hwb/HWB-2: timescale: 'Autumn 2023' -> 'October 2023'"]
-    hwb2 = action(demo_db, "HWB-2")
-    assert (hwb2.timescale, hwb2.status, hwb2.due_on, hwb2.rag) == (
+    hwb2_now = action(demo_db, "HWB-2")
+    assert (hwb2_now.timescale, hwb2_now.status, hwb2_now.due_on, hwb2_now.rag) == (
         "October 2023",
-        "in_progress",
+        "done",
         date(2023, 12, 15),
-        "amber",
+        "red",
     )
     assert slack_id(demo_db, "kiran-hayer") == "UNEW"
+    before = exported(demo_db)
     assert load(demo_db, [str(export)]).changes == []
+    again = load(demo_db, DEMO_FILES)  # the demo files as they were: they changed nothing since
+    assert again.changes == [] and again.conflicts == [] and exported(demo_db) == before
