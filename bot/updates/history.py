@@ -308,7 +308,7 @@ def _typed(name: str, text: str | None) -> Any:
 
 
 def mark_paper_submitted(
-    session: Session, item_id: int, actor: Actor | None = None
+    session: Session, item_id: int, actor: Actor | None = None, now: datetime | None = None
 ) -> tuple[m.AgendaItem, str | None]:
     """Mark an agenda item's paper submitted (pressing twice changes nothing); its status before."""
     item = session.get(m.AgendaItem, item_id, with_for_update=True, populate_existing=True)
@@ -319,7 +319,7 @@ def mark_paper_submitted(
         item.paper_status = m.PaperStatus.SUBMITTED.value
         workspace_id = item.meeting.board.workspace_id
         by = _name(actor, "paper") if actor else None
-        note_slack(session, workspace_id, "agenda_items", item.id, ["paper_status"], by=by)
+        note_slack(session, workspace_id, "agenda_items", item.id, ["paper_status"], by=by, at=now)
     return item, before
 
 
