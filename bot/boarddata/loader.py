@@ -51,6 +51,7 @@ class Loaded:
     applied: set[str]
     file: str  # as given
     file_key: str  # absolute
+    row_id: int | None  # None: a new record, its id known once written
 
 
 @dataclass
@@ -110,8 +111,8 @@ def load_files(
 ) -> LoadResult:
     """Validate `paths` against each other and the database; unless dry_run, merge them in.
 
-    A field changes only where the file's value changed since the last load; one changed outside
-    the files since (in Slack) is kept and listed in `kept`, unless `prefer_file` (bot/boarddata/merge.py).
+    A field changes only where the file's value changed since that file's last load or export; one
+    changed in Slack since is kept and listed in `kept`, unless `prefer_file` (bot/boarddata/merge.py).
     The caller owns the transaction: on problems nothing has been written, and the caller's
     `with sessions.begin()` commits the whole load or, if anything raises, none of it.
     """
@@ -182,7 +183,7 @@ def _plan(
             origin = f"{record.file}:{record.line}"
             if existing is None:
                 plan.changes.append(Change(kind, key, record.values, None, origin=origin))
-                _note(plan, kind, key, record, set(kind.by_name), None, snapshot)
+                _note(plan, kind, key, record, set(kind.by_name), None)
                 continue
             values, diffs, conflicts = dict(record.values), [], set()
             for spec in kind.fields:
@@ -205,7 +206,7 @@ def _plan(
             else:
                 result.unchanged += 1
             applied = {name for name, _, _ in diffs}
-            _note(plan, kind, key, record, applied, existing.row.id, snapshot, frozenset(conflicts))
+            _note(plan, kind, key, record, applied, existing.row.id, frozenset(conflicts))
     plan.changes.extend(_import_history(plan.changes, incoming["action_updates"], snapshot, now))
     result.changes.extend(plan.changes)
     return plan
@@ -218,7 +219,6 @@ def _note(
     record: Record,
     applied: set[str],
     row_id: int | None,
-    snapshot: Snapshot,
     conflicts: frozenset[str] = frozenset(),
 ) -> None:
     """Plan the provenance a load leaves: skipped where it already says what this load would.
@@ -241,7 +241,7 @@ def _note(
             for name, digest in hashes.items()
         ):
             return
-    plan.loaded.append(Loaded(kind, key, hashes, applied, record.file, file))
+    plan.loaded.append(Loaded(kind, key, hashes, applied, record.file, file, row_id))
 
 
 def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> dict[tuple, tuple]:
@@ -358,15 +358,9 @@ def _apply(
         for change, row in pending:
             ids[(kind.name, change.key)] = row.id
     for loaded in plan.loaded:
-        record_id = ids.get((loaded.kind.name, loaded.key)) or ids[_claimed(loaded)]
+        record_id = loaded.row_id or ids[(loaded.kind.name, loaded.key)]
         recorder.base(loaded.file_key, loaded.kind.name, record_id, loaded.hashes)
         recorder.set_by_file(workspace.id, loaded.file, loaded.kind.name, record_id, loaded.applied)
-
-
-def _claimed(loaded: Loaded) -> tuple[str, tuple]:
-    """The undated membership row a dated one was stored in (`_dated_memberships`)."""
-    board, person, _ = loaded.key
-    return ("memberships", (board, person, None))
 
 
 def _columns(kind: Kind, values: dict[str, Any], ids, workspace_id: int) -> dict[str, Any]:
