@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot import models as m
 from bot.boarddata import export_yaml, load_files
@@ -210,3 +210,23 @@ def test_export_edit_load_round_trips_slacks_changes(
     assert load(demo_db, [str(export)]).changes == []
     again = load(demo_db, DEMO_FILES)  # the demo files as they were: they changed nothing since
     assert again.changes == [] and again.conflicts == [] and exported(demo_db) == before
+
+
+def test_a_database_loaded_before_provenance_was_kept_lists_slacks_changes_as_conflicts(
+    running, fake_slack, demo_db
+):
+    with make_sessions(demo_db).begin() as session:  # as migration 0012 leaves an existing database
+        session.execute(delete(m.FieldProvenance))
+        session.execute(delete(m.LoadedFile))
+    link_people(demo_db, {"kiran-hayer": "UKIRAN"})
+    assert send(running, event_body(dm("HWB-2 done", user="UKIRAN")))[0] == 200
+    with make_sessions(demo_db).begin() as session:
+        session.execute(delete(m.FieldProvenance))  # as if done before the upgrade
+
+    result = load(demo_db, DEMO_FILES)
+
+    assert [(k.key, k.field) for k in result.conflicts] == [(("hwb", "HWB-2"), "status")]
+    assert "set before loads kept provenance" in result.conflicts[0].describe()
+    assert action(demo_db, "HWB-2").status == "done" and slack_id(demo_db, "kiran-hayer") == "UKIRAN"
+    assert load(demo_db, DEMO_FILES, prefer_file=True).conflicts == []
+    assert action(demo_db, "HWB-2").status == "open"
