@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot import clock
-from bot.boarddata import export_yaml, load_files
+from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_export
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
 
@@ -36,11 +36,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="validate board-data files, then load them all or nothing")
     load.add_argument("files", nargs="+", metavar="FILE", help="board-data YAML files (docs/data-format.md)")
-    load.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    load.add_argument(
+        "--dry-run", action="store_true", help="show what would change and what conflicts; change nothing"
+    )
+    load.add_argument(
+        "--prefer-file",
+        action="store_true",
+        help="take the files' values even over changes made in Slack since the last load (conflicts)",
+    )
+    load.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="load nothing when every file was loaded before and has not changed since",
+    )
     load.set_defaults(run=cmd_load)
 
     export = sub.add_parser("export", help="write the database out as board data")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output, and remember it: load the edited FILE to merge",
+    )
     export.set_defaults(run=cmd_export)
 
     console = sub.add_parser(
@@ -149,8 +166,15 @@ def cmd_db_status(args, settings: Settings, engine) -> int:
 
 def cmd_load(args, settings: Settings, engine) -> int:
     sessions = make_sessions(engine)
+    if args.if_changed:
+        with sessions() as session:
+            if loaded_unchanged(session, args.files):
+                print(f"Not loaded: {', '.join(args.files)} unchanged since the last load.")
+                return 0
     with sessions.begin() as session:
-        result = load_files(session, args.files, now=clock.now(settings), dry_run=args.dry_run)
+        result = load_files(
+            session, args.files, now=clock.now(settings), dry_run=args.dry_run, prefer_file=args.prefer_file
+        )
         if not result.ok:
             session.rollback()
     if not result.ok:
@@ -162,17 +186,24 @@ def cmd_load(args, settings: Settings, engine) -> int:
     if args.dry_run:
         for change in result.changes:
             print(change.describe())
+        for kept in result.kept:
+            print(kept.describe())
         print(f"Dry run, nothing changed. Would load: {result.summary()}")
-    else:
-        print(f"Loaded {', '.join(args.files)}: {result.summary()}")
+        return 0
+    for kept in result.conflicts:
+        print(kept.describe())
+    print(f"Loaded {', '.join(args.files)}: {result.summary()}")
     return 0
 
 
 def cmd_export(args, settings: Settings, engine) -> int:
-    with make_sessions(engine)() as session:
+    """Write the board data out; with -o, remember what was written, so loading the edited file merges."""
+    with make_sessions(engine).begin() as session:
         text = export_yaml(session)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            remember_export(session, args.output, clock.now(settings))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -78,5 +78,5 @@ def run(request: CommandRequest, session: Session, slack: updates.Directory | No
             people = [board.secretary] if board.secretary else people
         problem = "not_a_person" if actor.person is None else "refused"
         return _reply(problem, board=board, meeting=meeting, item=item, people=people)
-    item, before = updates.mark_paper_submitted(session, item.id)
+    item, before = updates.mark_paper_submitted(session, item.id, actor, request.now)
     return reply("update_paper.json.j2", item=item, board=board, before=before)

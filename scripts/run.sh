@@ -11,7 +11,9 @@ export DATABASE_URL=${DATABASE_URL:-sqlite:///boardbot.sqlite3}
 if [ -n "${SLACK_BOT_TOKEN:-}" ]; then
   exec .venv/bin/boardbot serve
 fi
-.venv/bin/boardbot load data/demo/*.yaml
+# Only into an empty database, or when the demo files changed: a reload would still keep what was
+# done in Slack (docs/data-format.md), but there is nothing new to load.
+.venv/bin/boardbot load --if-changed data/demo/*.yaml
 # The demo data is from 2019-2023: pin the clock so "next meeting" means something.
 export BOARDBOT_NOW=${BOARDBOT_NOW:-2023-09-01T09:00:00+01:00}
 echo "No Slack tokens set: the local console, on the demo boards, with the clock at $BOARDBOT_NOW." >&2

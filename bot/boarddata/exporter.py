@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boarddata import provenance
 from bot.boarddata.loader import agenda_position
 from bot.boarddata.schema import FORMAT_VERSION, KINDS, Source
 from bot.boarddata.snapshot import take_snapshot
@@ -107,3 +109,23 @@ def export_yaml(session: Session) -> str:
         default_flow_style=False,
         explicit_start=True,
     )
+
+
+def remember_export(session: Session, path: str | Path, now: datetime) -> None:
+    """Record what an export to `path` wrote, as if loaded from it: loading the edited file then
+    changes what was edited, and keeps what Slack changed since the export (bot/boarddata/merge.py).
+    """
+    key = provenance.file_key(path)
+    bases = provenance.load_bases(session, [key])
+    recorder = provenance.Recorder(session, now, {}, bases)
+    recorder.file(key, provenance.file_digest(path))
+    team_ids = list(session.scalars(select(m.Workspace.team_id)))
+    for team_id in team_ids:
+        snapshot = take_snapshot(session, team_id)
+        for kind in KINDS:
+            if kind.name in provenance.UNTRACKED_KINDS:
+                continue
+            for existing in snapshot.by_kind.get(kind.name, {}).values():
+                hashes = {name: provenance.value_hash(value) for name, value in existing.record.items()}
+                recorder.base(key, kind.name, existing.row.id, hashes)
+    recorder.write()

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boarddata import checks, provenance
+from bot.boarddata.merge import APPLY, CONFLICT, Kept, decide, show
 from bot.boarddata.reader import Problem, Record, WorkspaceData, describe_key, read_files
-from bot.boarddata.schema import KIND_BY_NAME, KINDS, UPDATE_FIELDS, Kind, Source
+from bot.boarddata.schema import KIND_BY_NAME, KINDS, UPDATE_FIELDS, Kind
 from bot.boarddata.snapshot import Snapshot, take_snapshot
 
 
@@ -40,40 +42,77 @@ class Change:
 
 
 @dataclass
+class Loaded:
+    """A file's record as loaded: its fields' hashes, and which fields now hold the file's value."""
+
+    kind: Kind
+    key: tuple
+    hashes: dict[str, str]
+    applied: set[str]
+    file: str  # as given
+    file_key: str  # absolute
+    row_id: int | None  # None: a new record, its id known once written
+
+
+@dataclass
+class Plan:
+    bases: dict[provenance.BaseKey, m.LoadedValue]
+    prefer_file: bool
+    changes: list[Change] = field(default_factory=list)
+    loaded: list[Loaded] = field(default_factory=list)
+    file_keys: dict[str, str] = field(default_factory=dict)
+
+    def file_key(self, file: str) -> str:
+        if file not in self.file_keys:
+            self.file_keys[file] = provenance.file_key(file)
+        return self.file_keys[file]
+
+
+@dataclass
 class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)  # left as the database has them, and why
     unchanged: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def conflicts(self) -> list[Kept]:
+        return [kept for kept in self.kept if kept.is_conflict]
+
     def summary(self) -> str:
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for change in self.changes:
             counts[change.kind.name][0 if change.is_new else 1] += 1
         if not counts:
-            return f"nothing to change ({self.unchanged} records already up to date)"
+            return f"nothing to change ({self.unchanged} records already up to date)" + self._kept_summary()
         parts = [f"{name}: {new} new, {changed} changed" for name, (new, changed) in counts.items()]
-        return "; ".join(parts) + f"; {self.unchanged} unchanged"
+        return "; ".join(parts) + f"; {self.unchanged} unchanged" + self._kept_summary()
 
-
-def show(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, Source):
-        return f"{value.doc} line {value.line}" if value.line else f"{value.doc} p. {value.page}"
-    if isinstance(value, (date, time, datetime)):
-        return value.isoformat()
-    return repr(value) if isinstance(value, str) else str(value)
+    def _kept_summary(self) -> str:
+        conflicts = len(self.conflicts)
+        others = len(self.kept) - conflicts
+        parts = [f"{others} field{'s' if others != 1 else ''} kept as changed in Slack"] if others else []
+        if conflicts:
+            parts.append(f"{conflicts} conflict{'s' if conflicts != 1 else ''} (kept; listed above)")
+        return "".join(f"; {part}" for part in parts)
 
 
 def load_files(
-    session: Session, paths: list[str | Path], *, now: datetime, dry_run: bool = False
+    session: Session,
+    paths: list[str | Path],
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    prefer_file: bool = False,
 ) -> LoadResult:
-    """Validate `paths` against each other and the database; unless dry_run, apply the changes.
+    """Validate `paths` against each other and the database; unless dry_run, merge them in.
 
+    A field changes only where the file's value changed since that file's last load or export; one
+    changed in Slack since is kept and listed in `kept`, unless `prefer_file` (bot/boarddata/merge.py).
     The caller owns the transaction: on problems nothing has been written, and the caller's
     `with sessions.begin()` commits the whole load or, if anything raises, none of it.
     """
@@ -82,20 +121,37 @@ def load_files(
     by_team: dict[str, list[WorkspaceData]] = defaultdict(list)
     for data in documents:
         by_team[data.team_id].append(data)
+    bases = provenance.load_bases(session, {provenance.file_key(path) for path in paths})
     plans = []
     for team_id, parts in by_team.items():
         snapshot = take_snapshot(session, team_id)
-        plan = _plan(parts, snapshot, now, result)
+        plan = _plan(parts, snapshot, now, result, Plan(bases, prefer_file))
         plans.append((team_id, parts, snapshot, plan))
     if result.problems or dry_run:
         return result
+    recorder = provenance.Recorder(session, now, {}, bases)
+    for path in paths:
+        recorder.file(provenance.file_key(path), provenance.file_digest(path))
     for team_id, parts, snapshot, plan in plans:
         name = next((p.name for p in parts if p.name), None)
-        _apply(session, team_id, name, snapshot, plan)
+        recorder.fields = snapshot.provenance
+        _apply(session, team_id, name, snapshot, plan, recorder)
+    recorder.write()
     return result
 
 
-def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult) -> list[Change]:
+def loaded_unchanged(session: Session, paths: list[str | Path]) -> bool:
+    """Whether every file was loaded before, as it is now (`boardbot load --if-changed`)."""
+    known = {path: digest for path, digest in session.execute(select(m.LoadedFile.path, m.LoadedFile.digest))}
+    return all(
+        Path(path).is_file() and known.get(provenance.file_key(path)) == provenance.file_digest(path)
+        for path in paths
+    )
+
+
+def _plan(
+    parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result: LoadResult, plan: Plan
+) -> Plan:
     incoming: dict[str, dict[tuple, Record]] = {kind.name: {} for kind in KINDS}
     for data in parts:
         for record in data.records:
@@ -116,31 +172,76 @@ def _plan(parts: list[WorkspaceData], snapshot: Snapshot, now: datetime, result:
             seen[record.key] = record
     for kind in KINDS:
         for record in incoming[kind.name].values():
-            _check_references(record, incoming, snapshot, result.problems)
-    _check_history(incoming["action_updates"], snapshot, result.problems)
-    _check_same_as(incoming["kpis"], snapshot, result.problems)
+            checks.check_references(record, incoming, snapshot, result.problems)
+    checks.check_history(incoming["action_updates"], snapshot, result.problems)
+    checks.check_same_as(incoming["kpis"], snapshot, result.problems)
 
-    changes: list[Change] = []
     dated = _dated_memberships(incoming["memberships"], snapshot)
     for kind in KINDS:
         for key, record in incoming[kind.name].items():
             existing = snapshot.get(kind.name, dated.get(key, key) if kind.name == "memberships" else key)
             origin = f"{record.file}:{record.line}"
             if existing is None:
-                changes.append(Change(kind, key, record.values, None, origin=origin))
+                plan.changes.append(Change(kind, key, record.values, None, origin=origin))
+                _note(plan, kind, key, record, set(kind.by_name), None)
                 continue
-            diffs = [
-                (spec.name, existing.record.get(spec.name), record.values.get(spec.name))
-                for spec in kind.fields
-                if existing.record.get(spec.name) != record.values.get(spec.name)
-            ]
+            values, diffs, conflicts = dict(record.values), [], set()
+            for spec in kind.fields:
+                old, new = existing.record.get(spec.name), record.values.get(spec.name)
+                if old == new:
+                    continue
+                found = snapshot.provenance.get((kind.name, existing.row.id, spec.name))
+                base = plan.bases.get((plan.file_key(record.file), kind.name, existing.row.id, spec.name))
+                digest = base.value_hash if base is not None else None
+                reason = decide(kind.name, spec.name, old, new, found, digest, prefer_file=plan.prefer_file)
+                if reason == APPLY:
+                    diffs.append((spec.name, old, new))
+                else:
+                    values[spec.name] = old
+                    result.kept.append(Kept(kind, key, spec.name, old, new, reason, found, origin))
+                    if reason == CONFLICT:
+                        conflicts.add(spec.name)
             if diffs:
-                changes.append(Change(kind, key, record.values, existing.row, diffs, origin))
+                plan.changes.append(Change(kind, key, values, existing.row, diffs, origin))
             else:
                 result.unchanged += 1
-    changes.extend(_import_history(changes, incoming["action_updates"], snapshot, now))
-    result.changes.extend(changes)
-    return changes
+            applied = {name for name, _, _ in diffs}
+            _note(plan, kind, key, record, applied, existing.row.id, frozenset(conflicts))
+    plan.changes.extend(_import_history(plan.changes, incoming["action_updates"], snapshot, now))
+    result.changes.extend(plan.changes)
+    return plan
+
+
+def _note(
+    plan: Plan,
+    kind: Kind,
+    key: tuple,
+    record: Record,
+    applied: set[str],
+    row_id: int | None,
+    conflicts: frozenset[str] = frozenset(),
+) -> None:
+    """Plan the provenance a load leaves: skipped where it already says what this load would.
+
+    A conflict keeps its last loaded value, so each load lists it again until the file agrees
+    with the database or a load prefers the file.
+    """
+    if kind.name in provenance.UNTRACKED_KINDS:
+        return
+    hashes = {
+        spec.name: provenance.value_hash(record.values.get(spec.name))
+        for spec in kind.fields
+        if spec.name not in conflicts
+    }
+    file = plan.file_key(record.file)
+    if row_id is not None and not applied:
+        if all(
+            (base := plan.bases.get((file, kind.name, row_id, name))) is not None
+            and base.value_hash == digest
+            for name, digest in hashes.items()
+        ):
+            return
+    plan.loaded.append(Loaded(kind, key, hashes, applied, record.file, file, row_id))
 
 
 def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> dict[tuple, tuple]:
@@ -158,93 +259,6 @@ def _dated_memberships(memberships: dict[tuple, Record], snapshot: Snapshot) -> 
         if snapshot.get("memberships", undated) is not None and undated not in claimed.values():
             claimed[key] = undated
     return claimed
-
-
-def _known(kind: str, key: tuple, incoming, snapshot: Snapshot) -> bool:
-    return key in incoming[kind] or snapshot.get(kind, key) is not None
-
-
-def _check_references(record: Record, incoming, snapshot: Snapshot, problems: list[Problem]) -> None:
-    for spec in record.kind.fields:
-        value = record.values.get(spec.name)
-        if value is None:
-            continue
-        if spec.type == "source":
-            target, key = "documents", (value.doc,)
-        elif spec.ref:
-            lead = tuple(record.values.get(name) for name in spec.ref_with)
-            if None in lead:
-                problems.append(
-                    Problem(
-                        record.file,
-                        record.line_of(spec.name),
-                        f"{record.describe()}, field '{spec.name}'",
-                        f"needs {' and '.join(spec.ref_with)} as well, to say where '{value}' is",
-                    )
-                )
-                continue
-            target, key = spec.ref, (*lead, value)
-        else:
-            continue
-        if _known(target, key, incoming, snapshot):
-            continue
-        target_kind = KIND_BY_NAME[target]
-        known = sorted(
-            {describe_key(k) for k in incoming[target]} | {describe_key(k) for k in snapshot.keys(target)}
-        )
-        close = difflib.get_close_matches(describe_key(key), known, n=3)
-        hint = f"did you mean {', '.join(close)}? " if close else ""
-        listing = ", ".join(known[:12]) + (" …" if len(known) > 12 else "") if known else "none yet"
-        problems.append(
-            Problem(
-                record.file,
-                record.line_of(spec.name),
-                f"{record.describe()}, field '{spec.name}'",
-                f"no {target_kind.label} '{describe_key(key)}' in these files or the database; "
-                f"{hint}define it under `{target}:` or use a known one ({listing})",
-            )
-        )
-
-
-def _check_same_as(kpis: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
-    """A KPI's `same_as` names another KPI of its board: the same measure in another document."""
-    boards = {key: existing.record["board"] for key, existing in snapshot.by_kind.get("kpis", {}).items()}
-    boards.update({key: record.values["board"] for key, record in kpis.items()})
-    for key, record in kpis.items():
-        other = record.values.get("same_as")
-        if other is None:
-            continue
-        if other == key[0] or boards.get((other,)) != record.values["board"]:
-            problems.append(
-                Problem(
-                    record.file,
-                    record.line_of("same_as"),
-                    f"{record.describe()}, field 'same_as'",
-                    f"'{other}' is not another KPI of board '{record.values['board']}'; name the key "
-                    "of the KPI that records the same measure from another document",
-                )
-            )
-
-
-def _check_history(updates: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
-    for key, record in updates.items():
-        existing = snapshot.get("action_updates", key)
-        if existing is None:
-            continue
-        differing = [
-            name for name in record.kind.by_name if existing.record.get(name) != record.values.get(name)
-        ]
-        if differing:
-            problems.append(
-                Problem(
-                    record.file,
-                    record.line,
-                    record.describe(),
-                    f"history entry {key[2]} of action {key[1]} is already recorded with a different "
-                    f"{', '.join(differing)}; history is never rewritten: give this entry the next free "
-                    "seq, or leave it out",
-                )
-            )
 
 
 def _import_history(
@@ -309,7 +323,12 @@ def agenda_position(number: str) -> int:
 
 
 def _apply(
-    session: Session, team_id: str, name: str | None, snapshot: Snapshot, changes: list[Change]
+    session: Session,
+    team_id: str,
+    name: str | None,
+    snapshot: Snapshot,
+    plan: Plan,
+    recorder: provenance.Recorder,
 ) -> None:
     workspace = snapshot.workspace
     if workspace is None:
@@ -324,7 +343,7 @@ def _apply(
         for key, existing in found.items()
     }
     by_kind: dict[str, list[Change]] = defaultdict(list)
-    for change in changes:
+    for change in plan.changes:
         by_kind[change.kind.name].append(change)
     for kind in KINDS:
         pending = []
@@ -338,6 +357,10 @@ def _apply(
         session.flush()
         for change, row in pending:
             ids[(kind.name, change.key)] = row.id
+    for loaded in plan.loaded:
+        record_id = loaded.row_id or ids[(loaded.kind.name, loaded.key)]
+        recorder.base(loaded.file_key, loaded.kind.name, record_id, loaded.hashes)
+        recorder.set_by_file(workspace.id, loaded.file, loaded.kind.name, record_id, loaded.applied)
 
 
 def _columns(kind: Kind, values: dict[str, Any], ids, workspace_id: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boarddata.provenance import FieldKey, load_provenance
 from bot.boarddata.schema import KINDS, Kind, Source
 
 
@@ -23,6 +24,7 @@ class Existing:
 class Snapshot:
     workspace: m.Workspace | None
     by_kind: dict[str, dict[tuple, Existing]] = field(default_factory=dict)
+    provenance: dict[FieldKey, m.FieldProvenance] = field(default_factory=dict)
 
     def get(self, kind: str, key: tuple) -> Existing | None:
         return self.by_kind.get(kind, {}).get(key)
@@ -67,6 +69,7 @@ def take_snapshot(session: Session, team_id: str) -> Snapshot:
             ids[row.id] = key
         snapshot.by_kind[kind.name] = found
         keys[kind.name] = ids
+    snapshot.provenance = load_provenance(session, workspace.id)
     return snapshot
 
 

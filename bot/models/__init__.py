@@ -34,6 +34,7 @@ from bot.models.boards import (
     Workspace,
 )
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
+from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
 from bot.models.reminders import (
     BoardReminderSettings,
     DeliveryPreference,
@@ -57,10 +58,13 @@ __all__ = [
     "DeliveryPreference",
     "DeliveryStatus",
     "Document",
+    "FieldProvenance",
     "HolidayRegion",
     "Kpi",
     "KpiScope",
     "KpiValue",
+    "LoadedFile",
+    "LoadedValue",
     "Meeting",
     "MeetingStatus",
     "Membership",
@@ -72,6 +76,7 @@ __all__ = [
     "ReminderDelivery",
     "ReminderPreference",
     "ReminderSnooze",
+    "SourceKind",
     "Sourced",
     "UpdateOutcome",
     "UpdateRequest",

@@ -23,10 +23,21 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
+from bot.boarddata.provenance import note_slack
 from bot.updates.who import Actor
 
 UNDO_WINDOW = timedelta(minutes=10)
 TRACKED_FIELDS = ("status", "due_on", "rag", "progress")
+RECORDED_FIELDS = (
+    "meeting",
+    "agenda_item",
+    "description",
+    "lead",
+    "lead_text",
+    "due_on",
+    "timescale",
+    "status",
+)
 MAX_NOTE = 1000  # a history row's note: the request as written, cut here
 
 
@@ -167,7 +178,19 @@ def apply_changes(
         seq += 1
         rows.append(_row(action, seq, name, old, new, actor, request, now, note, link))
     _record(session, request, rows)
+    _note_slack(session, action, [row.field for row in rows], actor, request.via, now)
     return Applied(action, rows)
+
+
+def _note_slack(
+    session: Session, action: m.Action, names: list[str], actor: Actor, via: str, now: datetime
+) -> None:
+    """Provenance, so a reload of the board files keeps these fields (bot/boarddata/merge.py)."""
+    note_slack(session, action.board.workspace_id, "actions", action.id, names, by=_name(actor, via), at=now)
+
+
+def _name(actor: Actor, via: str) -> str:
+    return f"{actor.person.name if actor.person else actor.by_text} ({via})"
 
 
 def _row(
@@ -270,6 +293,9 @@ def undo_last(session: Session, request: m.UpdateRequest, actor: Actor, now: dat
             result.rows.append(
                 _row(action, seq, change.field, change.new, change.old, actor, request, now, note, None)
             )
+        _note_slack(
+            session, action, [r.field for r in result.rows if r.action_id == action_id], actor, "undo", now
+        )
     _record(session, request, result.rows)
     request.outcome = m.UpdateOutcome.UNDONE.value
     return result
@@ -281,7 +307,9 @@ def _typed(name: str, text: str | None) -> Any:
     return date.fromisoformat(text) if name == "due_on" else text
 
 
-def mark_paper_submitted(session: Session, item_id: int) -> tuple[m.AgendaItem, str | None]:
+def mark_paper_submitted(
+    session: Session, item_id: int, actor: Actor | None = None, now: datetime | None = None
+) -> tuple[m.AgendaItem, str | None]:
     """Mark an agenda item's paper submitted (pressing twice changes nothing); its status before."""
     item = session.get(m.AgendaItem, item_id, with_for_update=True, populate_existing=True)
     if item is None:
@@ -289,6 +317,9 @@ def mark_paper_submitted(session: Session, item_id: int) -> tuple[m.AgendaItem, 
     before = item.paper_status
     if before not in (m.PaperStatus.SUBMITTED, m.PaperStatus.PUBLISHED):
         item.paper_status = m.PaperStatus.SUBMITTED.value
+        workspace_id = item.meeting.board.workspace_id
+        by = _name(actor, "paper") if actor else None
+        note_slack(session, workspace_id, "agenda_items", item.id, ["paper_status"], by=by, at=now)
     return item, before
 
 
@@ -323,4 +354,5 @@ def record_action(
     session.flush()  # a ref taken meanwhile fails here, and the caller runs the transaction again
     row = _row(action, 1, "status", None, action.status, actor, request, now, "recorded from Slack", link)
     _record(session, request, [row])
+    _note_slack(session, action, list(RECORDED_FIELDS), actor, request.via, now)
     return action

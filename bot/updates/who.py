@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.boarddata.provenance import note_slack
 from bot.meetings import board_today
 
 EDITING_ROLES: dict[str, str] = {
@@ -126,6 +127,8 @@ def identify(
     if len(found) == 1:  # two people with one address: leave it to the secretary
         actor.person = found[0]
         found[0].slack_user_id = slack_user_id
+        by = f"learned from {profile.email}"  # a reload keeps it (bot/boarddata/merge.py)
+        note_slack(session, workspace_id, "people", found[0].id, ["slack_user_id"], by=by)
     return actor
 
 

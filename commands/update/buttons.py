@@ -113,5 +113,5 @@ def press_paper(
         return help_reply(
             problem, board=board, people=updates.editors(session, board)[:4], refs=[], item=item
         )
-    item, before = updates.mark_paper_submitted(session, item.id)
+    item, before = updates.mark_paper_submitted(session, item.id, actor)
     return reply("update_paper.json.j2", item=item, board=board, before=before)
