@@ -152,7 +152,7 @@ def plan_reminders(
     dated = actions.dated_open_actions(session, action_days) if action_days else []
 
     person_ids = {d.board.secretary_id for d in open_days if d.board.secretary_id}
-    person_ids |= {p.item.report_author_id for p in awaited if p.item.report_author_id}
+    person_ids |= {author_id for p in awaited for author_id in p.item.author_ids}
     person_ids |= {lead_id for _, _, lead_id, _ in dated if lead_id}
     people = load_people(session, person_ids, {board_id: d.today for board_id, d in by_board.items()})
     first_nominal = min(d.first_nominal for d in open_days)
@@ -163,9 +163,17 @@ def plan_reminders(
     found: list[Reminder] = [
         *digests,
         *papers.due_paper_reminders(awaited, by_board, people, snoozes, covered, sieve),
-        *actions.due_action_reminders(session, dated, by_board, people, snoozes, sieve),
+        *actions.due_action_reminders(
+            session,
+            dated,
+            by_board,
+            people,
+            snoozes,
+            sieve,
+            lambda keys: ledger.settled_among(session, keys, now, lease),
+        ),
         *actions.vague_action_digests(session, by_board, people, sieve),
-        *meetings.meeting_notices(session, ahead, by_board),
+        *meetings.meeting_notices(session, ahead, by_board, people),
     ]
     due = []
     for reminder in found:
