@@ -306,7 +306,9 @@ def due_action_reminders(
 def vague_action_digests(
     session: Session, days: dict[int, BoardDay], people: People, sieve: Sieve
 ) -> list[Reminder]:
-    """On the first working day of a month, each secretary's list of open actions without a date."""
+    """On the first working day of a month, each secretary's list of open actions without a due date
+    set: those due by a date derived from their timescale first, the most overdue first, then the
+    rest by reference in reading order (CS-2 before CS-10)."""
     due = {}
     for board_id, day in days.items():
         month = day.today.replace(day=1)
@@ -319,19 +321,21 @@ def vague_action_digests(
     if not due:
         return []
     undated = (m.Action.status.in_(OPEN_STATUSES), m.Action.due_on.is_(None))
-    counts = dict(
-        session.execute(
-            select(m.Action.board_id, func.count())
+    tallies = {
+        board_id: (total, derived)
+        for board_id, total, derived in session.execute(
+            select(m.Action.board_id, func.count(), func.count(m.Action.due_by))
             .where(m.Action.board_id.in_(list(due)), *undated)
             .group_by(m.Action.board_id)
-        ).all()
-    )
+        )
+    }
+    counts = {board_id: total for board_id, (total, _) in tallies.items()}
     rows = {
         board_id: list(
             session.scalars(
                 select(m.Action)
                 .where(m.Action.board_id == board_id, *undated)
-                .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
+                .order_by(m.Action.due_by.is_(None), m.Action.due_by, *m.ref_order(m.Action.ref))
                 .limit(VAGUE_LISTED)
             )
         )
@@ -349,11 +353,17 @@ def vague_action_digests(
                 "action": row,
                 "description": shorten(row.description, 100),
                 "lead": lead_label(names.get(row.lead_id) if row.lead_id else None, row.lead_text),
+                "due_text": derived_due(row),
+                "overdue_days": (day.today - row.due_by).days if row.due_by and row.due_by < day.today else 0,
             }
             for row in board_rows
         ]
-        summary = f"{day.board.name}: {total} open action{'s' if total != 1 else ''} without a due date"
-        context = {"board": day.board, "total": total, "actions": listed, "month": month}
+        derived = tallies[board_id][1]
+        summary = (
+            f"{day.board.name}: {total} open action{'s' if total != 1 else ''} without a due date set"
+            + (f" ({derived} due by a date derived from the timescale as written)" if derived else "")
+        )
+        context = {"board": day.board, "total": total, "derived": derived, "actions": listed, "month": month}
         digests.append(
             Reminder(
                 kind="vague_actions",

@@ -44,7 +44,7 @@ PATTERNS = (
     ("month", re.compile(r"\b" + MONTH + r"\s+" + YEAR, re.I)),
     ("end_of_month", re.compile(r"\bend\s+of\s+" + MONTH + r"(?!\s+'?\d)", re.I)),
     ("financial_year", re.compile(r"\b(?P<fy>20\d\d)\s*[/-]\s*(?P<fy2>\d\d(?:\d\d)?)\b")),
-    ("year", re.compile(r"\b(?:end of|by|in|during)\s+(?P<year>20\d\d)(?![\d/])", re.I)),
+    ("year", re.compile(r"\b(?:end of|end|by|in|during)\s+(?P<year>20\d\d)(?![\d/])", re.I)),
 )
 
 

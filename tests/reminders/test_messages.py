@@ -134,7 +134,7 @@ def test_the_secretary_gets_undated_actions_monthly(world, slack):
         D("2027-01-04"): [("vague_actions", f"board:{board}:month:2027-01")],  # 1 January is a holiday
     }
     body = texts(slack.posted()[0])
-    assert "2 open actions with no due date" in body and "Autumn 2027" in body and "A-3" not in body
+    assert "2 open actions have no due date set" in body and "Autumn 2027" in body and "A-3" not in body
 
 
 def test_channel_notices_never_list_restricted_items(world, slack):
