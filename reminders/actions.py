@@ -161,9 +161,9 @@ def due_on(action: m.Action) -> date:
     return deadline
 
 
-def due_text(action: m.Action) -> str:
+def due_text(action: m.Action, *, inline: bool = False) -> str:
     """'Fri 8 Sep 2023', or 'by end of June 2023 (from the timescale as written)' when derived."""
-    return derived_due(action) or short_date(due_on(action))
+    return derived_due(action, inline=inline) or short_date(due_on(action))
 
 
 def action_context(action: m.Action, day: BoardDay, people: People, escalate_to: str | None) -> dict:
@@ -195,10 +195,10 @@ def action_summary(
         lead = people.name(action.lead_id, action.lead_text)
         return (
             f"Escalation to the {escalate_to}: action {action.ref} ({day.board.name}) is {overdue} days "
-            f"overdue ({due_text(action)}); lead {lead}{behalf}"
+            f"overdue ({due_text(action, inline=True)}); lead {lead}{behalf}"
         )
     return (
-        f"Action {action.ref} ({day.board.name}): {when_due(due, day.today)} ({due_text(action)}): "
+        f"Action {action.ref} ({day.board.name}): {when_due(due, day.today)} ({due_text(action, inline=True)}): "
         f"{shorten(action.description, 80)}{behalf}"
     )
 

@@ -132,10 +132,12 @@ def plan_reminders(
     day: date | None = None,
     lease: timedelta = LEASE,
     keep_unreachable: bool = False,
+    assume_sent: frozenset[Key] = frozenset(),
 ) -> Plan:
     """Everything due at `now` (or, with `day`, by the end of that day), grouped into messages.
 
     Reminders for nobody on Slack are counted; with `keep_unreachable` (previews) they are listed.
+    `assume_sent` holds keys a preview counts as sent on the days before the one it shows.
     """
     plan = Plan(now, board_days(session, now, team_id=team_id, day=day))
     open_days = [d for d in plan.days if d.open]
@@ -158,7 +160,8 @@ def plan_reminders(
     first_nominal = min(d.first_nominal for d in open_days)
     snoozes = ledger.snoozes_since(session, first_nominal)
 
-    sieve = Sieve(ledger.settled_keys(session, first_nominal, now, lease), keep_unreachable=keep_unreachable)
+    settled = ledger.settled_keys(session, first_nominal, now, lease) | assume_sent
+    sieve = Sieve(settled, keep_unreachable=keep_unreachable)
     digests, covered = papers.papers_digests(awaited, by_board, ahead, people)
     found: list[Reminder] = [
         *digests,

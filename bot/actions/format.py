@@ -81,13 +81,13 @@ def overdue_days(action: m.Action, today: date) -> int:
     return max((today - deadline).days, 0)
 
 
-def derived_due(action: m.Action) -> str | None:
+def derived_due(action: m.Action, *, inline: bool = False) -> str | None:
     """'by end of June 2023 (from the timescale as written)' when the due date is derived, else None."""
     if not action.deadline_derived:
         return None
     raised_on = action.meeting.meets_on if action.meeting_id and action.meeting else None
     found = due_by(action.timescale, raised_on)
-    return found.describe() if found else None
+    return found.describe(inline=inline) if found else None
 
 
 def describe_update(update: m.ActionUpdate, zone: str, *, value_limit: int) -> Change:

@@ -55,13 +55,21 @@ class DueBy:
     on: date
     period: str  # "June 2023", "Autumn 2023", "Q3 2023/24", "30 June 2023"
 
-    def describe(self) -> str:
-        """'by end of June 2023 (from the timescale as written)'; a named day or a season adds the date."""
+    def describe(self, *, inline: bool = False) -> str:
+        """'by end of June 2023 (from the timescale as written)'; a named day or a season adds the date.
+
+        `inline` (inside parentheses already): 'by end of June 2023, from the timescale as written'.
+        """
         if self.period[0].isdigit():
-            return f"by {self.period} (from the timescale as written)"
-        month_named = self.period.split(" ")[0].lower() in MONTHS
-        day = "" if month_named else f"{self.on.day} {self.on:%b %Y}, "
-        return f"by end of {self.period} ({day}from the timescale as written)"
+            said = f"by {self.period}"
+        else:
+            month_named = self.period.split(" ")[0].lower() in MONTHS
+            said = f"by end of {self.period}" + ("" if month_named else f" ({self.on.day} {self.on:%b %Y})")
+        if inline:
+            return f"{said}, from the timescale as written"
+        if said.endswith(")"):
+            return f"{said[:-1]}, from the timescale as written)"
+        return f"{said} (from the timescale as written)"
 
 
 def _year(text: str) -> int:
