@@ -55,7 +55,7 @@ def escalation_blocks(reminders: list[Reminder], budget: int) -> tuple[list[dict
         by_lead: dict[str, list[Reminder]] = defaultdict(list)
         for reminder in members:
             by_lead[reminder.context["lead"]].append(reminder)
-        leads = []
+        leads: list[dict[str, Any]] = []
         for name, lead_members in by_lead.items():  # leads in order of their most overdue action
             if len(leads) == room:
                 left += lead_members

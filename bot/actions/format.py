@@ -85,8 +85,9 @@ def derived_due(action: m.Action, *, inline: bool = False) -> str | None:
     """'by end of June 2023 (from the timescale as written)' when the due date is derived, else None."""
     if not action.deadline_derived:
         return None
-    raised_on = action.meeting.meets_on if action.meeting_id and action.meeting else None
-    found = due_by(action.timescale, raised_on)
+    # the stored date stands in for the day it was raised: it places a year-less "end of March" the
+    # same way, and reads nothing more (this runs after a reminder run's session has closed)
+    found = due_by(action.timescale, action.due_by)
     return found.describe(inline=inline) if found else None
 
 

@@ -143,7 +143,7 @@ def action_rows(
     stmt = (
         select(m.Action)
         .where(*_in_scope(board, scope, today, among))
-        .options(joinedload(m.Action.lead), joinedload(m.Action.meeting))
+        .options(joinedload(m.Action.lead))
         .order_by(*_order(scope))
         .offset(offset)
         .limit(limit)
