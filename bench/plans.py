@@ -42,7 +42,10 @@ LARGE = (
     "kpi_values",
 )
 # the oldest open due date: an ordered walk of the due-date index that stops at its first row
-ALLOWED = [("ORDER BY actions.due_on", "ix_actions_due_status")]
+ALLOWED = [
+    ("ORDER BY actions.due_on", "ix_actions_due_status"),
+    ("ORDER BY coalesce(actions.due_on, actions.due_by)", "ix_actions_deadline_status"),
+]
 
 
 def large_tables(engine: Engine, min_rows: int) -> set[str]:

@@ -246,6 +246,7 @@ def _one_action(
         lead_as_written=a.shorten(action.lead_text, 300) if action.lead and action.lead_text else "",
         timescale=a.shorten(action.timescale, 300) if action.timescale else "",
         overdue_days=a.overdue_days(action, today),
+        derived=a.derived_due(action),
         today=today,
         item_title=(
             a.shorten(item.title, 150)

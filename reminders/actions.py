@@ -1,22 +1,27 @@
 """Actions: leads are reminded before, on and after the due date; the secretary and chair are told later.
 
 Defaults (BoardReminderSettings): 7 days before, on the day, then weekly while overdue; after 14
-days overdue the board secretary is told, after 28 the chair. Open actions with only a timescale as
-written ("Autumn 2027") cannot be overdue: they are listed in the secretary's monthly digest.
+days overdue the board secretary is told, after 28 the chair. An action is due on its due date, or
+else by the date its timescale implies ("June 2023": 30 June 2023, derived, and said to be); one
+whose timescale names no period ("Ongoing") cannot be overdue. The secretary's monthly digest lists
+the open actions without a due date set, the most overdue first.
 
 The due dates that can have a stage in today's window form a few ranges (one per week overdue), so
 one indexed range query finds them: the work grows with the reminders due, not with the table.
+Escalations are rungs reached, not days hit: an action already 51 days late when it is loaded
+reaches the secretary and the chair on the next run, once (the ledger's keys say which were sent).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from bot import models as m
-from bot.actions.format import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, lead_label, shorten
+from bot.actions.format import OPEN_STATUSES, RAG_LABELS, STATUS_LABELS, derived_due, lead_label, shorten
 from bot.render import short_date
 from reminders.items import People, Recipient, Reminder, Sieve, Stage, current_stage, snooze_key
 from reminders.timing import BoardDay, Rules
@@ -57,9 +62,9 @@ def due_date_ranges(days: list[BoardDay], oldest_open_due: date | None) -> list[
 
 def oldest_open_due(session: Session) -> date | None:
     return session.scalar(
-        select(m.Action.due_on)
-        .where(m.Action.due_on.is_not(None), m.Action.status.in_(OPEN_STATUSES))
-        .order_by(m.Action.due_on)
+        select(m.Action.deadline)
+        .where(m.Action.deadline.is_not(None), m.Action.status.in_(OPEN_STATUSES))
+        .order_by(m.Action.deadline)
         .limit(1)
     )
 
@@ -73,14 +78,31 @@ def dated_open_actions(session: Session, days: list[BoardDay]) -> list[Candidate
     boards = {d.board.id for d in days}
     # one simple range query per week, glued with UNION ALL: with an OR of ranges SQLite's planner
     # prefers reading a whole covering index of the table once the statistics say it is large
-    columns = (m.Action.id, m.Action.board_id, m.Action.lead_id, m.Action.due_on)
+    columns = (m.Action.id, m.Action.board_id, m.Action.lead_id, m.Action.deadline)
     selects = [
-        select(*columns).where(m.Action.due_on.between(low, high), m.Action.status.in_(OPEN_STATUSES))
+        select(*columns).where(m.Action.deadline.between(low, high), m.Action.status.in_(OPEN_STATUSES))
         for low, high in ranges
     ]
+    late = escalation_reached_by(days)
+    if late is not None:  # every action past the first escalation: its rungs are reached, not hit
+        selects.append(select(*columns).where(m.Action.deadline <= late, m.Action.status.in_(OPEN_STATUSES)))
     stmt = selects[0] if len(selects) == 1 else union_all(*selects)
-    rows = session.execute(stmt)
-    return [(id, board, lead, due) for id, board, lead, due in rows if board in boards and due is not None]
+    found: dict[int, Candidate] = {}
+    for id, board, lead, due in session.execute(stmt):
+        if board in boards and due is not None:
+            found[id] = (id, board, lead, due)
+    return list(found.values())
+
+
+def escalation_reached_by(days: list[BoardDay]) -> date | None:
+    """The latest due date whose first escalation some board has reached today, if any escalates."""
+    reached = []
+    for d in days:
+        afters = [d.rules.escalate_chair_after_days]
+        if d.board.secretary_id:
+            afters.append(d.rules.escalate_secretary_after_days)
+        reached += [d.today - timedelta(days=after) for after in afters if after]
+    return max(reached, default=None)
 
 
 def actions_by_id(session: Session, ids: set[int]) -> dict[int, m.Action]:
@@ -133,9 +155,15 @@ def when_due(due: date, today: date) -> str:
 
 
 def due_on(action: m.Action) -> date:
-    """The due date of an action on a ladder: only dated actions are candidates."""
-    assert action.due_on is not None
-    return action.due_on
+    """The date an action on a ladder is due, set or derived: only dated actions are candidates."""
+    deadline = action.deadline
+    assert deadline is not None
+    return deadline
+
+
+def due_text(action: m.Action, *, inline: bool = False) -> str:
+    """'Fri 8 Sep 2023', or 'by end of June 2023 (from the timescale as written)' when derived."""
+    return derived_due(action, inline=inline) or short_date(due_on(action))
 
 
 def action_context(action: m.Action, day: BoardDay, people: People, escalate_to: str | None) -> dict:
@@ -146,6 +174,8 @@ def action_context(action: m.Action, day: BoardDay, people: People, escalate_to:
         "description": shorten(action.description, 400),
         "state": when_due(due, day.today),
         "overdue": day.today > due,
+        "due_text": due_text(action),
+        "derived": action.deadline_derived,
         "lead": people.name(action.lead_id, shorten(action.lead_text, 120) if action.lead_text else None),
         "status": STATUS_LABELS.get(m.ActionStatus(action.status), action.status),
         "rag": RAG_LABELS.get(m.Rag(action.rag)) if action.rag else None,
@@ -165,10 +195,10 @@ def action_summary(
         lead = people.name(action.lead_id, action.lead_text)
         return (
             f"Escalation to the {escalate_to}: action {action.ref} ({day.board.name}) is {overdue} days "
-            f"overdue; lead {lead}{behalf}"
+            f"overdue ({due_text(action, inline=True)}); lead {lead}{behalf}"
         )
     return (
-        f"Action {action.ref} ({day.board.name}): {when_due(due, day.today)} ({short_date(due)}): "
+        f"Action {action.ref} ({day.board.name}): {when_due(due, day.today)} ({due_text(action, inline=True)}): "
         f"{shorten(action.description, 80)}{behalf}"
     )
 
@@ -186,21 +216,24 @@ def due_action_reminders(
     people: People,
     snoozes: dict[tuple[int | None, str, int], date],
     sieve: Sieve,
+    ledger: Callable[[list[tuple[str, str, str]]], set[tuple[str, str, str]]] | None = None,
 ) -> list[Reminder]:
     """The lead's reminder for each action whose current stage is due, and the escalations.
 
     Most candidates have no stage in the window on one of their ladders, or one an earlier run
     settled: cheap date checks come first, then the ledger's keys; only the actions left are read
-    whole and made into reminders.
+    whole and made into reminders. An escalation is due from its rung's day on until the ledger
+    holds it: the keys of those reached are looked up there, however old.
     """
     snoozed = {(kind, subject) for _, kind, subject in snoozes}
     by_board: dict[int, list[Candidate]] = {}
     for candidate in candidates:
         by_board.setdefault(candidate[1], []).append(candidate)
     wanted: list[tuple[str, int, BoardDay, Recipient, Stage, str, str | None, str | None]] = []
+    reached: list[tuple[str, int, BoardDay, Recipient, Stage, str, str | None, str | None]] = []
     for board_id, board_candidates in by_board.items():
         day = days[board_id]
-        rules, board, first, today = day.rules, day.board, day.first_nominal, day.today
+        rules, board, today = day.rules, day.board, day.today
         if not rules.actions:
             continue
         ladder = []
@@ -227,21 +260,24 @@ def due_action_reminders(
                     wanted.append(("action", action_id, day, recipient, stage, occasion, None, None))
             for to, after, targets in ladder:
                 nominal = due + after
-                if not (held or first <= nominal <= today):
+                if nominal > today:
                     continue
                 for person_id in targets:
                     recipient, on_behalf = people.route(person_id, board)
                     until = snoozes.get(snooze_key(recipient.person_id, subject)) if held else None
-                    stage = current_stage([Stage(nominal, f"escalated:{to}")], day, until)
-                    if stage is None:
+                    if until is not None and until > today:
                         continue
+                    stage = Stage(nominal, f"escalated:{to}")
                     occasion = f"action:{action_id}:due:{due.isoformat()}:{stage.label}"
                     if on_behalf:  # several chairs outside Slack: one reminder each, to the secretary
                         occasion += f":for:{person_id}"
-                    if sieve.wanted("action_escalation", recipient, occasion):
-                        wanted.append(
-                            ("action_escalation", action_id, day, recipient, stage, occasion, to, on_behalf)
-                        )
+                    reached.append(
+                        ("action_escalation", action_id, day, recipient, stage, occasion, to, on_behalf)
+                    )
+    if reached and ledger is not None:
+        keys = [(kind, recipient.key, occasion) for kind, _, _, recipient, _, occasion, _, _ in reached]
+        sieve.settled |= ledger(keys)
+    wanted += [row for row in reached if sieve.wanted(row[0], row[3], row[5])]
     details = actions_by_id(session, {action_id for _, action_id, *_ in wanted})
     reminders = []
     for kind, action_id, day, recipient, stage, occasion, escalate_to, behalf in wanted:
@@ -270,7 +306,9 @@ def due_action_reminders(
 def vague_action_digests(
     session: Session, days: dict[int, BoardDay], people: People, sieve: Sieve
 ) -> list[Reminder]:
-    """On the first working day of a month, each secretary's list of open actions without a date."""
+    """On the first working day of a month, each secretary's list of open actions without a due date
+    set: those due by a date derived from their timescale first, the most overdue first, then the
+    rest by reference in reading order (CS-2 before CS-10)."""
     due = {}
     for board_id, day in days.items():
         month = day.today.replace(day=1)
@@ -283,19 +321,21 @@ def vague_action_digests(
     if not due:
         return []
     undated = (m.Action.status.in_(OPEN_STATUSES), m.Action.due_on.is_(None))
-    counts = dict(
-        session.execute(
-            select(m.Action.board_id, func.count())
+    tallies = {
+        board_id: (total, derived)
+        for board_id, total, derived in session.execute(
+            select(m.Action.board_id, func.count(), func.count(m.Action.due_by))
             .where(m.Action.board_id.in_(list(due)), *undated)
             .group_by(m.Action.board_id)
-        ).all()
-    )
+        )
+    }
+    counts = {board_id: total for board_id, (total, _) in tallies.items()}
     rows = {
         board_id: list(
             session.scalars(
                 select(m.Action)
                 .where(m.Action.board_id == board_id, *undated)
-                .order_by(m.Action.board_id, m.Action.ref)  # the (board, ref) index: no sort, stops at 10
+                .order_by(m.Action.due_by.is_(None), m.Action.due_by, *m.ref_order(m.Action.ref))
                 .limit(VAGUE_LISTED)
             )
         )
@@ -313,11 +353,17 @@ def vague_action_digests(
                 "action": row,
                 "description": shorten(row.description, 100),
                 "lead": lead_label(names.get(row.lead_id) if row.lead_id else None, row.lead_text),
+                "due_text": derived_due(row),
+                "overdue_days": (day.today - row.due_by).days if row.due_by and row.due_by < day.today else 0,
             }
             for row in board_rows
         ]
-        summary = f"{day.board.name}: {total} open action{'s' if total != 1 else ''} without a due date"
-        context = {"board": day.board, "total": total, "actions": listed, "month": month}
+        derived = tallies[board_id][1]
+        summary = (
+            f"{day.board.name}: {total} open action{'s' if total != 1 else ''} without a due date set"
+            + (f" ({derived} due by a date derived from the timescale as written)" if derived else "")
+        )
+        context = {"board": day.board, "total": total, "derived": derived, "actions": listed, "month": month}
         digests.append(
             Reminder(
                 kind="vague_actions",

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.blockkit import clip, slack_len
 from bot.render import fallback_text, render_blocks, slack_escape
+from reminders.escalations import escalation_blocks
 from reminders.items import SNOOZE_END, Recipient, Reminder
 
 MAX_BLOCKS = 50  # Slack's limit for one message
@@ -64,7 +65,14 @@ def compose(message: Message) -> tuple[list[dict[str, Any]], str]:
     tail = render_blocks("reminder_footer.json.j2", channel=message.recipient.is_channel)
     blocks = list(head)
     rest: list[Reminder] = []
+    unshown: list[Reminder] = []
+    escalations = [r for r in reminders if r.kind == "action_escalation"]
+    if escalations:  # one part, grouped by lead, however many
+        part, unshown = escalation_blocks(escalations, MAX_BLOCKS - len(blocks) - len(tail) - 1)
+        blocks += part
     for number, reminder in enumerate(reminders, start=1):
+        if reminder.kind == "action_escalation":
+            continue
         if rest:
             rest.append(reminder)
             continue
@@ -80,6 +88,7 @@ def compose(message: Message) -> tuple[list[dict[str, Any]], str]:
             rest.append(reminder)
             continue
         blocks += part
+    rest = unshown + rest
     if rest:
         blocks += render_blocks(
             "reminder_more.json.j2", lines=_cut([r.summary for r in rest]), count=len(rest)

@@ -65,6 +65,24 @@ def settled_keys(session: Session, since: date, now: datetime, lease: timedelta 
     return settled
 
 
+def settled_among(session: Session, keys: list[Key], now: datetime, lease: timedelta = LEASE) -> set[Key]:
+    """Which of these keys are settled, however long ago: for ladder rungs reached late (an action
+    already weeks overdue when loaded), whose rows may be older than `settled_keys` reads."""
+    cutoff = now - lease
+    settled: set[Key] = set()
+    ordered = sorted(set(keys))
+    for start in range(0, len(ordered), 300):
+        rows = session.execute(
+            select(T.c.kind, T.c.recipient, T.c.occasion, T.c.status, T.c.claimed_at).where(
+                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(ordered[start : start + 300])
+            )
+        )
+        for kind, recipient, occasion, status, claimed_at in rows:
+            if status != m.DeliveryStatus.PENDING or (claimed_at is not None and _utc(claimed_at) > cutoff):
+                settled.add((kind, recipient, occasion))
+    return settled
+
+
 def claim(
     session: Session, reminders: list[Reminder], run_id: str, now: datetime, lease: timedelta = LEASE
 ) -> dict[Key, Claim]:

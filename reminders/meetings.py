@@ -4,6 +4,10 @@ Papers are published five clear working days before the meeting (bot.workdays.pu
 the eve notice goes on the last working day before the meeting, with the agenda and calendar links.
 A moved meeting is a new occasion: its notices go again for the new date. Part 2 (restricted) items
 are never listed in a channel, only counted.
+
+Only a confirmed meeting with an agenda is announced in the channel, and its papers only once none
+is outstanding. Otherwise (still provisional, no agenda, papers awaited) the secretary is told on
+the same day instead, and nothing is posted in the channel.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.render import short_date
 from bot.workdays import publication_deadline, working_days_before
-from reminders.items import Reminder, Stage, channel_recipient, current_stage
+from reminders.items import People, Reminder, Stage, channel_recipient, current_stage
 from reminders.timing import BoardDay
 
 MEETING_HOURS = 2  # calendar entries last this long; boards do not record an end time
@@ -82,10 +86,24 @@ def notice_stages(meeting: m.Meeting, region: str) -> dict[str, Stage]:
     }
 
 
+def held_back(meeting: m.Meeting, agenda: list[m.AgendaItem], stage: str) -> list[str]:
+    """Why a channel notice must not go out: a provisional date, no agenda, papers outstanding."""
+    problems = []
+    if meeting.status != m.MeetingStatus.CONFIRMED:
+        problems.append("the date is still provisional")
+    if not agenda:
+        problems.append("no agenda is recorded")
+    outstanding = sum(1 for item in agenda if item.expects_paper)
+    if stage == "published" and outstanding:
+        problems.append(f"{outstanding} paper{'s are' if outstanding != 1 else ' is'} still outstanding")
+    return problems
+
+
 def meeting_notices(
-    session: Session, meetings: dict[int, list[m.Meeting]], days: dict[int, BoardDay]
+    session: Session, meetings: dict[int, list[m.Meeting]], days: dict[int, BoardDay], people: People
 ) -> list[Reminder]:
-    """The channel notices due today: papers published, and the meeting on the next working day."""
+    """The channel notices due today (papers published, the meeting on the next working day), or
+    the secretary's notice that one was held back."""
     due: list[tuple[str, m.Meeting, BoardDay, Stage]] = []
     for board_id, board_meetings in meetings.items():
         day = days[board_id]
@@ -109,6 +127,10 @@ def meeting_notices(
     notices = []
     for kind, meeting, day, stage in due:
         agenda = items.get(meeting.id, [])
+        problems = held_back(meeting, agenda, stage.label)
+        if problems:
+            notices.append(_held_notice(kind, meeting, day, stage, agenda, problems, people))
+            continue
         public = [item for item in agenda if not item.restricted]
         label = "papers published" if kind == "meeting_published" else "meets next working day"
         summary = f"{day.board.name} meeting of {short_date(meeting.meets_on)}: {label}"
@@ -133,3 +155,39 @@ def meeting_notices(
             )
         )
     return notices
+
+
+def _held_notice(
+    kind: str,
+    meeting: m.Meeting,
+    day: BoardDay,
+    stage: Stage,
+    agenda: list[m.AgendaItem],
+    problems: list[str],
+    people: People,
+) -> Reminder:
+    """The secretary's notice that the channel was not told, and why."""
+    recipient, on_behalf = people.route(day.board.secretary_id, day.board, "the board secretary")
+    label = "papers due to be published" if kind == "meeting_published" else "meets next working day"
+    summary = (
+        f"{day.board.name} meeting of {short_date(meeting.meets_on)}: {label}, but {'; '.join(problems)}: "
+        "nothing posted in the channel"
+    )
+    context = {
+        "board": day.board,
+        "meeting": meeting,
+        "stage": stage.label,
+        "problems": problems,
+        "outstanding": [item for item in agenda if item.expects_paper],
+    }
+    return Reminder(
+        kind="meeting_held",
+        recipient=recipient,
+        occasion=f"meeting:{meeting.id}:{meeting.meets_on.isoformat()}:{stage.label}",
+        day=day,
+        stage=stage,
+        describe=lambda: summary,
+        build=lambda: context,
+        for_person=on_behalf if on_behalf != "the board secretary" else None,
+        order=55,
+    )

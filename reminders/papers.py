@@ -1,5 +1,9 @@
 """Paper deadlines: report authors are reminded before, on and after the day; secretaries get a digest.
 
+An item expects a paper while it is awaited: marked so, or with a report author and no paper status
+recorded (AgendaItem.expects_paper). Each linked author is reminded (item 7 of 5 October 2023 names
+two); an author not in the data is chased through the secretary's digest.
+
 A paper's deadline is the agenda item's own `paper_due_on`, or the board's rule (N working days before
 the meeting, never after the agenda must be published: bot.workdays.paper_deadline). Authors are
 reminded N working days before it (5 and 1 by default), on the day, and each working day while it is
@@ -18,7 +22,16 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.render import short_date
 from bot.workdays import paper_deadline, working_days_before, working_days_between
-from reminders.items import People, Reminder, Sieve, Stage, current_stage, person_recipient, snooze_key
+from reminders.items import (
+    People,
+    Recipient,
+    Reminder,
+    Sieve,
+    Stage,
+    current_stage,
+    person_recipient,
+    snooze_key,
+)
 from reminders.timing import BoardDay
 
 EXPLICIT_LOOKBACK_DAYS = 180  # explicit deadlines further back than this, for far meetings, are ignored
@@ -53,7 +66,7 @@ def awaited_papers(
         items = session.scalars(
             select(m.AgendaItem).where(
                 m.AgendaItem.meeting_id.in_(list(by_id)),
-                m.AgendaItem.paper_status == m.PaperStatus.AWAITED,
+                m.AgendaItem.expects_paper,
             )
         )
         rows.update((item.id, (item, by_id[item.meeting_id])) for item in items)
@@ -65,7 +78,7 @@ def awaited_papers(
         .join(m.Meeting, m.AgendaItem.meeting_id == m.Meeting.id)
         .where(
             m.AgendaItem.paper_due_on.between(low, high),
-            m.AgendaItem.paper_status == m.PaperStatus.AWAITED,
+            m.AgendaItem.expects_paper,
             m.Meeting.status != m.MeetingStatus.CANCELLED,
             m.Meeting.meets_on > min(d.today for d in days),
         )
@@ -149,32 +162,41 @@ def due_paper_reminders(
         day = days[paper.meeting.board_id]
         if not day.rules.papers or day.today >= paper.meeting.meets_on:
             continue
-        recipient, on_behalf = people.route(paper.item.report_author_id, day.board, as_written=paper.author)
-        if on_behalf is not None and paper.item.id in covered:
-            continue
-        subject = ("paper", paper.item.id)
-        stage = current_stage(stages(paper, day), day, snoozes.get(snooze_key(recipient.person_id, subject)))
-        occasion = f"paper:{paper.item.id}:due:{paper.due_on.isoformat()}:{stage.label}" if stage else ""
-        if stage is None or not sieve.wanted("paper", recipient, occasion):
-            continue
-        reminders.append(
-            Reminder(
-                kind="paper",
-                recipient=recipient,
-                occasion=occasion,
-                day=day,
-                stage=stage,
-                describe=lambda paper=paper, day=day, on_behalf=on_behalf: paper_summary(
-                    paper, day, on_behalf
-                ),
-                build=paper_context,
-                args=(paper, day),
-                subject=subject,
-                for_person=on_behalf,
-                order=20,
-            )
-        )
+        authors: list[int | None] = list(paper.item.author_ids) or [None]
+        for author_id in authors:
+            recipient, on_behalf = people.route(author_id, day.board, as_written=paper.author)
+            if on_behalf is not None and paper.item.id in covered:
+                continue
+            subject = ("paper", paper.item.id)
+            until = snoozes.get(snooze_key(recipient.person_id, subject))
+            stage = current_stage(stages(paper, day), day, until)
+            if stage is None:
+                continue
+            occasion = f"paper:{paper.item.id}:due:{paper.due_on.isoformat()}:{stage.label}"
+            if on_behalf is not None and len(authors) > 1:  # two authors outside Slack: one each
+                occasion += f":for:{author_id}"
+            if not sieve.wanted("paper", recipient, occasion):
+                continue
+            reminders.append(_paper_reminder(paper, day, recipient, on_behalf, occasion, stage))
     return reminders
+
+
+def _paper_reminder(
+    paper: Paper, day: BoardDay, recipient: Recipient, on_behalf: str | None, occasion: str, stage: Stage
+) -> Reminder:
+    return Reminder(
+        kind="paper",
+        recipient=recipient,
+        occasion=occasion,
+        day=day,
+        stage=stage,
+        describe=lambda paper=paper, day=day, on_behalf=on_behalf: paper_summary(paper, day, on_behalf),
+        build=paper_context,
+        args=(paper, day),
+        subject=("paper", paper.item.id),
+        for_person=on_behalf,
+        order=20,
+    )
 
 
 def papers_digests(
@@ -211,16 +233,21 @@ def papers_digests(
             continue
         covered.update(p.item.id for p in outstanding)
         lines = []
-        for paper in outstanding:
-            author = people.by_id.get(paper.item.report_author_id) if paper.item.report_author_id else None
+        # the late ones first, then by deadline, then in agenda order
+        for paper in sorted(outstanding, key=lambda p: (p.due_on >= day.today, p.due_on, p.item.position)):
+            authors = [people.by_id[i] for i in paper.item.author_ids if i in people.by_id]
+            off_slack = [a for a in authors if not a.slack_user_id]
             lines.append(
                 {
                     "paper": paper,
                     "state": when_due(paper, day.today, day.region),
                     "overdue": day.today > paper.due_on,
-                    "author": author.name if author else paper.author,
-                    "on_slack": bool(author and author.slack_user_id),
-                    "email": author.email if author and not author.slack_user_id else None,
+                    "author": " and ".join(a.name for a in authors) if authors else paper.author,
+                    "on_slack": bool(authors) and not off_slack,
+                    "off_slack": [f"{a.name} ({a.email})" if a.email else a.name for a in off_slack]
+                    if len(authors) > 1
+                    else [],
+                    "email": off_slack[0].email if len(authors) == 1 and off_slack else None,
                 }
             )
         late = sum(1 for line in lines if line["overdue"])

@@ -1,10 +1,15 @@
-"""`boardbot reminders preview [--date D]`: what would be sent on a day, and to whom, sending nothing."""
+"""`boardbot reminders preview [--date D]`: what would be sent on a day, and to whom, sending nothing.
+
+A preview of a later day assumes the clock ran on each day from now until then (at most
+SIMULATED_DAYS of them) and counts what those runs would have sent as sent: an escalation reached
+late shows on the first of those days, not again on every day after it.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TextIO
 
 from dateutil import parser as dateparser
@@ -15,7 +20,10 @@ from bot.config import Settings
 from bot.db import make_sessions
 from bot.render import short_date
 from reminders.items import Reminder
+from reminders.ledger import Key
 from reminders.run import Plan, plan_reminders
+
+SIMULATED_DAYS = 62  # days before the previewed one whose runs are assumed to have happened
 
 
 def parse_day(text: str, today: date) -> date:
@@ -66,7 +74,10 @@ def describe(plan: Plan, day: date | None) -> str:
                 lines.append(f"  {name}:")
                 lines += [f"    • {r.summary}" for r in items]
     if plan.settled:
-        lines.append(f"\nAlready sent (or being sent by a running clock): {plan.settled}")
+        lines.append(
+            f"\nAlready sent (or being sent by a running clock, or sent by the runs a preview assumes "
+            f"before its day): {plan.settled}"
+        )
     closed = sorted({d.board.name for d in plan.days if not d.open})
     if closed and open_days:
         lines.append(
@@ -93,7 +104,17 @@ def preview(
         return 2
     sessions = make_sessions(engine)
     with sessions() as session:
-        plan = plan_reminders(session, now, team_id=team_id, day=wanted, keep_unreachable=True)
+        assumed: set[Key] = set()
+        if wanted is not None:
+            earlier = max(now.date(), wanted - timedelta(days=SIMULATED_DAYS))
+            while earlier < wanted:
+                before = plan_reminders(session, now, team_id=team_id, day=earlier, keep_unreachable=True,
+                                        assume_sent=frozenset(assumed))  # fmt: skip
+                assumed |= {r.key for r in [*before.due, *before.unreachable, *before.held]}
+                earlier += timedelta(days=1)
+        plan = plan_reminders(
+            session, now, team_id=team_id, day=wanted, keep_unreachable=True, assume_sent=frozenset(assumed)
+        )
         text = describe(plan, wanted)
         session.rollback()
     print(text, file=out)

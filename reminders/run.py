@@ -132,10 +132,12 @@ def plan_reminders(
     day: date | None = None,
     lease: timedelta = LEASE,
     keep_unreachable: bool = False,
+    assume_sent: frozenset[Key] = frozenset(),
 ) -> Plan:
     """Everything due at `now` (or, with `day`, by the end of that day), grouped into messages.
 
     Reminders for nobody on Slack are counted; with `keep_unreachable` (previews) they are listed.
+    `assume_sent` holds keys a preview counts as sent on the days before the one it shows.
     """
     plan = Plan(now, board_days(session, now, team_id=team_id, day=day))
     open_days = [d for d in plan.days if d.open]
@@ -152,20 +154,29 @@ def plan_reminders(
     dated = actions.dated_open_actions(session, action_days) if action_days else []
 
     person_ids = {d.board.secretary_id for d in open_days if d.board.secretary_id}
-    person_ids |= {p.item.report_author_id for p in awaited if p.item.report_author_id}
+    person_ids |= {author_id for p in awaited for author_id in p.item.author_ids}
     person_ids |= {lead_id for _, _, lead_id, _ in dated if lead_id}
     people = load_people(session, person_ids, {board_id: d.today for board_id, d in by_board.items()})
     first_nominal = min(d.first_nominal for d in open_days)
     snoozes = ledger.snoozes_since(session, first_nominal)
 
-    sieve = Sieve(ledger.settled_keys(session, first_nominal, now, lease), keep_unreachable=keep_unreachable)
+    settled = ledger.settled_keys(session, first_nominal, now, lease) | assume_sent
+    sieve = Sieve(settled, keep_unreachable=keep_unreachable)
     digests, covered = papers.papers_digests(awaited, by_board, ahead, people)
     found: list[Reminder] = [
         *digests,
         *papers.due_paper_reminders(awaited, by_board, people, snoozes, covered, sieve),
-        *actions.due_action_reminders(session, dated, by_board, people, snoozes, sieve),
+        *actions.due_action_reminders(
+            session,
+            dated,
+            by_board,
+            people,
+            snoozes,
+            sieve,
+            lambda keys: ledger.settled_among(session, keys, now, lease),
+        ),
         *actions.vague_action_digests(session, by_board, people, sieve),
-        *meetings.meeting_notices(session, ahead, by_board),
+        *meetings.meeting_notices(session, ahead, by_board, people),
     ]
     due = []
     for reminder in found:

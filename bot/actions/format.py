@@ -7,6 +7,7 @@ from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from bot import models as m
+from bot.actions.timescales import due_by
 
 OPEN_STATUSES = (m.ActionStatus.OPEN, m.ActionStatus.IN_PROGRESS, m.ActionStatus.BLOCKED)
 STATUS_LABELS: dict[str, str] = {
@@ -82,10 +83,21 @@ def lead_label(name: str | None, as_written: str | None) -> str:
 
 
 def overdue_days(action: m.Action, today: date) -> int:
-    """Days past a real due date, for actions not done or cancelled; 0 otherwise."""
-    if action.due_on is None or action.status not in OPEN_STATUSES:
+    """Days past the due date (set, or derived from the timescale), for open actions; 0 otherwise."""
+    deadline = action.deadline
+    if deadline is None or action.status not in OPEN_STATUSES:
         return 0
-    return max((today - action.due_on).days, 0)
+    return max((today - deadline).days, 0)
+
+
+def derived_due(action: m.Action, *, inline: bool = False) -> str | None:
+    """'by end of June 2023 (from the timescale as written)' when the due date is derived, else None."""
+    if not action.deadline_derived:
+        return None
+    # the stored date stands in for the day it was raised: it places a year-less "end of March" the
+    # same way, and reads nothing more (this runs after a reminder run's session has closed)
+    found = due_by(action.timescale, action.due_by)
+    return found.describe(inline=inline) if found else None
 
 
 def describe_update(update: m.ActionUpdate, zone: str, *, value_limit: int) -> Change:

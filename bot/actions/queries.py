@@ -16,14 +16,22 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot import models as m
-from bot.actions.format import OPEN_STATUSES, Change, describe_update, lead_name, overdue_days, shorten
+from bot.actions.format import (
+    OPEN_STATUSES,
+    Change,
+    derived_due,
+    describe_update,
+    lead_name,
+    overdue_days,
+    shorten,
+)
 
 
 class Scope(StrEnum):
     """Which actions a list shows."""
 
     OPEN = "open"  # open, in progress or blocked
-    OVERDUE = "overdue"  # open with a real due date that has passed
+    OVERDUE = "overdue"  # open with a due date (set, or derived from the timescale) that has passed
     DONE = "done"
     CANCELLED = "cancelled"
     ALL = "all"  # whatever their status: what a search or a meeting finds
@@ -62,7 +70,8 @@ class ActionRow:
     action: m.Action
     summary: str  # the description on one line, cut short
     lead: str
-    overdue_days: int  # > 0 when a real due date has passed and the action is still open
+    overdue_days: int  # > 0 when its due date (set or derived) has passed and the action is still open
+    derived: str | None  # "by end of June 2023 (from the timescale as written)" when derived
     last: Change | None
 
 
@@ -86,7 +95,7 @@ class Counts:
 
 @dataclass
 class Undated:
-    """Open actions that cannot be overdue: only a timescale as written, or no date at all."""
+    """Open actions that cannot be overdue: a timescale naming no period, or no date at all."""
 
     with_timescale: int
     without_any_date: int
@@ -100,21 +109,21 @@ def _in_scope(board: m.Board, scope: Scope, today: date, among: Among) -> list[C
     if scope is Scope.OPEN:
         where.append(m.Action.status.in_(OPEN_STATUSES))
     elif scope is Scope.OVERDUE:
-        where += [m.Action.status.in_(OPEN_STATUSES), m.Action.due_on < today]
+        where += [m.Action.status.in_(OPEN_STATUSES), m.Action.deadline < today]
     else:
         where.append(m.Action.status == scope.value)
     return where
 
 
 def _order(scope: Scope) -> list[ColumnElement]:
-    """Overdue: most overdue first; open: dated first, soonest first; all: open ones first. Then
+    """Overdue: most overdue first (derived dates too); open: set dates first, soonest first; all: open ones first. Then
     the board's own actions, raised at its meetings, before those from other documents (partner
     plans), each by reference, prefix then number (FPS-2 before FPS-10)."""
     by_ref = [m.Action.meeting_id.is_(None), *m.ref_order(m.Action.ref)]
     if scope is Scope.OVERDUE:
-        return [m.Action.due_on, *by_ref]
+        return [m.Action.deadline, *by_ref]
     if scope is Scope.OPEN:
-        return [m.Action.due_on.is_(None), m.Action.due_on, *by_ref]
+        return [m.Action.due_on.is_(None), m.Action.due_on, *by_ref]  # the index's order: set dates
     if scope is Scope.ALL:
         return [case((m.Action.status.in_(OPEN_STATUSES), 0), else_=1), *by_ref]
     return by_ref
@@ -147,6 +156,7 @@ def action_rows(
             shorten(action.description, 200),
             lead_name(action),
             overdue_days(action, today),
+            derived_due(action),
             describe_update(latest[action.id], board.timezone, value_limit=60)
             if action.id in latest
             else None,
@@ -177,7 +187,7 @@ def counts(session: Session, board: m.Board, today: date, *, among: Among = Amon
     status asked for is left to `scope_total`, so the tally still shows the others)."""
     kept = Among(among.lead_id, among.led_as_written, among.found, among.meeting_id)
     stmt = (
-        select(m.Action.status, func.count(), func.count().filter(m.Action.due_on < today))
+        select(m.Action.status, func.count(), func.count().filter(m.Action.deadline < today))
         .where(*kept.where(board))
         .group_by(m.Action.status)
     )
@@ -200,9 +210,9 @@ def scope_total(tally: Counts, scope: Scope, status: str | None = None) -> int:
 
 
 def undated(session: Session, board: m.Board, *, among: Among = Among(), first: int = 5) -> Undated:
-    """The open actions with no due date: how many, how many of them have a timescale, and the
-    first few of those by reference."""
-    where = [*among.where(board), m.Action.status.in_(OPEN_STATUSES), m.Action.due_on.is_(None)]
+    """The open actions with no due date, set or derived: how many, how many of them have a
+    timescale (one naming no period: "Ongoing"), and the first few of those by reference."""
+    where = [*among.where(board), m.Action.status.in_(OPEN_STATUSES), m.Action.deadline.is_(None)]
     total, with_timescale = session.execute(
         select(func.count(), func.count(m.Action.timescale)).where(*where)
     ).one()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
+from bot.actions.timescales import set_due_by
 from bot.boarddata import checks, provenance
 from bot.boarddata.merge import APPLY, CONFLICT, Kept, decide, show
 from bot.boarddata.reader import Problem, Record, WorkspaceData, describe_key, read_files
@@ -351,6 +352,8 @@ def _apply(
             row = change.existing if change.existing is not None else kind.model()
             for attribute, value in _columns(kind, change.values, ids, workspace.id).items():
                 setattr(row, attribute, value)
+            if kind.model is m.Action:
+                set_due_by(session, row)
             if change.existing is None:
                 session.add(row)
                 pending.append((change, row))

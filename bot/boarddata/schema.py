@@ -184,6 +184,7 @@ KINDS: tuple[Kind, ...] = (
             Field("presenter", "text"),
             Field("report_author", "text"),
             ref("report_author_person", "people", column="report_author_id"),
+            ref("report_co_author_person", "people", column="report_co_author_id"),
             Field("paper_due_on", "date"),
             choice("paper_status", m.PaperStatus),
             Field("restricted", "bool", default=False),

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     func,
     literal_column,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, Rag, Sourced, one_of
@@ -58,6 +60,8 @@ class Action(Sourced, Base):
     lead_text: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)
     timescale: Mapped[str | None] = mapped_column(Text)  # as written when vague: "Autumn 2023"
+    # the end of the period the timescale names (bot.actions.timescales): derived, never stated
+    due_by: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     rag: Mapped[str | None] = mapped_column(String(10))
     progress: Mapped[str | None] = mapped_column(Text)
@@ -67,6 +71,21 @@ class Action(Sourced, Base):
     agenda_item: Mapped[AgendaItem | None] = relationship()
     lead: Mapped[Person | None] = relationship()
     source_document: Mapped[Document | None] = relationship()
+
+    @hybrid_property
+    def deadline(self) -> date | None:
+        """The date the action is due: the one someone set, else the one its timescale implies."""
+        return self.due_on if self.due_on is not None else self.due_by
+
+    @deadline.inplace.expression
+    @classmethod
+    def _deadline_expression(cls) -> ColumnElement[date | None]:
+        return func.coalesce(cls.due_on, cls.due_by)
+
+    @property
+    def deadline_derived(self) -> bool:
+        """Whether `deadline` comes from the timescale as written rather than a date someone set."""
+        return self.due_on is None and self.due_by is not None
 
 
 def ref_order(ref) -> tuple:
@@ -81,6 +100,8 @@ Index(
     "ix_actions_board_status_due_ref", Action.board_id, Action.status, Action.due_on, *ref_order(Action.ref)
 )
 Index("ix_actions_board_status_ref", Action.board_id, Action.status, *ref_order(Action.ref))
+# Overdue lists and reminder runs read open actions by the date they are due, set or derived.
+Index("ix_actions_deadline_status", func.coalesce(Action.due_on, Action.due_by), Action.status)
 
 
 class ActionUpdate(Base):

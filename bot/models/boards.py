@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, Sourced, one_of
@@ -235,10 +236,31 @@ class AgendaItem(Sourced, Base):
     presenter: Mapped[str | None] = mapped_column(Text)
     report_author: Mapped[str | None] = mapped_column(Text)
     report_author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # a second author, when the report names two people ("Jyoti Morar (RBKC) and Kiran Hayer (WCC)")
+    report_co_author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     paper_due_on: Mapped[date | None] = mapped_column(Date)
     paper_status: Mapped[str | None] = mapped_column(String(20))
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship()
-    report_author_person: Mapped[Person | None] = relationship()
+    report_author_person: Mapped[Person | None] = relationship(foreign_keys=[report_author_id])
+    report_co_author_person: Mapped[Person | None] = relationship(foreign_keys=[report_co_author_id])
+
+    @property
+    def author_ids(self) -> list[int]:
+        """The authors in the data, first author first."""
+        return [i for i in (self.report_author_id, self.report_co_author_id) if i is not None]
+
+    @hybrid_property
+    def expects_paper(self) -> bool:
+        """Awaited, or with a report author and no paper status recorded (docs/data-format.md)."""
+        if self.paper_status is None:
+            return self.report_author is not None or self.report_author_id is not None
+        return self.paper_status == PaperStatus.AWAITED
+
+    @expects_paper.inplace.expression
+    @classmethod
+    def _expects_paper_expression(cls) -> ColumnElement[bool]:
+        authored = or_(cls.report_author.is_not(None), cls.report_author_id.is_not(None))
+        return or_(cls.paper_status == PaperStatus.AWAITED, and_(cls.paper_status.is_(None), authored))

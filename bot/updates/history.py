@@ -23,6 +23,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import models as m
+from bot.actions.timescales import set_due_by
 from bot.boarddata.provenance import note_slack
 from bot.updates.who import Actor
 
@@ -350,6 +351,7 @@ def record_action(
     link: str | None = None,
 ) -> m.Action:
     """Add a new action (its ref and status set by the caller) and its first history row."""
+    set_due_by(session, action)
     session.add(action)
     session.flush()  # a ref taken meanwhile fails here, and the caller runs the transaction again
     row = _row(action, 1, "status", None, action.status, actor, request, now, "recorded from Slack", link)

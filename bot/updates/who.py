@@ -163,7 +163,7 @@ def editors(session: Session, board: m.Board) -> list[m.Person]:
 
 def paper_permission(session: Session, actor: Actor, item: m.AgendaItem) -> str | None:
     """Why the actor may mark the item's paper ("author", "secretary", "chair", …), or None."""
-    if actor.person is not None and item.report_author_id == actor.person.id:
+    if actor.person is not None and actor.person.id in item.author_ids:
         return "author"
     return board_permission(session, actor, item.meeting.board)
 

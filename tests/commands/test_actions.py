@@ -243,22 +243,30 @@ def test_overdue_uses_the_date_in_the_boards_time_zone(demo_db):
     assert "Nothing is overdue" in text_of(run(demo_db, "fps overdue", now=ten_to_midnight_in_london))
 
 
-def test_vague_timescales_are_listed_apart_as_no_firm_date(demo_db):
-    text = text_of(run(demo_db, "hwb overdue"))
-    assert "Health & Wellbeing Board: overdue actions" in text
-    assert "Nothing is overdue: no open action has a due date that has passed." in text
+def test_past_timescales_are_overdue_and_vague_ones_have_no_firm_date(demo_db):
+    # issue 15: a timescale naming a period is due by its end; "Ongoing" and the like stay undated
+    reply = run(demo_db, "hwb overdue")
+    text = "\n".join(b["text"]["text"] for b in reply.blocks if b["type"] == "section")
+    text += "\n".join(e["text"] for b in reply.blocks if b["type"] == "context" for e in b["elements"])
+    text = text.replace("*", "").replace("_", "")
+    assert "107 open (10 overdue)" in text
+    assert refs_shown(run(demo_db, "hwb overdue"))[:3] == ["HWB-89", "HWB-37", "HWB-64"]  # most overdue first
     assert (
-        "No firm date: 52 open actions have only a timescale as written, so they are not counted as overdue:"
-        in text
+        "Due: by end of June 2023 (from the timescale as written) (:warning: overdue by 63 days): "
+        "To be completed by the end of June 2023" in text
     )
-    assert "• HWB-2 Autumn 2023: [Westminster YOT Improvement Plan – Theme 1: Reduce Re-offending]" in text
-    assert "…and 47 more: `/actions hwb open`" in text
+    assert "No firm date: 18 open actions have only a timescale naming no period to finish by" in text
+    assert "• HWB-42 On-going every quarter:" in text
+    assert "• HWB-2 Autumn 2023" not in text
     assert "55 open actions have no due date or timescale recorded." in text
 
 
 def test_a_timescale_is_shown_as_written(demo_db):
     text = text_of(run(demo_db, "hwb @kiran"))
-    assert "Lead: Kiran Hayer · Due: Autumn 2023 (timescale as written)" in text
+    assert (
+        "Lead: Kiran Hayer · Due: by end of Autumn 2023 (30 Nov 2023, from the timescale as written): "
+        "Autumn 2023" in text
+    )
 
 
 def test_long_descriptions_are_cut_short_in_lists(demo_db):
@@ -490,7 +498,10 @@ def test_an_action_found_by_reference_comes_with_what_its_page_shows(demo_db):
 def test_one_action_shows_lead_as_written_and_timescale(demo_db):
     text = text_of(run(demo_db, "hwb hwb-2"))
     assert "Lead\nKiran Hayer\nas written: Kiran Hayer YOs" in text
-    assert "Due\nTimescale as written: Autumn 2023 (no firm date)" in text
+    assert (
+        "Due\nby end of Autumn 2023 (30 Nov 2023, from the timescale as written)\n"
+        "timescale as written: Autumn 2023" in text
+    )
     assert "Progress\nThis will be implemented in Autumn 2023." in text
     assert "History\nNo changes recorded." in text
 

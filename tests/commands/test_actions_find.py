@@ -51,7 +51,7 @@ def buttons(reply) -> list[tuple[str, str]]:
 def test_in_progress_lists_only_actions_in_progress(demo_db, words):
     reply = run(demo_db, words)
     text = text_of(reply)
-    assert text.startswith(f"{HWB}: in-progress actions\n107 open (none overdue) · 9 done · 116 in all")
+    assert text.startswith(f"{HWB}: in-progress actions\n107 open (10 overdue) · 9 done · 116 in all")
     assert "HWB-3 · In progress" in text and "HWB-2 · Open" not in text
     assert text.count(" · In progress\n") == 8
     assert "HWB-1" not in every_ref(demo_db, "hwb in progress")

@@ -48,7 +48,8 @@ def test_an_unknown_subcommand_still_gets_help(demo_db):
         ("maria-burton", True),  # the board secretary
         ("josh-rendall", True),  # a co-chair
         ("nafsika-butler-thalassis", True),  # the other co-chair
-        ("kiran-hayer", False),  # one of two named authors, so not the recorded author; leads an action
+        ("kiran-hayer", True),  # one of its two named authors, both linked since issue 15
+        ("jyoti-morar", True),  # the other
         ("lorraine-dean", False),  # a member
     ],
 )

@@ -129,7 +129,8 @@ def test_clocks_at_once_deliver_each_reminder_once(backend, world, slack, clocks
             s.add(m.Action(board_id=board.id, ref=f"B-{n}", description="Report back", lead_id=person.id,
                            due_on=D("2026-11-26"), status=m.ActionStatus.OPEN))  # fmt: skip
     world.add_action("A-1", D("2026-11-26"), lead="olly-offline")  # to the secretary
-    world.add_meeting(D("2026-11-27"))  # the channel's eve notice
+    meeting = world.add_meeting(D("2026-11-27"))  # the channel's eve notice: confirmed, with an agenda
+    world.add_item(meeting, "1", "Minutes", paper_status=None)
     slack.script("chat.postMessage", *[Scripted(delay=0.01)] * (leads + 2))  # slow enough to overlap
     start = threading.Barrier(clocks)
     results, errors = [], []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from bot import models as m
 from bot.config import Settings
 from bot.console import Console
 from bot.db import make_sessions
@@ -35,6 +36,8 @@ def test_every_kind_of_reminder_renders_within_slack_limits(world, slack):
     meeting = world.add_meeting(D("2026-04-16"), papers_url="https://example.org/p?x=1&y=2")
     for n in range(4, 30):
         world.add_item(meeting, str(n), f"Item {n} " + "long title " * 20, author="amy-author")
+    ready = world.add_meeting(D("2026-04-14"))  # all its papers in: announced in the channel
+    world.add_item(ready, "1", "Minutes", paper_status=m.PaperStatus.PUBLISHED)
     world.add_action("A-1", D("2026-03-19"), lead="leo-lead")
     world.add_action("A-2", None, timescale="Autumn 2027", description="x" * 2000)
     run_daily(world, slack, D("2026-03-24"), D("2026-04-15"))
@@ -44,7 +47,7 @@ def test_every_kind_of_reminder_renders_within_slack_limits(world, slack):
         for kind, _, _ in world.described(call):
             kinds.add(kind)
     assert kinds == {"paper", "papers_digest", "action", "action_escalation", "vague_actions",
-                     "meeting_published", "meeting_tomorrow"}  # fmt: skip
+                     "meeting_published", "meeting_tomorrow", "meeting_held"}  # fmt: skip
 
 
 def test_reminders_carry_the_action_update_buttons(world, slack):

@@ -218,7 +218,7 @@ def test_a_papers_submitted_button_marks_it_submitted_for_the_secretary(running,
 
 def test_only_the_author_secretary_or_a_chair_may_mark_a_paper(running, fake_slack, demo_db):
     link_people(demo_db)
-    item = paper_item(demo_db, "hwb-2023-10-05", "7")
+    item = paper_item(demo_db, "hwb-2023-10-05", "6")  # Sarah Newman's: Kiran is a stranger to it
     element = {
         "action_id": "paper_submitted",
         "value": f"paper:{item.id}",
@@ -228,7 +228,23 @@ def test_only_the_author_secretary_or_a_chair_may_mark_a_paper(running, fake_sla
     running.button(element, user=KIRAN, response_url=fake_slack.response_url())
     [text] = responses(fake_slack)
     assert text.startswith("Sorry: only the paper's author") and "Nothing was changed" in text
-    assert paper_item(demo_db, "hwb-2023-10-05", "7").paper_status == item.paper_status
+    assert paper_item(demo_db, "hwb-2023-10-05", "6").paper_status == item.paper_status
+
+
+def test_the_second_author_of_a_paper_may_mark_it_submitted(running, fake_slack, demo_db):
+    # item 7 names two authors, Jyoti Morar (RBKC) and Kiran Hayer (WCC): both are linked
+    link_people(demo_db)
+    item = paper_item(demo_db, "hwb-2023-10-05", "7")
+    element = {
+        "action_id": "paper_submitted",
+        "value": f"paper:{item.id}",
+        "type": "button",
+        "action_ts": "1.7",
+    }
+    running.button(element, user=KIRAN, response_url=fake_slack.response_url())
+    [text] = responses(fake_slack)
+    assert "is marked as submitted" in text
+    assert paper_item(demo_db, "hwb-2023-10-05", "7").paper_status == "submitted"
 
 
 def test_a_papers_author_may_mark_it_submitted(running, fake_slack, demo_db):

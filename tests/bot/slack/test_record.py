@@ -190,7 +190,7 @@ def test_paper_submitted_through_slack(bolt_app, fake_slack, demo_db):
     link_people(demo_db)
     status, body = slash(bolt_app, "paper submitted hwb 7")
     assert status == 200 and "is marked as submitted" in body["text"]
-    status, body = slash(bolt_app, "paper submitted hwb 7", user_id="UKIRAN")
+    status, body = slash(bolt_app, "paper submitted hwb 6", user_id="UKIRAN")  # Sarah Newman's paper
     assert body["text"].startswith("Sorry: only the paper's author")
     status, body = slash(bolt_app, "help")
     assert "/boardbot paper submitted" in body["text"]
