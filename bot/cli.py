@@ -49,7 +49,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load nothing when every file was loaded before and has not changed since",
     )
+    load.add_argument(
+        "--workspace",
+        metavar="TEAM_ID",
+        help="bind the files' boards to this Slack workspace (team id, e.g. T012AB3CD), whatever they say",
+    )
     load.set_defaults(run=cmd_load)
+
+    workspace = sub.add_parser("workspace", help="show or change which Slack workspace each board belongs to")
+    workspace_sub = workspace.add_subparsers(dest="workspace_command", metavar="ACTION")
+    workspace.set_defaults(run=cmd_workspace_show)
+    workspace_sub.add_parser("show", help="each board and its workspace (the default)").set_defaults(
+        run=cmd_workspace_show
+    )
+    set_team = workspace_sub.add_parser("set", help="bind the boards to a Slack workspace (its team id)")
+    set_team.add_argument("team_id", metavar="TEAM_ID", help="the Slack team id, e.g. T012AB3CD")
+    set_team.add_argument(
+        "--board", metavar="KEY", help="the board whose workspace moves (default: the only one)"
+    )
+    set_team.set_defaults(run=cmd_workspace_set)
 
     export = sub.add_parser("export", help="write the database out as board data")
     export.add_argument(
@@ -173,7 +191,12 @@ def cmd_load(args, settings: Settings, engine) -> int:
                 return 0
     with sessions.begin() as session:
         result = load_files(
-            session, args.files, now=clock.now(settings), dry_run=args.dry_run, prefer_file=args.prefer_file
+            session,
+            args.files,
+            now=clock.now(settings),
+            dry_run=args.dry_run,
+            prefer_file=args.prefer_file,
+            team_id=args.workspace,
         )
         if not result.ok:
             session.rollback()
@@ -196,6 +219,37 @@ def cmd_load(args, settings: Settings, engine) -> int:
     return 0
 
 
+def cmd_workspace_show(args, settings: Settings, engine) -> int:
+    from bot.workspaces import LOCAL, board_places
+
+    with make_sessions(engine)() as session:
+        places = board_places(session)
+    if not places:
+        print("No boards loaded yet: `boardbot load FILE…` (add --workspace T… to bind them).")
+        return 0
+    for place in places:
+        where = place.team_id + (f" ({place.workspace_name})" if place.workspace_name else "")
+        print(f"{place.key:<12} {place.name}: workspace {where}")
+    if any(p.team_id == LOCAL for p in places):
+        print(
+            "`local` boards go to the bot token's workspace when `boardbot serve` or `run` starts, "
+            "or now: `boardbot workspace set T…`"
+        )
+    return 0
+
+
+def cmd_workspace_set(args, settings: Settings, engine) -> int:
+    from bot.workspaces import WorkspaceError, set_workspace
+
+    try:
+        with make_sessions(engine).begin() as session:
+            print(set_workspace(session, args.team_id, args.board))
+    except WorkspaceError as exc:
+        print(f"boardbot: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_export(args, settings: Settings, engine) -> int:
     """Write the board data out; with -o, remember what was written, so loading the edited file merges."""
     with make_sessions(engine).begin() as session:
@@ -212,13 +266,16 @@ def cmd_export(args, settings: Settings, engine) -> int:
 
 def cmd_console(args, settings: Settings, engine) -> int:
     from bot.console import Console, interact
+    from bot.workspaces import load_team
 
+    with make_sessions(engine)() as session:
+        team_id = load_team(session, args.workspace)  # `local`: the one workspace, once bound
     with _log_to_file(args.log):
         try:
             console = Console(
                 settings,
                 make_sessions(engine),
-                team_id=args.workspace,
+                team_id=team_id,
                 person=args.person,
                 board=args.board,
                 color=sys.stdout.isatty(),
@@ -269,9 +326,12 @@ def cmd_serve(args, settings: Settings, engine) -> int:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         from bot.app import create_app
+        from bot.workspaces import start_up
 
         log.info("Serving Slack over Socket Mode")
-        handler = SocketModeHandler(create_app(settings, make_sessions(engine)), settings.slack_app_token)
+        sessions = make_sessions(engine)
+        start_up(settings, sessions)
+        handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
         handler.start()
         return 0
     engine.dispose()
@@ -312,9 +372,11 @@ def cmd_run(args, settings: Settings, engine) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import create_app
+    from bot.workspaces import start_up
     from reminders.scheduler import start_background
 
     sessions = make_sessions(engine)
+    start_up(settings, sessions)
     handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
     clock_thread = start_background(settings, sessions)
     try:

@@ -19,6 +19,7 @@ from bot.boarddata.merge import APPLY, CONFLICT, Kept, decide, show
 from bot.boarddata.reader import Problem, Record, WorkspaceData, describe_key, read_files
 from bot.boarddata.schema import KIND_BY_NAME, KINDS, UPDATE_FIELDS, Kind
 from bot.boarddata.snapshot import Snapshot, take_snapshot
+from bot.workspaces import load_team
 
 
 @dataclass
@@ -109,11 +110,14 @@ def load_files(
     now: datetime,
     dry_run: bool = False,
     prefer_file: bool = False,
+    team_id: str | None = None,
 ) -> LoadResult:
     """Validate `paths` against each other and the database; unless dry_run, merge them in.
 
     A field changes only where the file's value changed since that file's last load or export; one
     changed in Slack since is kept and listed in `kept`, unless `prefer_file` (bot/boarddata/merge.py).
+    `team_id` binds every file's boards to that Slack workspace, whatever the files say; a file
+    saying `local` loads into the install's one workspace once it is bound (bot/workspaces.py).
     The caller owns the transaction: on problems nothing has been written, and the caller's
     `with sessions.begin()` commits the whole load or, if anything raises, none of it.
     """
@@ -121,7 +125,7 @@ def load_files(
     result = LoadResult(problems=problems)
     by_team: dict[str, list[WorkspaceData]] = defaultdict(list)
     for data in documents:
-        by_team[data.team_id].append(data)
+        by_team[team_id or load_team(session, data.team_id)].append(data)
     bases = provenance.load_bases(session, {provenance.file_key(path) for path in paths})
     plans = []
     for team_id, parts in by_team.items():

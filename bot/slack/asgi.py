@@ -22,6 +22,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.db import check_schema, make_engine, make_sessions
 from bot.slack import gate
+from bot.workspaces import start_up
 
 log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
@@ -169,7 +170,9 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
         raise SystemExit("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests.")
     engine = make_engine(settings.database_url, pool_pre_ping=True)
     check_schema(engine)
-    app = create_app(settings, make_sessions(engine))
+    sessions = make_sessions(engine)
+    start_up(settings, sessions)  # the bot token's workspace gets the boards loaded for `local`
+    app = create_app(settings, sessions)
     return SlackASGI(app, settings.slack_signing_secret, threads=env_int("WEB_THREADS", DEFAULT_THREADS))
 
 

@@ -48,6 +48,7 @@ class SlackLookups:
             email=(user.get("profile") or {}).get("email"),
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
             is_bot=bool(user.get("is_bot")),
+            team_id=user.get("team_id"),
         )
 
     def permalink(self, channel: str, ts: str) -> str | None:

@@ -1,9 +1,10 @@
 """Who asks, from where, and who may: the person a Slack user is, their workspace and boards, and
 who may change a board's actions and papers.
 
-Who may change an action: its lead, the board's secretary, its chairs and co-chairs, and Slack
-workspace admins and owners. Record actions or mark papers: the same without the lead (a paper's
-author may mark it). Anyone else is refused and nothing changes.
+Who may change an action: its lead, the board's secretary, its chairs and co-chairs, and admins
+and owners of the board's own Slack workspace (not a Slack Connect guest who is an admin of
+another). Record actions or mark papers: the same without the lead (a paper's author may mark it).
+Anyone else is refused and nothing changes.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ class SlackProfile:
     """What Slack says about a user (users.info)."""
 
     email: str | None = None
-    is_admin: bool = False  # a workspace admin or owner
+    is_admin: bool = False  # an admin or owner of the user's own workspace (team_id)
     is_bot: bool = False
+    team_id: str | None = None  # the user's home workspace; another team's for a Slack Connect guest
 
 
 class Directory(Protocol):
@@ -73,6 +75,7 @@ class Actor:
     slack_user_id: str
     person: m.Person | None
     directory: Directory = field(default_factory=NoDirectory)
+    team_id: str | None = None  # the workspace of the boards asked about: admin rights count only there
     _profile: SlackProfile | None = None
     _looked_up: bool = False
 
@@ -82,8 +85,9 @@ class Actor:
         return self._profile
 
     def is_admin(self) -> bool:
+        """An admin or owner of this workspace: Slack says so, and says the user is of this team."""
         profile = self.profile()
-        return bool(profile and profile.is_admin)
+        return bool(profile and profile.is_admin and self.team_id and profile.team_id == self.team_id)
 
     @property
     def by_text(self) -> str | None:
@@ -105,9 +109,10 @@ def identify(
     """
     who = m.Person.key == person_key if person_key else m.Person.slack_user_id == slack_user_id
     person = session.scalar(select(m.Person).where(m.Person.workspace_id == workspace_id, who))
+    team_id = session.scalar(select(m.Workspace.team_id).where(m.Workspace.id == workspace_id))
+    actor = Actor(slack_user_id, person, directory, team_id)
     if person_key:
-        return Actor(slack_user_id, person, directory)
-    actor = Actor(slack_user_id, person, directory)
+        return actor
     if person is not None or not slack_user_id:
         return actor
     profile = actor.profile()

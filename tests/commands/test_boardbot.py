@@ -72,7 +72,7 @@ def test_the_papers_author_may_mark_it(demo_db):
 
 
 def test_a_slack_admin_may_mark_any_paper(demo_db):
-    slack = FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True)})
+    slack = FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True, team_id="local")})
     request = CommandRequest.parse(
         "boardbot",
         "paper submitted hwb 7",

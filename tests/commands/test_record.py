@@ -123,7 +123,12 @@ def test_the_same_form_delivered_twice_records_one_action(demo_db):
         ("kiran-hayer", "UKIRAN", None, False),  # leads actions on the board, but is no editor
         ("lorraine-dean", "ULORRAINE", None, False),  # a member
         (None, "USTRANGER", None, False),  # not in the data
-        (None, "UADMIN", FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True)}), True),
+        (
+            None,
+            "UADMIN",
+            FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True, team_id="local")}),
+            True,
+        ),
     ],
 )
 def test_who_may_record_actions(demo_db, person, user, slack, allowed):
@@ -203,7 +208,7 @@ def test_the_form_is_prefilled_and_offers_only_the_boards_one_may_edit(demo_db):
 
 
 def test_an_admin_gets_every_board(demo_db):
-    slack = FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True)})
+    slack = FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True, team_id="local")})
     with make_sessions(demo_db).begin() as session:
         view = record.open_form(session, "local", "UADMIN", slack)
         boards = session.scalar(select(func.count()).select_from(m.Board))

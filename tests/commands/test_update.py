@@ -244,7 +244,7 @@ def test_a_slack_user_is_matched_by_email_once_and_remembered(demo_db):
 
 
 def test_a_slack_admin_not_in_the_data_may_update_and_is_named_in_history(demo_db):
-    lookups = FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True)})
+    lookups = FakeLookups(profiles={"UADMIN": SlackProfile(is_admin=True, team_id="local")})
     assert "Updated HWB-12" in say(demo_db, message("HWB-12 done", user="UADMIN"), lookups)
     assert history(demo_db, "HWB-12")[0][5:] == (False, "Slack user UADMIN")
 

@@ -117,7 +117,7 @@ def test_the_form_is_not_opened_for_someone_who_may_not_record(bolt_app, fake_sl
 
 
 def test_an_admin_unknown_to_the_data_may_record(bolt_app, fake_slack, demo_db):
-    admin = {"ok": True, "user": {"id": "UADMIN", "is_admin": True, "profile": {}}}
+    admin = {"ok": True, "user": {"id": "UADMIN", "team_id": "local", "is_admin": True, "profile": {}}}
     fake_slack.script("users.info", Scripted(body=admin))
     slash(bolt_app, "action add", user_id="UADMIN")
     [opened] = fake_slack.calls_to("views.open")

@@ -55,7 +55,7 @@ def free_port() -> int:
 def command_body(text: str = "hwb", **fields: str) -> bytes:
     payload = {
         "token": "x",
-        "team_id": "local",
+        "team_id": "T0TEST",  # the fake Slack's team: start-up gave it the demo's `local` boards
         "user_id": "U1",
         "channel_id": "D1",
         "channel_name": "directmessage",
