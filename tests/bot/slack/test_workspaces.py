@@ -15,6 +15,7 @@ from bot.db import make_sessions
 from bot.updates import SlackProfile
 from bot.workspaces import load_team, start_up
 from tests.bot.slack.conftest import DEMO_NOW, SECRET, Running
+from tests.bot.slack.test_record import slash
 from tests.commands.test_update import FakeLookups, history_count, message, say
 from tests.conftest import DEMO_FILES
 from tests.fake_slack import Scripted
@@ -130,3 +131,17 @@ def test_only_admins_of_the_boards_own_workspace_may_update(demo_db, team, allow
     else:
         assert "Updated" not in answer and history_count(demo_db) == 0
         assert "The board secretary, Maria Burton" in answer
+
+
+def test_a_slack_connect_guest_who_is_admin_at_home_may_not_record_here(bolt_app, fake_slack):
+    """Through Slack's users.info, as the app asks it: the guest's profile names their own team."""
+    guest = {"ok": True, "user": {"id": "UGUEST", "team_id": "TGUEST", "is_admin": True, "profile": {}}}
+    fake_slack.script("users.info", Scripted(body=guest))
+    status, body = slash(bolt_app, "action add", user_id="UGUEST")
+    assert status == 200 and fake_slack.calls_to("views.open") == []
+    assert body["text"].startswith("I can't tell who you are in the data of your board")
+    assert "Nothing was recorded" in body["text"] and "Maria Burton" in body["text"]
+    assert len(fake_slack.calls_to("users.info")) == 1
+    fake_slack.script("users.info", Scripted(body={**guest, "user": {**guest["user"], "team_id": "local"}}))
+    slash(bolt_app, "action add", user_id="UGUEST")  # the same admin, of the board's own workspace
+    assert len(fake_slack.calls_to("views.open")) == 1
