@@ -220,21 +220,10 @@ def cmd_load(args, settings: Settings, engine) -> int:
 
 
 def cmd_workspace_show(args, settings: Settings, engine) -> int:
-    from bot.workspaces import LOCAL, board_places
+    from bot.workspaces import describe_places
 
     with make_sessions(engine)() as session:
-        places = board_places(session)
-    if not places:
-        print("No boards loaded yet: `boardbot load FILE…` (add --workspace T… to bind them).")
-        return 0
-    for place in places:
-        where = place.team_id + (f" ({place.workspace_name})" if place.workspace_name else "")
-        print(f"{place.key:<12} {place.name}: workspace {where}")
-    if any(p.team_id == LOCAL for p in places):
-        print(
-            "`local` boards go to the bot token's workspace when `boardbot serve` or `run` starts, "
-            "or now: `boardbot workspace set T…`"
-        )
+        print("\n".join(describe_places(session)))
     return 0
 
 
@@ -341,8 +330,17 @@ def cmd_serve(args, settings: Settings, engine) -> int:
 
 
 def cmd_clock(args, settings: Settings, engine) -> int:
+    """The clock reminds the bot token's workspace, so it too gives it the boards loaded for `local`."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.workspaces import start_up
     from reminders.scheduler import run_clock
 
+    try:
+        start_up(settings, make_sessions(engine))
+    except (SlackApiError, OSError) as exc:
+        print(f"boardbot: cannot reach Slack with SLACK_BOT_TOKEN: {exc}", file=sys.stderr)
+        return 2
     return run_clock(settings, engine)
 
 
@@ -376,9 +374,9 @@ def cmd_run(args, settings: Settings, engine) -> int:
     from reminders.scheduler import start_background
 
     sessions = make_sessions(engine)
-    start_up(settings, sessions)
+    team = start_up(settings, sessions)
     handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
-    clock_thread = start_background(settings, sessions)
+    clock_thread = start_background(settings, sessions, team_id=team.team_id if team else None)
     try:
         handler.start()
     finally:

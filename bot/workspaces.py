@@ -118,6 +118,23 @@ def board_places(session: Session) -> list[BoardPlace]:
     return [BoardPlace(*row) for row in rows]
 
 
+def describe_places(session: Session) -> list[str]:
+    """`boardbot workspace`: each board and its workspace, and what binds `local` boards."""
+    places = board_places(session)
+    if not places:
+        return ["No boards loaded yet: `boardbot load FILE…` (add --workspace T… to bind them)."]
+    lines = []
+    for place in places:
+        where = place.team_id + (f" ({place.workspace_name})" if place.workspace_name else "")
+        lines.append(f"{place.key:<12} {place.name}: workspace {where}")
+    if any(p.team_id == LOCAL for p in places):
+        lines.append(
+            "`local` boards go to the bot token's workspace when `boardbot serve`, `run` or `clock` "
+            "starts, or now: `boardbot workspace set T…`"
+        )
+    return lines
+
+
 def set_workspace(session: Session, team_id: str, board_key: str | None = None) -> str:
     """Bind boards to the Slack team `team_id`: the only workspace's, or `board_key`'s. Says what changed.
 
