@@ -15,7 +15,7 @@ from functools import cache
 
 from slack_sdk import WebClient
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot import models as m
 from bot.config import Settings
@@ -64,7 +64,7 @@ def adopt_local(session: Session, team: BotTeam) -> bool:
     if session.scalar(select(taken)):
         log.warning(
             "Workspace %s has no boards but exists here, so the boards loaded for `local` stay there; "
-            "bind them with `boardbot workspace set %s`",
+            "load their files into it with `boardbot load --workspace %s FILE…`",
             team.team_id,
             team.team_id,
         )
@@ -78,7 +78,7 @@ def adopt_local(session: Session, team: BotTeam) -> bool:
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
-def start_up(settings: Settings, sessions) -> BotTeam | None:
+def start_up(settings: Settings, sessions: sessionmaker[Session]) -> BotTeam | None:
     """With a bot token: learn its workspace and give it the boards loaded for `local`."""
     if not settings.slack_bot_token:
         return None

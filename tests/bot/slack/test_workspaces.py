@@ -145,3 +145,13 @@ def test_a_slack_connect_guest_who_is_admin_at_home_may_not_record_here(bolt_app
     fake_slack.script("users.info", Scripted(body={**guest, "user": {**guest["user"], "team_id": "local"}}))
     slash(bolt_app, "action add", user_id="UGUEST")  # the same admin, of the board's own workspace
     assert len(fake_slack.calls_to("views.open")) == 1
+
+
+def test_start_up_does_not_merge_into_a_team_that_already_has_a_row(demo_db, fake_slack, caplog):
+    with make_sessions(demo_db).begin() as session:
+        session.add(m.Workspace(team_id="T123", name="Westminster"))
+    fake_slack.script("auth.test", Scripted(body=T123))
+    settings = Settings(slack_bot_token="xoxb-t123-row", slack_api_url=fake_slack.api_url)
+    start_up(settings, make_sessions(demo_db))
+    assert set(teams(demo_db).values()) == {"local"}
+    assert "`boardbot load --workspace T123 FILE…`" in caplog.text
