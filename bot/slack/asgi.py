@@ -11,6 +11,7 @@ listeners and the database sessions under them are synchronous.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import socket
@@ -22,9 +23,11 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.db import check_schema, make_engine, make_sessions
 from bot.slack import gate
+from bot.slack.listeners import LATE
 
 log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
+ANSWER_SECONDS = 2.5  # Slack gives up after 3 s; past this the answer says so instead (a hung database)
 BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
 DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
 DEFAULT_THREADS = 8  # Bolt's threads a process (WEB_THREADS), within the database pool's 5 + 10
@@ -48,11 +51,13 @@ class SlackASGI:
         *,
         threads: int = DEFAULT_THREADS,
         body_seconds: float | None = None,
+        answer_seconds: float = ANSWER_SECONDS,
     ):
         self.app = app
         self.secret = signing_secret.encode()
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bolt")
         self.body_seconds = BODY_SECONDS if body_seconds is None else body_seconds
+        self.answer_seconds = answer_seconds
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -103,9 +108,22 @@ class SlackASGI:
         return refusal
 
     async def dispatch(self, request: BoltRequest) -> BoltResponse:
+        """Bolt's answer, or one saying it is late when Bolt takes over `answer_seconds` (its thread runs on;
+        an event answered late gets 503, so Slack retries it and the retry is de-duplicated)."""
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, self.app.dispatch, request)
+            return await asyncio.wait_for(
+                loop.run_in_executor(self.pool, self.app.dispatch, request), self.answer_seconds
+            )
+        except TimeoutError:
+            kind = request.body.get("command") or request.body.get("type")
+            log.error("Bolt did not answer %s within %g s", kind, self.answer_seconds)
+            if request.body.get("type") == "event_callback":
+                return BoltResponse(
+                    status=503, body="The event was not recorded in time; Slack will retry it."
+                )
+            reply = json.dumps({"response_type": "ephemeral", "text": LATE})
+            return BoltResponse(status=200, body=reply, headers={"content-type": "application/json"})
         except Exception:
             log.exception("Bolt failed on a signed request (body not logged)")
             return BoltResponse(status=500, body="BoardBot failed on this request; it is logged.")
@@ -167,7 +185,7 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     if not settings.slack_signing_secret:
         raise SystemExit("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests.")
-    engine = make_engine(settings.database_url, pool_pre_ping=True)
+    engine = make_engine(settings.database_url, timeout=settings.database_timeout, pool_pre_ping=True)
     check_schema(engine)
     app = create_app(settings, make_sessions(engine))
     return SlackASGI(app, settings.slack_signing_secret, threads=env_int("WEB_THREADS", DEFAULT_THREADS))

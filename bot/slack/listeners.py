@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
-from bot.db import in_transaction, reading
+from bot.db import DATABASE_FAULTS, in_transaction, reading
 from bot.reply import Reply
 from bot.request import CommandRequest
 from bot.slack.events import SlackLookups
@@ -26,6 +26,8 @@ SORRY = (
     "Sorry, something went wrong on our side and your request was not completed. "
     "It has been logged; please try again in a minute, or tell your board secretary if it keeps happening."
 )
+UNAVAILABLE = "BoardBot's database is temporarily unavailable; try again in a minute."
+LATE = "BoardBot did not answer in time (its database may be temporarily unavailable); try again in a minute."
 FORM_FAILED = "Sorry, Slack did not open the form. Please try again in a moment."
 
 
@@ -128,9 +130,20 @@ def tell(client: WebClient, user: str, channel: str | None, reply: Reply | None)
 def on_error(
     error: Exception, body: dict, logger: logging.Logger, respond: Respond | None = None
 ) -> BoltResponse:
-    """One place for every listener's failure: log it with its traceback, tell the user."""
-    logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    """One place for every listener's failure: log it with its traceback, tell the user. A failed event
+    answers 500 so that Slack delivers it again (the retry is de-duplicated by its update_requests claim);
+    a database that is down or hung is said to be so, not reported as our bug."""
+    unavailable = isinstance(error, DATABASE_FAULTS)
+    if unavailable:
+        logger.error(
+            "database unavailable: %s: %s", type(error).__name__, (str(error).splitlines() or [""])[0]
+        )
+    else:
+        logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    if body.get("type") == "event_callback":
+        return BoltResponse(status=500, body="The event was not recorded; Slack will retry it.")
+    text = UNAVAILABLE if unavailable else SORRY
     if body.get("type") == "block_actions" and respond is not None:  # a button's HTTP reply is not shown
-        respond(replace_original=False, response_type="ephemeral", text=SORRY)
-    reply = {"response_type": "ephemeral", "text": SORRY}
+        respond(replace_original=False, response_type="ephemeral", text=text)
+    reply = {"response_type": "ephemeral", "text": text}
     return BoltResponse(status=200, body=json.dumps(reply), headers={"content-type": "application/json"})
