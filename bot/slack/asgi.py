@@ -51,13 +51,13 @@ class SlackASGI:
         *,
         threads: int = DEFAULT_THREADS,
         body_seconds: float | None = None,
-        answer_seconds: float = ANSWER_SECONDS,
+        answer_seconds: float | None = None,
     ):
         self.app = app
         self.secret = signing_secret.encode()
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bolt")
         self.body_seconds = BODY_SECONDS if body_seconds is None else body_seconds
-        self.answer_seconds = answer_seconds
+        self.answer_seconds = ANSWER_SECONDS if answer_seconds is None else answer_seconds
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.db import make_engine, make_sessions
-from bot.slack.listeners import UNAVAILABLE
+from bot.slack import asgi
+from bot.slack.listeners import LATE, UNAVAILABLE
 from tests.bot.slack.conftest import DEMO_NOW, SECRET, Running
 from tests.bot.slack.test_events import dm, event_body, history, link_people, posted, send
 
@@ -84,3 +87,85 @@ def test_database_timeout_is_read_from_the_environment():
     for wrong in ("soon", "0", "-1", "nan", "600"):
         with pytest.raises(ConfigError, match="DATABASE_TIMEOUT"):
             Settings.from_env({"DATABASE_TIMEOUT": wrong})
+
+
+@contextmanager
+def database_locked(engine: Engine) -> Iterator[None]:
+    """Another connection holds the lock every update needs, as a stuck writer or a hung server would."""
+    if engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(str(engine.url.database), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("LOCK TABLE boards, update_requests IN ACCESS EXCLUSIVE MODE")
+        yield
+        connection.rollback()
+
+
+@pytest.fixture
+def impatient(settings, demo_db) -> Iterator[Running]:
+    """The served app on the demo database with 0.3 s database timeouts."""
+    engine = make_engine(demo_db.url.render_as_string(hide_password=False), timeout=0.3)
+    server = Running(create_app(settings, make_sessions(engine)))
+    yield server
+    server.close()
+    engine.dispose()
+
+
+def test_an_update_the_database_could_not_take_is_retried_by_slack_and_recorded_once(
+    impatient, fake_slack, demo_db
+):
+    link_people(demo_db)
+    body = event_body(dm("HWB-2 in progress: waiting for ICB data"))
+    with database_locked(demo_db):
+        status, _ = send(impatient, body)
+    assert status >= 500  # Slack delivers it again
+    assert history(demo_db, "HWB-2") == [] and posted(fake_slack) == []
+    assert send(impatient, body, retry=1)[0] == 200
+    assert send(impatient, body, retry=2)[0] == 200
+    assert [row[1] for row in history(demo_db, "HWB-2")] == ["status", "progress"]
+    [reply] = posted(fake_slack)
+    assert "Updated *HWB-2*" in reply["text"]
+
+
+def test_a_command_on_a_locked_database_is_told_so_in_time(impatient, demo_db):
+    with database_locked(demo_db):
+        started = time.monotonic()
+        status, reply = impatient.command("/actions", "hwb mine")
+        assert time.monotonic() - started < 3
+    assert status == 200 and reply["text"] == UNAVAILABLE
+
+
+@pytest.fixture
+def hasty(monkeypatch, bolt_app) -> Iterator[Running]:
+    """The served app cutting Bolt off after 0.5 s, on an engine that waits for locks unbounded."""
+    monkeypatch.setattr(asgi, "ANSWER_SECONDS", 0.5)
+    server = Running(bolt_app)
+    yield server
+    server.close()
+
+
+def test_a_command_stuck_on_the_database_is_answered_in_time(hasty, demo_db):
+    with database_locked(demo_db):
+        started = time.monotonic()
+        status, reply = hasty.command("/nextmeeting", "hwb")
+        assert time.monotonic() - started < 3
+    assert status == 200 and reply["text"] == LATE
+
+
+def test_an_update_stuck_on_the_database_is_retried_by_slack_and_recorded_once(hasty, fake_slack, demo_db):
+    link_people(demo_db)
+    body = event_body(dm("HWB-2 done"))
+    with database_locked(demo_db):
+        assert send(hasty, body)[0] == 503
+    deadline = time.monotonic() + 10
+    while not posted(fake_slack) and time.monotonic() < deadline:  # the stuck delivery goes on when unlocked
+        time.sleep(0.05)
+    assert send(hasty, body, retry=1)[0] == 200
+    assert [row[1] for row in history(demo_db, "HWB-2")] == ["status"]
+    assert len(posted(fake_slack)) == 1
