@@ -141,3 +141,15 @@ def check_schema(engine: Engine) -> None:
             f"this version of BoardBot needs revision {head}. "
             "Run `boardbot db upgrade` to create or upgrade it."
         )
+
+
+def unready(engine: Engine) -> str | None:
+    """Why this database cannot serve (unreachable, schema missing or out of date), None when it can.
+    Says nothing of the URL, which may carry a password."""
+    try:
+        current, head = schema_revisions(engine)
+    except DATABASE_FAULTS as error:
+        return f"database unreachable ({type(error).__name__})"
+    if current != head:
+        return "database has no BoardBot schema" if current is None else f"schema at {current}, needs {head}"
+    return None
