@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import time
@@ -16,7 +17,7 @@ from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.db import make_engine, make_sessions
 from bot.slack import asgi
-from bot.slack.listeners import LATE, UNAVAILABLE
+from bot.slack.listeners import LATE, NOT_RECORDED, UNAVAILABLE
 from tests.bot.slack.conftest import DEMO_NOW, SECRET, Running
 from tests.bot.slack.test_events import dm, event_body, history, link_people, posted, send
 
@@ -169,3 +170,18 @@ def test_an_update_stuck_on_the_database_is_retried_by_slack_and_recorded_once(h
     assert send(hasty, body, retry=1)[0] == 200
     assert [row[1] for row in history(demo_db, "HWB-2")] == ["status"]
     assert len(posted(fake_slack)) == 1
+
+
+def test_an_update_still_failing_on_slacks_last_retry_is_answered_not_recorded(
+    impatient, fake_slack, demo_db
+):
+    link_people(demo_db)
+    body = event_body(dm("HWB-2 done"))
+    with database_locked(demo_db):
+        assert [send(impatient, body, retry=retry)[0] for retry in (None, 1, 2)] == [500, 500, 500]
+        assert posted(fake_slack) == []
+        assert send(impatient, body, retry=3)[0] == 200
+    [reply] = posted(fake_slack)
+    assert reply["text"] == f"{NOT_RECORDED} {UNAVAILABLE}"
+    assert reply["channel"] == "DKIRAN" and reply["thread_ts"] == json.loads(body)["event"]["ts"]
+    assert history(demo_db, "HWB-2") == []
