@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 DEFAULT_DATABASE_URL = "sqlite:///boardbot.sqlite3"
+DEFAULT_DATABASE_TIMEOUT = 2.0  # seconds: connect, pool wait and statement, within Slack's three
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -33,6 +34,7 @@ class Settings:
     port: int = 3000
     now: datetime | None = None
     log_level: str = "INFO"
+    database_timeout: float = DEFAULT_DATABASE_TIMEOUT
 
     @property
     def has_slack(self) -> bool:
@@ -58,6 +60,15 @@ class Settings:
             raise ConfigError(
                 f"LOG_LEVEL={env['LOG_LEVEL']!r} is not a level; use one of {', '.join(LOG_LEVELS)}"
             )
+        database_timeout = env.get("DATABASE_TIMEOUT") or str(DEFAULT_DATABASE_TIMEOUT)
+        try:
+            timeout = float(database_timeout)
+        except ValueError:
+            timeout = 0.0
+        if not 0 < timeout <= 60:
+            raise ConfigError(
+                f"DATABASE_TIMEOUT={database_timeout!r} is not a number of seconds from 0 to 60; use e.g. 2"
+            )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
@@ -67,4 +78,5 @@ class Settings:
             port=int(port),
             now=now,
             log_level=log_level,
+            database_timeout=timeout,
         )

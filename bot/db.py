@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -20,14 +22,32 @@ T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+DATABASE_FAULTS = (OperationalError, InterfaceError, PoolTimeout)  # down, hung, refused: not our bug
+
+
 class SchemaOutOfDate(RuntimeError):
     """The database schema is not the one this code needs."""
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; on SQLite, enforce foreign keys and wait for a busy database."""
+def make_engine(url: str, *, timeout: float | None = None, **kwargs) -> Engine:
+    """Create an engine; on SQLite, enforce foreign keys and wait for a busy database.
+
+    `timeout` (seconds) bounds connecting, waiting for a pooled connection, each statement (PostgreSQL)
+    and waiting for SQLite's lock, so that a request on a database that is down or hung fails in time
+    to be answered within Slack's three seconds; without it (migrations, loads) nothing is bounded.
+    """
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("connect_args", {"timeout": 30 if timeout is None else timeout})
+    elif timeout is not None:
+        kwargs.setdefault("pool_timeout", timeout)
+        if url.startswith("postgresql"):
+            kwargs.setdefault(
+                "connect_args",
+                {
+                    "connect_timeout": max(2, math.ceil(timeout)),  # libpq's least and whole seconds
+                    "options": f"-c statement_timeout={round(timeout * 1000)}",
+                },
+            )
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -121,3 +141,15 @@ def check_schema(engine: Engine) -> None:
             f"this version of BoardBot needs revision {head}. "
             "Run `boardbot db upgrade` to create or upgrade it."
         )
+
+
+def unready(engine: Engine) -> str | None:
+    """Why this database cannot serve (unreachable, schema missing or out of date), None when it can.
+    Says nothing of the URL, which may carry a password."""
+    try:
+        current, head = schema_revisions(engine)
+    except DATABASE_FAULTS as error:
+        return f"database unreachable ({type(error).__name__})"
+    if current != head:
+        return "database has no BoardBot schema" if current is None else f"schema at {current}, needs {head}"
+    return None

@@ -29,6 +29,7 @@ def test_readme_documents_every_setting_once():
     names = {f.name.upper() for f in dataclasses.fields(Settings)}
     env_names = {
         "DATABASE_URL",
+        "DATABASE_TIMEOUT",
         "SLACK_BOT_TOKEN",
         "SLACK_SIGNING_SECRET",
         "SLACK_APP_TOKEN",

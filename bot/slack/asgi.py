@@ -5,27 +5,33 @@
 uvicorn's event loop reads every connection, so a client whose headers or body trickle in holds
 no thread. A request reaches Bolt only whole, at most 1 MB, read within BODY_SECONDS, Slack-signed
 and parsable (bot.slack.gate); Bolt's synchronous App then runs in a small thread pool, since its
-listeners and the database sessions under them are synchronous.
+listeners and the database sessions under them are synchronous. GET /healthz (the process is up)
+and GET /readyz (database reachable, schema current; else 503 and why) are the probes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import socket
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.db import check_schema, make_engine, make_sessions
+from bot.db import check_schema, make_engine, make_sessions, unready
 from bot.slack import gate
+from bot.slack.listeners import LATE
 from bot.workspaces import start_up
 
 log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
+ANSWER_SECONDS = 2.5  # Slack gives up after 3 s; past this the answer says so instead (a hung database)
 BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
 DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
 DEFAULT_THREADS = 8  # Bolt's threads a process (WEB_THREADS), within the database pool's 5 + 10
@@ -49,11 +55,15 @@ class SlackASGI:
         *,
         threads: int = DEFAULT_THREADS,
         body_seconds: float | None = None,
+        answer_seconds: float | None = None,
+        unready: Callable[[], str | None] | None = None,
     ):
         self.app = app
         self.secret = signing_secret.encode()
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bolt")
         self.body_seconds = BODY_SECONDS if body_seconds is None else body_seconds
+        self.answer_seconds = ANSWER_SECONDS if answer_seconds is None else answer_seconds
+        self.unready = unready
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -65,7 +75,12 @@ class SlackASGI:
         query = scope.get("query_string", b"").decode("latin-1")
         refusal = gate.route(scope["method"], path)
         if refusal:
-            await respond(send, refusal.status, refusal.reason, allow=refusal.status == 405)
+            allow = ("GET" if path in gate.HEALTH_PATHS else "POST") if refusal.status == 405 else None
+            await respond(send, refusal.status, refusal.reason, allow=allow)
+            return
+        if path in gate.HEALTH_PATHS:
+            status, text = (200, "up") if path == "/healthz" else await self.readiness()
+            await respond(send, status, text)
             return
         headers = {
             name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
@@ -104,12 +119,38 @@ class SlackASGI:
         return refusal
 
     async def dispatch(self, request: BoltRequest) -> BoltResponse:
+        """Bolt's answer, or one saying it is late when Bolt takes over `answer_seconds` (its thread runs on;
+        an event answered late gets 503, so Slack retries it and the retry is de-duplicated)."""
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, self.app.dispatch, request)
+            return await asyncio.wait_for(
+                loop.run_in_executor(self.pool, self.app.dispatch, request), self.answer_seconds
+            )
+        except TimeoutError:
+            kind = request.body.get("command") or request.body.get("type")
+            log.error("Bolt did not answer %s within %g s", kind, self.answer_seconds)
+            if request.body.get("type") == "event_callback":
+                return BoltResponse(
+                    status=503, body="The event was not recorded in time; Slack will retry it."
+                )
+            reply = json.dumps({"response_type": "ephemeral", "text": LATE})
+            return BoltResponse(status=200, body=reply, headers={"content-type": "application/json"})
         except Exception:
             log.exception("Bolt failed on a signed request (body not logged)")
             return BoltResponse(status=500, body="BoardBot failed on this request; it is logged.")
+
+    async def readiness(self) -> tuple[int, str]:
+        """/readyz: 200 when the database is reachable and its schema current, else 503 and why."""
+        if self.unready is None:
+            return 503, "not ready: no readiness check configured"
+        loop = asyncio.get_running_loop()
+        try:
+            problem = await asyncio.wait_for(
+                loop.run_in_executor(self.pool, self.unready), self.answer_seconds
+            )
+        except TimeoutError:
+            problem = f"database did not answer within {self.answer_seconds:g} s"
+        return (503, f"not ready: {problem}") if problem else (200, "ready")
 
     async def lifespan(self, receive, send) -> None:
         while True:
@@ -149,11 +190,11 @@ def raw_headers(response: BoltResponse) -> list[tuple[bytes, bytes]]:
     return [*pairs, (b"content-length", str(len(response.body.encode())).encode())]
 
 
-async def respond(send, status: int, text: str, *, allow: bool = False) -> None:
+async def respond(send, status: int, text: str, *, allow: str | None = None) -> None:
     body = (text + "\n").encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     if allow:
-        headers.append((b"allow", b"POST"))
+        headers.append((b"allow", allow.encode()))
     if status in (400, 408, 413):
         headers.append((b"connection", b"close"))  # the rest of a refused body is not read
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -168,12 +209,17 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     if not settings.slack_signing_secret:
         raise SystemExit("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests.")
-    engine = make_engine(settings.database_url, pool_pre_ping=True)
+    engine = make_engine(settings.database_url, timeout=settings.database_timeout, pool_pre_ping=True)
     check_schema(engine)
     sessions = make_sessions(engine)
     start_up(settings, sessions)  # the bot token's workspace gets the boards loaded for `local`
     app = create_app(settings, sessions)
-    return SlackASGI(app, settings.slack_signing_secret, threads=env_int("WEB_THREADS", DEFAULT_THREADS))
+    return SlackASGI(
+        app,
+        settings.slack_signing_secret,
+        threads=env_int("WEB_THREADS", DEFAULT_THREADS),
+        unready=partial(unready, engine),
+    )
 
 
 def env_int(name: str, default: int) -> int:

@@ -21,6 +21,7 @@ from slack_bolt import BoltRequest
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATHS = ("/healthz", "/readyz")  # the process is up; it can serve (database reachable, schema current)
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are a few KB; its largest (view submissions) well under this
 MAX_SKEW_SECONDS = 300  # Slack's window for X-Slack-Request-Timestamp, as slack_sdk checks it
 
@@ -38,7 +39,9 @@ class Refusal:
 
 
 def route(method: str, path: str) -> Refusal | None:
-    """Only POST /slack/events is served."""
+    """POST /slack/events is served, and GET (or HEAD) of the probes /healthz and /readyz."""
+    if path in HEALTH_PATHS:
+        return None if method in ("GET", "HEAD") else Refusal(405, "Probes are read with GET.")
     if path != EVENTS_PATH:
         return Refusal(404, "Not found. BoardBot listens at /slack/events.")
     if method != "POST":

@@ -6,14 +6,14 @@ import json
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.config import Settings
-from bot.db import in_transaction, reading
+from bot.db import DATABASE_FAULTS, in_transaction, reading
 from bot.reply import Reply
 from bot.request import CommandRequest
 from bot.slack.events import SlackLookups
@@ -26,6 +26,9 @@ SORRY = (
     "Sorry, something went wrong on our side and your request was not completed. "
     "It has been logged; please try again in a minute, or tell your board secretary if it keeps happening."
 )
+UNAVAILABLE = "BoardBot's database is temporarily unavailable; try again in a minute."
+LATE = "BoardBot did not answer in time (its database may be temporarily unavailable); try again in a minute."
+NOT_RECORDED = "I could not record this message, and nothing was changed; please send it again later."
 FORM_FAILED = "Sorry, Slack did not open the form. Please try again in a moment."
 
 
@@ -126,11 +129,54 @@ def tell(client: WebClient, user: str, channel: str | None, reply: Reply | None)
 
 
 def on_error(
-    error: Exception, body: dict, logger: logging.Logger, respond: Respond | None = None
+    error: Exception,
+    body: dict,
+    logger: logging.Logger,
+    request: BoltRequest | None = None,
+    client: WebClient | None = None,
+    respond: Respond | None = None,
 ) -> BoltResponse:
-    """One place for every listener's failure: log it with its traceback, tell the user."""
-    logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    """One place for every listener's failure: log it with its traceback, tell the user. A failed event
+    answers 500 so that Slack delivers it again (the retry is de-duplicated by its update_requests claim),
+    until Slack's last retry, whose sender is told it was not recorded; a database that is down or hung
+    is said to be so, not reported as our bug."""
+    unavailable = isinstance(error, DATABASE_FAULTS)
+    if unavailable:
+        logger.error(
+            "database unavailable: %s: %s", type(error).__name__, (str(error).splitlines() or [""])[0]
+        )
+    else:
+        logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    if body.get("type") == "event_callback":
+        if client is None or retry_number(request) < LAST_RETRY:
+            return BoltResponse(status=500, body="The event was not recorded; Slack will retry it.")
+        not_recorded(client, body.get("event") or {}, UNAVAILABLE if unavailable else SORRY)
+        return BoltResponse(status=200, body="The event could not be recorded; its sender was told.")
+    text = UNAVAILABLE if unavailable else SORRY
     if body.get("type") == "block_actions" and respond is not None:  # a button's HTTP reply is not shown
-        respond(replace_original=False, response_type="ephemeral", text=SORRY)
-    reply = {"response_type": "ephemeral", "text": SORRY}
+        respond(replace_original=False, response_type="ephemeral", text=text)
+    reply = {"response_type": "ephemeral", "text": text}
     return BoltResponse(status=200, body=json.dumps(reply), headers={"content-type": "application/json"})
+
+
+LAST_RETRY = 3  # Slack delivers a failed event again three times
+
+
+def retry_number(request: BoltRequest | None) -> int:
+    """Which of Slack's retries this delivery is (0: the first delivery)."""
+    value = next(iter((request.headers if request else {}).get("x-slack-retry-num") or []), "0")
+    return int(value) if value.isdigit() else 0
+
+
+def not_recorded(client: WebClient, event: dict, why: str) -> None:
+    """Tell the sender of a message Slack will not deliver again that it was not recorded."""
+    if not event.get("user") or event.get("bot_id") or not event.get("channel"):
+        return
+    try:
+        client.chat_postMessage(
+            channel=event["channel"],
+            thread_ts=event.get("thread_ts") or event.get("ts"),
+            text=f"{NOT_RECORDED} {why}",
+        )
+    except SlackApiError as error:
+        log.error("could not tell the sender their message was not recorded: %s", error.response.get("error"))

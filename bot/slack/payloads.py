@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,14 @@ from typing import Any
 from bot.render import slack_unescape
 from bot.request import CommandRequest
 from commands import update
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text as a member meant it: control characters (NUL and the like, not tab or newline) removed,
+    since PostgreSQL refuses NUL in text and none of them is anything a member typed to be kept."""
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,8 @@ def command_request(
     name: str, payload: dict[str, Any], now: datetime, *, trust_console: bool = False
 ) -> CommandRequest:
     origin = origin_of(payload, trust_console=trust_console)
-    return _parse(
-        name, slack_unescape(payload.get("text") or ""), origin, now
-    )  # Slack sends & < > as entities
+    text = clean_text(slack_unescape(payload.get("text") or ""))  # Slack sends & < > as entities
+    return _parse(name, text, origin, now)
 
 
 class BadButton(ValueError):
@@ -127,7 +135,7 @@ def message_request(
     if event.get("subtype") not in (None, "thread_broadcast", "file_share"):
         return None
     origin = origin_of(body, trust_console=trust_console)
-    text = event.get("text") or ""
+    text = clean_text(event.get("text") or "")
     thread_ts = event.get("thread_ts")
     if not mention:
         if not origin.is_direct_message and not (thread_ts and thread_ts != origin.message_ts):
@@ -157,7 +165,14 @@ def form_state(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     except ValueError:
         meta = {}
     values: dict[str, Any] = {
-        block: next(iter(inputs.values()), {})
+        block: _cleaned(next(iter(inputs.values()), {}))
         for block, inputs in (view.get("state") or {}).get("values", {}).items()
     }
     return meta, values
+
+
+def _cleaned(field: Any) -> Any:
+    """A form input with its typed text cleaned (clean_text); other inputs as they are."""
+    if isinstance(field, dict) and isinstance(field.get("value"), str):
+        return {**field, "value": clean_text(field["value"])}
+    return field

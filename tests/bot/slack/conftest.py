@@ -43,9 +43,15 @@ def bolt_app(settings, demo_db):
 class Running:
     """The web process's ASGI app served by uvicorn on a loopback port, with Slack-signed requests to it."""
 
-    def __init__(self, app):
+    def __init__(self, app, asgi: SlackASGI | None = None):
+        """Serve `app` through SlackASGI, or `asgi` as it is made."""
         config = uvicorn.Config(
-            SlackASGI(app, SECRET), host="127.0.0.1", port=0, ws="none", lifespan="on", log_config=None
+            asgi or SlackASGI(app, SECRET),
+            host="127.0.0.1",
+            port=0,
+            ws="none",
+            lifespan="on",
+            log_config=None,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
