@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
+from bot import models as m
 from bot.app import COMMANDS
 from bot.db import make_sessions
 from bot.render import plain
@@ -48,3 +51,16 @@ def ask(
 def text_of(reply: Reply) -> str:
     """The reply as a person reads it: tokens, escapes and *bold*/_italic_ marks resolved."""
     return re.sub(r"(?<!\w)_|_(?!\w)", "", plain(reply.text).replace("*", ""))
+
+
+def add_adults_and_health_committee(engine) -> None:
+    """A second board whose name shares "health" with the Health & Wellbeing Board's."""
+    with make_sessions(engine).begin() as session:
+        hwb = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
+        session.add(
+            m.Board(
+                workspace_id=hwb.workspace_id,
+                key="ahps",
+                name="Adults and Health Policy and Scrutiny Committee",
+            )
+        )

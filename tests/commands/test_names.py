@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import models as m
 from bot.db import make_sessions
 from commands import actions, agenda, kpi, nextmeeting
-from tests.helpers import ask, text_of
+from tests.helpers import add_adults_and_health_committee, ask, text_of
 
 HWB = "Health & Wellbeing Board"
 FPS = "Family and People Services Policy and Scrutiny Committee"
@@ -169,15 +169,7 @@ def test_a_lead_who_is_on_no_board_is_not_told_she_is(demo_db):
 
 
 def test_a_phrase_two_boards_share_is_ambiguous_until_a_word_tells_them_apart(demo_db):
-    with make_sessions(demo_db).begin() as session:
-        hwb = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
-        session.add(
-            m.Board(
-                workspace_id=hwb.workspace_id,
-                key="ahps",
-                name="Adults and Health Policy and Scrutiny Committee",
-            )
-        )
+    add_adults_and_health_committee(demo_db)
     reply = said(demo_db, nextmeeting.run, "nextmeeting", "when does the scrutiny committee meet?")
     assert reply.startswith("“scrutiny committee” could be more than one board")
     assert FPS in reply and "Adults and Health Policy and Scrutiny Committee" in reply

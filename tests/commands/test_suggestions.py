@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from bot import models as m
-from bot.db import make_sessions
 from commands import actions, agenda, help, kpi, nextmeeting
-from tests.helpers import ask, text_of
+from tests.helpers import add_adults_and_health_committee, ask, text_of
 
 RUNS = {
     "nextmeeting": nextmeeting.run,
@@ -86,15 +83,7 @@ def test_every_suggested_command_works(demo_db):
 
 
 def test_suggestions_when_two_boards_share_a_phrase(demo_db):
-    with make_sessions(demo_db).begin() as session:
-        hwb = session.scalar(select(m.Board).where(m.Board.key == "hwb"))
-        session.add(
-            m.Board(
-                workspace_id=hwb.workspace_id,
-                key="ahps",
-                name="Adults and Health Policy and Scrutiny Committee",
-            )
-        )
+    add_adults_and_health_committee(demo_db)
     for command, text in [
         ("nextmeeting", "scrutiny committee"),
         ("kpi", "scrutiny"),

@@ -7,20 +7,11 @@ from datetime import date, timedelta
 
 from bot import models as m
 from bot.actions.timescales import due_by_date
+from tests.reminders.test_messages import texts
 from tests.reminders.test_templates import assert_within_slack_limits
 from tests.reminders.world import run_daily
 
 D = date.fromisoformat
-
-
-def texts(call) -> str:
-    return "\n".join(
-        block["text"]["text"]
-        if "text" in block
-        else " ".join(e.get("text", "") for e in block.get("elements", []))
-        for block in call.body["blocks"]
-        if block["type"] in ("section", "context")
-    )
 
 
 def sent_to(sent, channel: str) -> dict[date, list[tuple[str, str]]]:
