@@ -140,14 +140,22 @@ class Recorder:
             )
 
     def set_by_file(
-        self, workspace_id: int, file: str, kind: str, record_id: int, names: Iterable[str]
+        self,
+        workspace_id: int,
+        file: str,
+        kind: str,
+        record_id: int,
+        names: Iterable[str],
+        *,
+        via: str | None = None,
     ) -> None:
-        """The fields now hold the file's value."""
-        shown = file[:300]
+        """The fields now hold the file's value (an importer's, when `via` names it)."""
+        source = m.SourceKind.IMPORT.value if via else m.SourceKind.FILE.value
+        shown = (f"{via}: {file}" if via else file)[:300]
         for name in names:
             found = self.fields.get((kind, record_id, name))
             if found is not None:
-                found.source, found.source_name, found.at = m.SourceKind.FILE.value, shown, self.now
+                found.source, found.source_name, found.at = source, shown, self.now
                 continue
             self.new_fields.append(
                 {
@@ -155,7 +163,7 @@ class Recorder:
                     "kind": kind,
                     "record_id": record_id,
                     "field": name,
-                    "source": m.SourceKind.FILE.value,
+                    "source": source,
                     "source_name": shown,
                     "at": self.now,
                 }
