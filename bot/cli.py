@@ -13,6 +13,7 @@ from bot import clock
 from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_export
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
+from bot.importers.command import add_import_parser, report
 
 log = logging.getLogger("boardbot")
 SLACK_IDS_HELP = (
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="bind the files' boards to this Slack workspace (team id, e.g. T012AB3CD), whatever they say",
     )
     load.set_defaults(run=cmd_load)
+    add_import_parser(sub)
 
     workspace = sub.add_parser("workspace", help="show or change which Slack workspace each board belongs to")
     workspace_sub = workspace.add_subparsers(dest="workspace_command", metavar="ACTION")
@@ -200,23 +202,7 @@ def cmd_load(args, settings: Settings, engine) -> int:
         )
         if not result.ok:
             session.rollback()
-    if not result.ok:
-        count = len(result.problems)
-        print(f"Nothing was loaded: {count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
-        for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        for change in result.changes:
-            print(change.describe())
-        for kept in result.kept:
-            print(kept.describe())
-        print(f"Dry run, nothing changed. Would load: {result.summary()}")
-        return 0
-    for kept in result.conflicts:
-        print(kept.describe())
-    print(f"Loaded {', '.join(args.files)}: {result.summary()}")
-    return 0
+    return report(result, ", ".join(args.files), dry_run=args.dry_run, verb="Loaded")
 
 
 def cmd_workspace_show(args, settings: Settings, engine) -> int:
