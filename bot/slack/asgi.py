@@ -33,6 +33,7 @@ log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
 ANSWER_SECONDS = 2.5  # Slack gives up after 3 s; past this the answer says so instead (a hung database)
 BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
+WORKER_PING_SECONDS = 30
 DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
 DEFAULT_THREADS = 8  # Bolt's threads a process (WEB_THREADS), within the database pool's 5 + 10
 
@@ -245,6 +246,10 @@ def serve(settings: Settings, factory: str = "bot.slack.asgi:make_application") 
         lifespan="on",
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=20,
+        # A worker that has not answered the supervisor's ping in this long is killed and replaced.
+        # uvicorn's 5 s also covers a new worker's start (a fresh interpreter importing the app),
+        # which on a busy machine takes longer: the workers were then killed over and over.
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
         proxy_headers=False,  # nothing here reads the client's address
     )
     log.info("Serving Slack over HTTP on %s:%s at /slack/events (uvicorn)", host, settings.port)
