@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from bot import clock
+from bot import clock, logs
 from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_export
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
@@ -149,9 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"boardbot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.setup(settings)
     if not getattr(args, "needs_db", True):
         return args.run(args, settings, None)
     engine = make_engine(settings.database_url)
@@ -259,7 +255,7 @@ def cmd_console(args, settings: Settings, engine) -> int:
 
     with make_sessions(engine)() as session:
         team_id = load_team(session, args.workspace)  # `local`: the one workspace, once bound
-    with _log_to_file(args.log):
+    with logs.to_file(args.log, settings):
         try:
             console = Console(
                 settings,
@@ -282,25 +278,6 @@ def cmd_console(args, settings: Settings, engine) -> int:
         finally:
             console.close()
     return 0
-
-
-@contextmanager
-def _log_to_file(path: str) -> Iterator[None]:
-    """The console's log lines (the clock's, the reminders') go to a file, not into the prompt."""
-    root = logging.getLogger()
-    to_terminal = [h for h in root.handlers if type(h) is logging.StreamHandler]  # basicConfig's
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for old in to_terminal:
-        root.removeHandler(old)
-    root.addHandler(handler)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        handler.close()
-        for old in to_terminal:
-            root.addHandler(old)
 
 
 def cmd_serve(args, settings: Settings, engine) -> int:
