@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=cmd_export)
 
+    backup = sub.add_parser("backup", help="copy the database (and its board data as YAML) to DIR")
+    backup.add_argument("--out", metavar="DIR", default="backups", help="where (default: %(default)s)")
+    backup.set_defaults(run=cmd_backup)
+    restore = sub.add_parser("restore", help="put the database back as a backup file has it")
+    restore.add_argument("file", metavar="FILE", help="a .sqlite3 or .pgdump file `boardbot backup` wrote")
+    restore.set_defaults(run=cmd_restore)
+
     console = sub.add_parser(
         "console", help="type slash commands on a terminal, answered by the same Bolt app"
     )
@@ -152,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings, None)
     engine = make_engine(settings.database_url)
     try:
-        if args.run is not cmd_db_upgrade:
+        if args.run not in (cmd_db_upgrade, cmd_restore):  # these two may meet an older schema
             check_schema(engine)
         return args.run(args, settings, engine)
     except SchemaOutOfDate as exc:
@@ -247,6 +254,18 @@ def cmd_export(args, settings: Settings, engine) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_backup(args, settings: Settings, engine) -> int:
+    from bot.backup import backup_command
+
+    return backup_command(engine, Path(args.out))
+
+
+def cmd_restore(args, settings: Settings, engine) -> int:
+    from bot.backup import restore_command
+
+    return restore_command(engine, Path(args.file))
 
 
 def cmd_console(args, settings: Settings, engine) -> int:
