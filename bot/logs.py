@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -76,12 +77,22 @@ class _Ours(logging.StreamHandler):
     """The handler setup() installs, so that calling it again replaces it instead of adding another."""
 
 
+class StandardError:
+    """sys.stderr as it is at each write, so a handler outlives whoever swaps it (pytest, the console)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def setup(settings: Settings, stream: IO[str] | None = None) -> None:
     """Every process's logging: the level and format of the settings, to standard error (or `stream`)."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _Ours)]:
         root.removeHandler(old)
-    handler = _Ours(stream)
+    handler = _Ours(stream or StandardError())
     handler.setFormatter(formatter(settings.log_format))
     root.addHandler(handler)
     root.setLevel(settings.log_level)

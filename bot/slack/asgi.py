@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import logs
 from bot.app import create_app
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db import check_schema, make_engine, make_sessions, unready
 from bot.slack import gate
 from bot.slack.listeners import LATE
@@ -298,7 +299,11 @@ def tcp_listener(host: str, port: int) -> socket.socket:
 
 
 def main() -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"boardbot: {exc}", file=sys.stderr)
+        return 2
     logs.setup(settings)
     return serve(settings)
 

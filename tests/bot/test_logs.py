@@ -5,11 +5,23 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
 from bot import logs
 from bot.config import ConfigError, Settings
+
+
+@pytest.fixture(autouse=True)
+def root_logger_restored():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def test_a_log_format_that_is_not_text_or_json_is_refused_naming_both():
@@ -50,3 +62,19 @@ def test_what_a_request_line_says_of_each_kind_of_payload():
     assert logs.slack_request(event) == {"kind": "event:message", "team": "T3"}
     view = {"type": "view_submission", "team": {"id": "T4"}, "view": {"callback_id": "update"}}
     assert logs.slack_request(view) == {"kind": "view_submission:update", "team": "T4"}
+
+
+def test_the_web_process_names_the_choices_instead_of_a_traceback(tmp_path):
+    env = {"PATH": os.environ["PATH"], "LOG_FORMAT": "xml", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.slack.asgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "boardbot: LOG_FORMAT='xml' is not a format; use one of text, json\n",
+    )
