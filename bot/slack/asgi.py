@@ -271,6 +271,7 @@ def serve(settings: Settings, factory: str = "bot.slack.asgi:make_application") 
         log_level=settings.log_level.lower(),
         log_config=None,  # uvicorn's lines go through bot.logs, in LOG_FORMAT
         access_log=False,  # SlackASGI logs each request once, with what it was and how long it took
+        timeout_worker_healthcheck=30,  # a worker slow to start (a loaded host) is not killed as hung
         timeout_graceful_shutdown=20,
         proxy_headers=False,  # nothing here reads the client's address
     )
