@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from bot import clock
+from bot import clock, logs
 from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_export
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
@@ -79,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE instead of standard output, and remember it: load the edited FILE to merge",
     )
     export.set_defaults(run=cmd_export)
+
+    backup = sub.add_parser("backup", help="copy the database (and its board data as YAML) to DIR")
+    backup.add_argument("--out", metavar="DIR", default="backups", help="where (default: %(default)s)")
+    backup.set_defaults(run=cmd_backup)
+    restore = sub.add_parser("restore", help="put the database back as a backup file has it")
+    restore.add_argument("file", metavar="FILE", help="a .sqlite3 or .pgdump file `boardbot backup` wrote")
+    restore.set_defaults(run=cmd_restore)
 
     console = sub.add_parser(
         "console", help="type slash commands on a terminal, answered by the same Bolt app"
@@ -151,14 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"boardbot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.setup(settings)
     if not getattr(args, "needs_db", True):
         return args.run(args, settings, None)
     engine = make_engine(settings.database_url)
     try:
-        if args.run is not cmd_db_upgrade:
+        if args.run not in (cmd_db_upgrade, cmd_restore):  # these two may meet an older schema
             check_schema(engine)
         return args.run(args, settings, engine)
     except SchemaOutOfDate as exc:
@@ -239,13 +242,25 @@ def cmd_export(args, settings: Settings, engine) -> int:
     return 0
 
 
+def cmd_backup(args, settings: Settings, engine) -> int:
+    from bot.backup import backup_command
+
+    return backup_command(engine, Path(args.out))
+
+
+def cmd_restore(args, settings: Settings, engine) -> int:
+    from bot.backup import restore_command
+
+    return restore_command(engine, Path(args.file))
+
+
 def cmd_console(args, settings: Settings, engine) -> int:
     from bot.console import Console, interact
     from bot.workspaces import load_team
 
     with make_sessions(engine)() as session:
         team_id = load_team(session, args.workspace)  # `local`: the one workspace, once bound
-    with _log_to_file(args.log):
+    with logs.to_file(args.log, settings):
         try:
             console = Console(
                 settings,
@@ -268,25 +283,6 @@ def cmd_console(args, settings: Settings, engine) -> int:
         finally:
             console.close()
     return 0
-
-
-@contextmanager
-def _log_to_file(path: str) -> Iterator[None]:
-    """The console's log lines (the clock's, the reminders') go to a file, not into the prompt."""
-    root = logging.getLogger()
-    to_terminal = [h for h in root.handlers if type(h) is logging.StreamHandler]  # basicConfig's
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for old in to_terminal:
-        root.removeHandler(old)
-    root.addHandler(handler)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        handler.close()
-        for old in to_terminal:
-            root.addHandler(old)
 
 
 def cmd_serve(args, settings: Settings, engine) -> int:

@@ -10,6 +10,7 @@ from datetime import datetime
 DEFAULT_DATABASE_URL = "sqlite:///boardbot.sqlite3"
 DEFAULT_DATABASE_TIMEOUT = 2.0  # seconds: connect, pool wait and statement, within Slack's three
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")  # bot.logs: `key=value` text, or one JSON object a line
 
 
 class ConfigError(ValueError):
@@ -35,6 +36,7 @@ class Settings:
     now: datetime | None = None
     log_level: str = "INFO"
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
+    log_format: str = "text"
 
     @property
     def has_slack(self) -> bool:
@@ -60,6 +62,11 @@ class Settings:
             raise ConfigError(
                 f"LOG_LEVEL={env['LOG_LEVEL']!r} is not a level; use one of {', '.join(LOG_LEVELS)}"
             )
+        log_format = (env.get("LOG_FORMAT") or "text").lower()
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(
+                f"LOG_FORMAT={env['LOG_FORMAT']!r} is not a format; use one of {', '.join(LOG_FORMATS)}"
+            )
         database_timeout = env.get("DATABASE_TIMEOUT") or str(DEFAULT_DATABASE_TIMEOUT)
         try:
             timeout = float(database_timeout)
@@ -79,4 +86,5 @@ class Settings:
             now=now,
             log_level=log_level,
             database_timeout=timeout,
+            log_format=log_format,
         )

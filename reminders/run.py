@@ -68,13 +68,22 @@ class RunResult:
     decide_seconds: float = 0.0
     send_seconds: float = 0.0
 
-    def describe(self) -> str:
-        return (
-            f"reminder run {self.run_id}: {self.due} due, {self.delivered} delivered in {self.messages} "
-            f"messages, {self.pending} pending, {self.elsewhere} taken by another run, {self.failed} failed, {self.held} held for a daily digest, "
-            f"{self.unreachable} unreachable, {self.settled} already sent; decided in "
-            f"{self.decide_seconds:.3f} s, sent in {self.send_seconds:.3f} s"
-        )
+    def fields(self, team_id: str | None) -> dict[str, object]:
+        """The run's log line as fields (bot.logs): the counts and timings, no names or text."""
+        return {
+            "run": self.run_id,
+            "team": team_id or "all",
+            "due": self.due,
+            "sent": self.delivered,
+            "messages": self.messages,
+            "pending": self.pending,
+            "elsewhere": self.elsewhere,
+            "failed": self.failed,
+            "held": self.held,
+            "unreachable": self.unreachable,
+            "settled": self.settled,
+            "ms": round((self.decide_seconds + self.send_seconds) * 1000, 1),
+        }
 
 
 # --- Deciding ---------------------------------------------------------------------------------------
@@ -347,7 +356,7 @@ def run_reminders(
             )
             break
     result.send_seconds = timer.perf_counter() - started
-    log.info(result.describe())
+    log.info("reminder run", extra={"fields": result.fields(team_id)})
     return result
 
 

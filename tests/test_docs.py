@@ -37,6 +37,7 @@ def test_readme_documents_every_setting_once():
         "PORT",
         "BOARDBOT_NOW",
         "LOG_LEVEL",
+        "LOG_FORMAT",
     }
     assert len(env_names) == len(names)
     for name in env_names:

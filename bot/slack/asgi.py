@@ -16,14 +16,18 @@ import json
 import logging
 import os
 import socket
+import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from functools import partial
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot import logs
 from bot.app import create_app
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db import check_schema, make_engine, make_sessions, unready
 from bot.slack import gate
 from bot.slack.listeners import LATE
@@ -36,6 +40,7 @@ BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving aft
 WORKER_PING_SECONDS = 30
 DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
 DEFAULT_THREADS = 8  # Bolt's threads a process (WEB_THREADS), within the database pool's 5 + 10
+REQUEST: ContextVar[dict] = ContextVar("REQUEST")  # the request line's fields, filled in as it is served
 
 
 class TooLarge(Exception):
@@ -67,6 +72,27 @@ class SlackASGI:
         self.unready = unready
 
     async def __call__(self, scope, receive, send) -> None:
+        """Serve the request, then log one line of it: kind, team, status, time; never its body."""
+        if scope["type"] != "http":
+            await self.handle(scope, receive, send)
+            return
+        started = time.perf_counter()
+        fields = {"method": scope["method"], "path": scope["path"], "kind": "-", "team": None, "status": 0}
+        REQUEST.set(fields)
+
+        async def sending(message) -> None:
+            if message["type"] == "http.response.start":
+                fields["status"] = message["status"]
+            await send(message)
+
+        try:
+            await self.handle(scope, receive, sending)
+        finally:
+            fields["ms"] = round((time.perf_counter() - started) * 1000, 1)
+            probe = scope["path"] in gate.HEALTH_PATHS and fields["status"] == 200
+            log.log(logging.DEBUG if probe else logging.INFO, "request", extra={"fields": fields})
+
+    async def handle(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
             await self.lifespan(receive, send)
             return
@@ -122,6 +148,7 @@ class SlackASGI:
     async def dispatch(self, request: BoltRequest) -> BoltResponse:
         """Bolt's answer, or one saying it is late when Bolt takes over `answer_seconds` (its thread runs on;
         an event answered late gets 503, so Slack retries it and the retry is de-duplicated)."""
+        REQUEST.get({}).update(logs.slack_request(request.body))
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(
@@ -205,9 +232,7 @@ async def respond(send, status: int, text: str, *, allow: str | None = None) -> 
 def make_application(settings: Settings | None = None) -> SlackASGI:
     """The app for one uvicorn worker: BoardBot's Bolt app on a schema-checked database."""
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Bolt verifies again after the gate; should it ever refuse, it would log the body at INFO.
-    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    logs.setup(settings)
     if not settings.slack_signing_secret:
         raise SystemExit("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests.")
     engine = make_engine(settings.database_url, timeout=settings.database_timeout, pool_pre_ping=True)
@@ -245,6 +270,8 @@ def serve(settings: Settings, factory: str = "bot.slack.asgi:make_application") 
         ws="none",
         lifespan="on",
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's lines go through bot.logs, in LOG_FORMAT
+        access_log=False,  # SlackASGI logs each request once, with what it was and how long it took
         timeout_graceful_shutdown=20,
         # A worker that has not answered the supervisor's ping in this long is killed and replaced.
         # uvicorn's 5 s also covers a new worker's start (a fresh interpreter importing the app),
@@ -277,8 +304,12 @@ def tcp_listener(host: str, port: int) -> socket.socket:
 
 
 def main() -> int:
-    settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"boardbot: {exc}", file=sys.stderr)
+        return 2
+    logs.setup(settings)
     return serve(settings)
 
 

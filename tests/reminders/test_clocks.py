@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -164,3 +165,24 @@ def test_clocks_at_once_deliver_each_reminder_once(backend, world, slack, clocks
     for r in results:  # each found them all, already claimed or not; the claims split them
         assert (r.due + r.settled, r.delivered + r.elsewhere, r.pending) == (expected, r.due, 0)
     assert sum(1 for r in results if r.delivered) >= 2  # they really did run at the same time
+
+
+def test_a_run_logs_one_line_of_counts_and_time(world, slack, caplog):
+    world.add_action("A-1", D("2026-11-26"), lead="leo-lead")
+    with caplog.at_level(logging.INFO, logger="reminders.run"):
+        run_at(world, slack, NOW)
+    [line] = [r for r in caplog.records if r.getMessage() == "reminder run"]
+    fields = dict(line.fields)
+    assert fields.pop("ms") >= 0 and len(fields.pop("run")) == 16
+    assert fields == {
+        "team": TEAM,
+        "due": 1,
+        "sent": 1,
+        "messages": 1,
+        "pending": 0,
+        "elsewhere": 0,
+        "failed": 0,
+        "held": 0,
+        "unreachable": 0,
+        "settled": 0,
+    }
