@@ -304,14 +304,14 @@ def _log_to_file(path: str) -> Iterator[None]:
 
 
 def cmd_serve(args, settings: Settings, engine) -> int:
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.oauth):
         print(
             "boardbot: SLACK_BOT_TOKEN is not set, so there is no Slack to serve. "
             "Set the Slack variables (README: Configuration), or try `boardbot console`.",
             file=sys.stderr,
         )
         return 2
-    if settings.slack_app_token:
+    if settings.slack_app_token and not settings.oauth:  # many workspaces install over HTTP
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         from bot.app import create_app
