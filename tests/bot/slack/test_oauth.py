@@ -27,8 +27,10 @@ from bot.app import create_app
 from bot.boarddata import load_files
 from bot.config import ConfigError, Settings
 from bot.db import make_sessions
-from bot.manifest import BOT_SCOPES
+from bot.manifest import BOT_SCOPES, manifest
+from bot.slack import gate
 from bot.slack.oauth import Installations, store_metadata
+from bot.workspaces import start_up
 from reminders.scheduler import each_workspace_job
 from tests.bot.slack.conftest import DEMO_NOW, SECRET, Running
 from tests.bot.slack.test_workspaces import main_with
@@ -420,3 +422,29 @@ def test_an_export_of_one_workspace_holds_only_its_boards(world_db, two_workspac
     assert MARK in mine and T2 not in mine
     assert main_with(world_db, ["export", "--workspace", "T3NOBODY"]) == 2
     assert f"No workspace T3NOBODY; the workspaces are: {T1}, {T2}" in capsys.readouterr().err
+
+
+def test_the_install_pages_are_routed_only_when_serving_many_workspaces():
+    for path in ("/slack/install", "/slack/oauth_redirect"):
+        assert gate.route("GET", path).status == 404
+        assert gate.route("GET", path, installs=True) is None
+        assert gate.route("POST", path, installs=True).status == 405
+    assert gate.route("POST", "/slack/events", installs=True) is None
+
+
+def test_the_manifest_names_the_redirect_url_on_the_public_host():
+    given = manifest("https://boardbot.example.gov.uk/slack/events")
+    assert given["oauth_config"]["redirect_urls"] == ["https://boardbot.example.gov.uk/slack/oauth_redirect"]
+    assert "redirect_urls" not in manifest()["oauth_config"]  # the placeholder: no URL to name
+    assert "redirect_urls" not in manifest(socket_mode=True)["oauth_config"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        given["settings"]["event_subscriptions"]["bot_events"]
+    )
+
+
+def test_local_boards_go_to_no_workspace_when_serving_many(demo_db, fake_slack, caplog):
+    settings = Settings(slack_api_url=fake_slack.api_url, slack_client_id="1", slack_client_secret="2")
+    with caplog.at_level(logging.WARNING, logger="bot.workspaces"):
+        assert start_up(settings, make_sessions(demo_db)) is None
+    assert "served to no workspace while BoardBot serves many" in caplog.text
+    assert fake_slack.calls == []
