@@ -68,6 +68,7 @@ def each_workspace_job(
                 .order_by(m.Workspace.team_id)
             )
         )
+    installations.forget_abandoned(datetime.now(UTC))  # real time, as the states were issued
     results = []
     for team_id in teams:
         token = installations.bot_token(team_id)

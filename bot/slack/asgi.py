@@ -144,7 +144,8 @@ class SlackASGI:
         """Bolt's OAuthFlow: the install page, or Slack's redirect back with a code (many workspaces).
         A browser asks these, not Slack, so nothing is signed: the flow checks its state cookie."""
         flow = self.app.oauth_flow
-        assert flow is not None  # gate.route serves these paths only with an install flow
+        if flow is None:  # gate.route serves these paths only with an install flow
+            return BoltResponse(status=404, body="Not found. BoardBot listens at /slack/events.")
         handle = flow.handle_installation if path == gate.INSTALL_PATH else flow.handle_callback
         loop = asyncio.get_running_loop()
         request = BoltRequest(body="", query=query, headers=dict(headers))

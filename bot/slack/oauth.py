@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -21,10 +22,11 @@ from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, Succ
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.db import reading
 from bot.slack.gate import INSTALL_PATH, REDIRECT_PATH
 from bot.workspaces import board_count
 
@@ -64,6 +66,15 @@ class Installations:
         bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
         return bot.bot_token if bot else None
 
+    def forget_abandoned(self, now: datetime) -> int:
+        """Delete the states of installs begun but never finished (the store deletes only used ones)."""
+        states = self.states.oauth_states
+        with self.states.engine.begin() as connection:
+            done = connection.execute(
+                delete(states).where(states.c.expire_at < now.astimezone(UTC).replace(tzinfo=None))
+            )
+        return done.rowcount
+
 
 def oauth_settings(
     settings: Settings, installations: Installations, sessions: sessionmaker[Session]
@@ -102,7 +113,7 @@ def oauth_settings(
 def installed(sessions: sessionmaker[Session]):
     def success(args: SuccessArgs) -> BoltResponse:
         team_id = args.installation.team_id or "(no team: an organisation-wide install)"
-        with sessions() as session:
+        with reading(sessions) as session:
             boards = board_count(session, team_id)
         if boards:
             log.info("BoardBot installed in workspace %s; it has %d boards here", team_id, boards)

@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -448,3 +448,10 @@ def test_local_boards_go_to_no_workspace_when_serving_many(demo_db, fake_slack, 
         assert start_up(settings, make_sessions(demo_db)) is None
     assert "served to no workspace while BoardBot serves many" in caplog.text
     assert fake_slack.calls == []
+
+
+def test_installs_never_finished_are_forgotten(installations):
+    begun = installations.states.issue()
+    assert installations.forget_abandoned(datetime.now(UTC)) == 0  # still within its ten minutes
+    assert installations.forget_abandoned(datetime.now(UTC) + timedelta(minutes=11)) == 1
+    assert installations.states.consume(begun) is False
