@@ -29,6 +29,7 @@ from bot.config import ConfigError, Settings
 from bot.db import make_sessions
 from bot.manifest import BOT_SCOPES, manifest
 from bot.slack import gate
+from bot.slack.asgi import SlackASGI
 from bot.slack.oauth import Installations, store_metadata
 from bot.workspaces import start_up
 from reminders.scheduler import each_workspace_job
@@ -104,7 +105,8 @@ def installations(oauth_settings, world_db) -> Installations:
 
 @pytest.fixture
 def served(oauth_settings, world_db, installations):
-    server = Running(create_app(oauth_settings, make_sessions(world_db), installations=installations))
+    app = create_app(oauth_settings, make_sessions(world_db), installations=installations)
+    server = Running(app, SlackASGI(app, SECRET, answer_seconds=10))  # timing is test_served's business
     yield server
     server.close()
 
