@@ -101,9 +101,11 @@ def create_app(
         app.event("app_uninstalled")(app_uninstalled)
         app.event("tokens_revoked")(tokens_revoked)
     else:
+        token = settings.slack_bot_token or "xoxb-not-configured"
         app = App(
             signing_secret=settings.slack_signing_secret or "not-configured",
-            client=WebClient(token=settings.slack_bot_token or "xoxb-not-configured", base_url=base_url),
+            client=WebClient(token=token, base_url=base_url),
+            authorize=oauth.one_workspace(token) if settings.oauth else None,  # Bolt would read them
             process_before_response=True,
             token_verification_enabled=settings.has_slack and not console,
             request_verification_enabled=not console,

@@ -12,10 +12,12 @@ the clock posts each workspace's reminders with its own (`bot_token`). `app_unin
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_bolt import BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -166,3 +168,21 @@ def token_gone(event: dict, context: BoltContext) -> None:
         event.get("type"),
         context.team_id,
     )
+
+
+def one_workspace(token: str) -> Callable[[BoltContext], AuthorizeResult]:
+    """Every request on one token, as Bolt's single-workspace authorize does (auth.test asked once).
+
+    For a process serving one workspace (the console, Socket Mode) while SLACK_CLIENT_ID and
+    SLACK_CLIENT_SECRET are in the environment: given no authorize, Bolt would read them and answer
+    every request from an install flow of its own, with nothing installed in it.
+    """
+    known: list[AuthorizeResult] = []
+
+    def authorize(context: BoltContext) -> AuthorizeResult:
+        if not known:
+            answer = context.client.auth_test(token=token)
+            known.append(AuthorizeResult.from_auth_test_response(auth_test_response=answer, bot_token=token))
+        return known[0]
+
+    return authorize

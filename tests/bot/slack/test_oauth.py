@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from slack_bolt import BoltRequest
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import func, select, update
 
@@ -457,3 +458,26 @@ def test_installs_never_finished_are_forgotten(installations):
     assert installations.forget_abandoned(datetime.now(UTC)) == 0  # still within its ten minutes
     assert installations.forget_abandoned(datetime.now(UTC) + timedelta(minutes=11)) == 1
     assert installations.states.consume(begun) is False
+
+
+def test_the_console_serves_one_workspace_when_the_environment_names_an_oauth_app(
+    demo_db, fake_slack, monkeypatch
+):
+    """Bolt reads SLACK_CLIENT_ID/SECRET itself; the console (or Socket Mode) must still answer."""
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret")
+    settings = Settings.from_env({"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "client-secret"})
+    app = create_app(
+        replace(settings, slack_api_url=fake_slack.api_url), make_sessions(demo_db), console=True
+    )
+    body = {
+        "command": "/nextmeeting",
+        "text": "the health and wellbeing board",
+        "team_id": "local",
+        "user_id": "U1",
+        "channel_id": "D1",
+        "channel_name": "directmessage",
+    }
+    response = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+    assert response.status == 200 and "Thursday 5 October 2023" in response.body
+    assert len(fake_slack.calls_to("auth.test")) == 1
