@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import clock
 from bot import models as m
 from bot.config import Settings
-from bot.db import make_sessions
+from bot.db import make_sessions, reading
 from bot.slack.oauth import Installations
 from bot.workspaces import LOCAL
 from reminders.delivery import Sender, make_client
@@ -60,7 +60,7 @@ def each_workspace_job(
 
     The token is looked up at every run, so a workspace installed since is reminded and one
     uninstalled since is not (its boards are kept)."""
-    with sessions() as session:
+    with reading(sessions) as session:
         teams = list(
             session.scalars(
                 select(m.Workspace.team_id)
