@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.slack import oauth
 from bot.slack.buttons import (
     form_submitted,
     new_date_button,
@@ -75,16 +76,42 @@ class Shortcut:
 SHORTCUTS = (Shortcut("record_action", "Record as action", "Record this message as a board action"),)
 
 
-def create_app(settings: Settings, sessions: sessionmaker[Session], *, console: bool = False) -> App:
-    """The Bolt app. `console` trusts the console's board and person hints and skips Slack's checks."""
-    token = settings.slack_bot_token or "xoxb-not-configured"
-    app = App(
-        signing_secret=settings.slack_signing_secret or "not-configured",
-        client=WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL),
-        process_before_response=True,
-        token_verification_enabled=settings.has_slack and not console,
-        request_verification_enabled=not console,
-    )
+def create_app(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    *,
+    console: bool = False,
+    installations: oauth.Installations | None = None,
+) -> App:
+    """The Bolt app. `console` trusts the console's board and person hints and skips Slack's checks.
+
+    With `installations` (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set) it serves every workspace that
+    installs it, each with its own bot token; else the one workspace of SLACK_BOT_TOKEN.
+    """
+    base_url = settings.slack_api_url or WebClient.BASE_URL
+    if installations is not None:
+        app = App(
+            signing_secret=settings.slack_signing_secret or "not-configured",
+            client=WebClient(base_url=base_url),
+            process_before_response=True,
+            oauth_settings=oauth.oauth_settings(settings, installations, sessions),
+            request_verification_enabled=not console,
+        )
+        app_uninstalled, tokens_revoked = oauth.revocation_listeners(installations)
+        app.event("app_uninstalled")(app_uninstalled)
+        app.event("tokens_revoked")(tokens_revoked)
+    else:
+        token = settings.slack_bot_token or "xoxb-not-configured"
+        app = App(
+            signing_secret=settings.slack_signing_secret or "not-configured",
+            client=WebClient(token=token, base_url=base_url),
+            authorize=oauth.one_workspace(token) if settings.oauth else None,  # Bolt would read them
+            process_before_response=True,
+            token_verification_enabled=settings.has_slack and not console,
+            request_verification_enabled=not console,
+        )
+        app.event("app_uninstalled")(oauth.token_gone)
+        app.event("tokens_revoked")(oauth.token_gone)
     for command in COMMANDS:
         app.command(f"/{command.name}")(
             slash_command(

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write to FILE instead of standard output, and remember it: load the edited FILE to merge",
     )
+    export.add_argument(
+        "--workspace", metavar="TEAM_ID", help="only this Slack workspace's boards (serving many)"
+    )
     export.set_defaults(run=cmd_export)
 
     backup = sub.add_parser("backup", help="copy the database (and its board data as YAML) to DIR")
@@ -231,10 +234,14 @@ def cmd_workspace_set(args, settings: Settings, engine) -> int:
 def cmd_export(args, settings: Settings, engine) -> int:
     """Write the board data out; with -o, remember what was written, so loading the edited file merges."""
     with make_sessions(engine).begin() as session:
-        text = export_yaml(session)
+        try:
+            text = export_yaml(session, args.workspace)
+        except LookupError as exc:
+            print(f"boardbot: {exc}", file=sys.stderr)
+            return 2
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
-            remember_export(session, args.output, clock.now(settings))
+            remember_export(session, args.output, clock.now(settings), args.workspace)
     if args.output:
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
@@ -286,14 +293,14 @@ def cmd_console(args, settings: Settings, engine) -> int:
 
 
 def cmd_serve(args, settings: Settings, engine) -> int:
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.oauth):
         print(
             "boardbot: SLACK_BOT_TOKEN is not set, so there is no Slack to serve. "
             "Set the Slack variables (README: Configuration), or try `boardbot console`.",
             file=sys.stderr,
         )
         return 2
-    if settings.slack_app_token:
+    if settings.slack_app_token and not settings.oauth:  # many workspaces install over HTTP
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         from bot.app import create_app

@@ -37,10 +37,19 @@ class Settings:
     log_level: str = "INFO"
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
     log_format: str = "text"
+    # Many workspaces: Slack's OAuth install flow, a bot token per workspace (bot/slack/oauth.py)
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_redirect_uri: str | None = None  # needed only when the app lists several redirect URLs
 
     @property
     def has_slack(self) -> bool:
         return bool(self.slack_bot_token)
+
+    @property
+    def oauth(self) -> bool:
+        """Many workspaces: the install flow and each workspace's own token, not SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +85,11 @@ class Settings:
             raise ConfigError(
                 f"DATABASE_TIMEOUT={database_timeout!r} is not a number of seconds from 0 to 60; use e.g. 2"
             )
+        if bool(env.get("SLACK_CLIENT_ID")) != bool(env.get("SLACK_CLIENT_SECRET")):
+            raise ConfigError(
+                "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information > App Credentials) "
+                "to serve many workspaces, or neither to serve SLACK_BOT_TOKEN's one"
+            )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
@@ -87,4 +101,7 @@ class Settings:
             log_level=log_level,
             database_timeout=timeout,
             log_format=log_format,
+            slack_client_id=env.get("SLACK_CLIENT_ID") or None,
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            slack_redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
         )

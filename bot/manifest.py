@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
 from bot.app import COMMANDS, SHORTCUTS
+from bot.slack.gate import REDIRECT_PATH
 
 PLACEHOLDER_URL = "https://boardbot.example.org/slack/events"
 BOT_SCOPES = [
@@ -25,13 +27,27 @@ BOT_SCOPES = [
 EVENT_SUBSCRIPTIONS: dict[str, list[str]] = {
     "app_mention": ["app_mention"],
     "message": ["message.im", "message.channels", "message.groups"],
+    "app_uninstalled": ["app_uninstalled"],  # a workspace removed BoardBot: its token is deleted
+    "tokens_revoked": ["tokens_revoked"],
 }
 BOT_EVENTS = [name for names in EVENT_SUBSCRIPTIONS.values() for name in names]
 
 
+def redirect_url(events_url: str) -> str:
+    """Where Slack sends an installer back (many workspaces), on the host serving /slack/events."""
+    parts = urlsplit(events_url)
+    return urlunsplit((parts.scheme, parts.netloc, REDIRECT_PATH, "", ""))
+
+
 def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[str, Any]:
+    """With a public URL (not the placeholder), also the install flow's redirect URL on its host."""
+
     def with_url(entry: dict[str, Any]) -> dict[str, Any]:
         return entry if socket_mode else {**entry, "url": url}
+
+    oauth_config: dict[str, Any] = {"scopes": {"bot": BOT_SCOPES}}
+    if url != PLACEHOLDER_URL and not socket_mode:
+        oauth_config = {"redirect_urls": [redirect_url(url)], **oauth_config}
 
     return {
         "display_information": {
@@ -67,7 +83,7 @@ def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[s
                 for s in SHORTCUTS
             ],
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth_config,
         "settings": {
             "event_subscriptions": {"bot_events": BOT_EVENTS}
             if socket_mode

@@ -79,7 +79,17 @@ def adopt_local(session: Session, team: BotTeam) -> bool:
 
 
 def start_up(settings: Settings, sessions: sessionmaker[Session]) -> BotTeam | None:
-    """With a bot token: learn its workspace and give it the boards loaded for `local`."""
+    """With a bot token: learn its workspace and give it the boards loaded for `local`.
+
+    Serving many workspaces (OAuth), no one of them is the install's, so `local` boards stay put."""
+    if settings.oauth:
+        with sessions() as session:
+            if board_count(session, LOCAL):
+                log.warning(
+                    "Boards loaded for workspace `local` are served to no workspace while BoardBot "
+                    "serves many: bind them with `boardbot workspace set T… --board KEY`"
+                )
+        return None
     if not settings.slack_bot_token:
         return None
     team = bot_team(settings.slack_bot_token, settings.slack_api_url)

@@ -7,7 +7,8 @@ a misfire grace time and `max_instances=1`, and run once at start so a restarted
 once. The ledger makes every run safe to repeat, in one clock or several.
 
 Web workers never run this: `boardbot clock` (the Procfile's `clock:`) does, or `boardbot run` for a
-single small deployment (start_background beside the Socket Mode bot).
+single small deployment (start_background beside the Socket Mode bot). Serving many workspaces
+(SLACK_CLIENT_ID set), each run reminds every installed workspace with its own bot token.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -25,12 +27,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
+from bot import models as m
 from bot.config import Settings
-from bot.db import make_sessions
+from bot.db import make_sessions, reading
+from bot.slack.oauth import Installations
+from bot.workspaces import LOCAL
 from reminders.delivery import Sender, make_client
 from reminders.run import RunResult, run_reminders
 
@@ -48,6 +53,38 @@ def reminder_job(
     return run_reminders(sessions, Sender(client), now=clock.now(settings), team_id=team_id)
 
 
+def each_workspace_job(
+    settings: Settings, sessions: sessionmaker[Session], installations: Installations
+) -> list[RunResult]:
+    """Many workspaces: a run for each workspace with boards, posted with that workspace's bot token.
+
+    The token is looked up at every run, so a workspace installed since is reminded and one
+    uninstalled since is not (its boards are kept)."""
+    with reading(sessions) as session:
+        teams = list(
+            session.scalars(
+                select(m.Workspace.team_id)
+                .where(exists().where(m.Board.workspace_id == m.Workspace.id))
+                .order_by(m.Workspace.team_id)
+            )
+        )
+    installations.forget_abandoned(datetime.now(UTC))  # real time, as the states were issued
+    results = []
+    for team_id in teams:
+        token = installations.bot_token(team_id)
+        if token is None:
+            why = (
+                "its boards are bound to no Slack workspace (`boardbot workspace set`)"
+                if team_id == LOCAL
+                else "BoardBot is not installed there (never, or uninstalled)"
+            )
+            log.info("Reminders for workspace %s skipped: %s", team_id, why)
+            continue
+        client = make_client(replace(settings, slack_bot_token=token))
+        results.append(reminder_job(settings, sessions, client, team_id))
+    return results
+
+
 def build_scheduler(kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     return kind(
         timezone=UTC,
@@ -60,19 +97,26 @@ def add_jobs(
     scheduler: BaseScheduler,
     settings: Settings,
     sessions: sessionmaker[Session],
-    client: WebClient,
+    client: WebClient | None,
     team_id: str | None,
     *,
+    installations: Installations | None = None,
     run_at_start: bool = True,
 ) -> None:
-    """Register the reminder job under its id (replacing an older registration of it)."""
+    """Register the reminder job under its id (replacing an older registration of it): for the one
+    workspace of `client`'s token, or with `installations` for every workspace installed."""
     options = {"next_run_time": datetime.now(UTC)} if run_at_start else {}
+    job, kwargs = (
+        (each_workspace_job, {"installations": installations})
+        if installations is not None
+        else (reminder_job, {"client": client, "team_id": team_id})
+    )
     scheduler.add_job(
-        reminder_job,
+        job,
         trigger=CronTrigger(minute=f"*/{EVERY_MINUTES}", timezone=UTC),
         id=JOB_ID,
         name="reminders: derive what is due and send it",
-        kwargs={"settings": settings, "sessions": sessions, "client": client, "team_id": team_id},
+        kwargs={"settings": settings, "sessions": sessions, **kwargs},
         replace_existing=True,
         coalesce=True,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
@@ -88,6 +132,20 @@ def workspace_of(client: WebClient) -> str:
 
 def run_clock(settings: Settings, engine: Engine, *, err: TextIO = sys.stderr) -> int:
     """`boardbot clock`: run the scheduler in the foreground until SIGTERM or Ctrl-C."""
+    if settings.oauth:
+        scheduler = build_scheduler(BlockingScheduler)
+        add_jobs(
+            scheduler,
+            settings,
+            make_sessions(engine),
+            None,
+            None,
+            installations=Installations.on(settings, engine),
+        )
+        log.info(
+            "Reminder clock started for every installed workspace: a run every %d minutes", EVERY_MINUTES
+        )
+        return run_foreground(scheduler)
     if not settings.slack_bot_token:
         print(
             "boardbot: SLACK_BOT_TOKEN is not set, so reminders have nowhere to go. Set the Slack "
@@ -104,8 +162,12 @@ def run_clock(settings: Settings, engine: Engine, *, err: TextIO = sys.stderr) -
         return 2
     scheduler = build_scheduler(BlockingScheduler)
     add_jobs(scheduler, settings, make_sessions(engine), client, team_id)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("Reminder clock started for workspace %s: a run every %d minutes", team_id, EVERY_MINUTES)
+    return run_foreground(scheduler)
+
+
+def run_foreground(scheduler: BaseScheduler) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -94,9 +94,9 @@ def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
     return document
 
 
-def export_yaml(session: Session) -> str:
-    """Every workspace, one YAML document each, ordered by team id."""
-    team_ids = list(session.scalars(select(m.Workspace.team_id).order_by(m.Workspace.team_id)))
+def export_yaml(session: Session, team_id: str | None = None) -> str:
+    """Every workspace (or only `team_id`'s), one YAML document each, ordered by team id."""
+    team_ids = _team_ids(session, team_id)
     documents = [export_workspace(session, team_id) for team_id in team_ids]
     if not documents:
         documents = [{"boardbot": FORMAT_VERSION}]
@@ -111,7 +111,17 @@ def export_yaml(session: Session) -> str:
     )
 
 
-def remember_export(session: Session, path: str | Path, now: datetime) -> None:
+def _team_ids(session: Session, team_id: str | None) -> list[str]:
+    """Every workspace's team id, or only `team_id` (LookupError, saying which there are, if absent)."""
+    team_ids = list(session.scalars(select(m.Workspace.team_id).order_by(m.Workspace.team_id)))
+    if team_id is None:
+        return team_ids
+    if team_id not in team_ids:
+        raise LookupError(f"No workspace {team_id}; the workspaces are: {', '.join(team_ids) or 'none'}")
+    return [team_id]
+
+
+def remember_export(session: Session, path: str | Path, now: datetime, team_id: str | None = None) -> None:
     """Record what an export to `path` wrote, as if loaded from it: loading the edited file then
     changes what was edited, and keeps what Slack changed since the export (bot/boarddata/merge.py).
     """
@@ -119,9 +129,8 @@ def remember_export(session: Session, path: str | Path, now: datetime) -> None:
     bases = provenance.load_bases(session, [key])
     recorder = provenance.Recorder(session, now, {}, bases)
     recorder.file(key, provenance.file_digest(path))
-    team_ids = list(session.scalars(select(m.Workspace.team_id)))
-    for team_id in team_ids:
-        snapshot = take_snapshot(session, team_id)
+    for team in _team_ids(session, team_id):
+        snapshot = take_snapshot(session, team)
         for kind in KINDS:
             if kind.name in provenance.UNTRACKED_KINDS:
                 continue

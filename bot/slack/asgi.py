@@ -31,11 +31,13 @@ from bot.config import ConfigError, Settings
 from bot.db import check_schema, make_engine, make_sessions, unready
 from bot.slack import gate
 from bot.slack.listeners import LATE
+from bot.slack.oauth import Installations
 from bot.workspaces import start_up
 
 log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
 ANSWER_SECONDS = 2.5  # Slack gives up after 3 s; past this the answer says so instead (a hung database)
+INSTALL_SECONDS = 20.0  # an install's redirect asks Slack for the token (oauth.v2.access, auth.test)
 BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
 WORKER_PING_SECONDS = 30
 DEFAULT_WORKERS = 2  # processes (WEB_CONCURRENCY)
@@ -100,9 +102,9 @@ class SlackASGI:
             return  # no websockets here (uvicorn is started with ws="none")
         path = scope["path"]
         query = scope.get("query_string", b"").decode("latin-1")
-        refusal = gate.route(scope["method"], path)
+        refusal = gate.route(scope["method"], path, installs=self.app.oauth_flow is not None)
         if refusal:
-            allow = ("GET" if path in gate.HEALTH_PATHS else "POST") if refusal.status == 405 else None
+            allow = ("POST" if path == gate.EVENTS_PATH else "GET") if refusal.status == 405 else None
             await respond(send, refusal.status, refusal.reason, allow=allow)
             return
         if path in gate.HEALTH_PATHS:
@@ -115,17 +117,16 @@ class SlackASGI:
         raw = await self.read(path, headers, receive)
         if raw is None:
             return  # the client left before its body was whole: nobody to answer
+        if isinstance(raw, bytes) and path in gate.INSTALL_PATHS:
+            await send_bolt(send, await self.install(path, query, headers))
+            return
         admitted = raw if isinstance(raw, gate.Refusal) else gate.admit(self.secret, raw, headers, query)
         if isinstance(admitted, gate.Refusal):
             if isinstance(raw, bytes):
                 admitted.log(path, f"{len(raw)} bytes")
             await respond(send, admitted.status, admitted.reason)
             return
-        response = await self.dispatch(admitted)
-        await send(
-            {"type": "http.response.start", "status": response.status, "headers": raw_headers(response)}
-        )
-        await send({"type": "http.response.body", "body": response.body.encode()})
+        await send_bolt(send, await self.dispatch(admitted))
 
     async def read(self, path: str, headers: dict[str, str], receive) -> bytes | gate.Refusal | None:
         """The whole body; a refusal (logged) when too large or too slow; None if the client left."""
@@ -166,6 +167,28 @@ class SlackASGI:
         except Exception:
             log.exception("Bolt failed on a signed request (body not logged)")
             return BoltResponse(status=500, body="BoardBot failed on this request; it is logged.")
+
+    async def install(self, path: str, query: str, headers: dict[str, str]) -> BoltResponse:
+        """Bolt's OAuthFlow: the install page, or Slack's redirect back with a code (many workspaces).
+        A browser asks these, not Slack, so nothing is signed: the flow checks its state cookie."""
+        flow = self.app.oauth_flow
+        if flow is None:  # gate.route serves these paths only with an install flow
+            return BoltResponse(status=404, body="Not found. BoardBot listens at /slack/events.")
+        handle = flow.handle_installation if path == gate.INSTALL_PATH else flow.handle_callback
+        loop = asyncio.get_running_loop()
+        request = BoltRequest(body="", query=query, headers=dict(headers))
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self.pool, handle, request), INSTALL_SECONDS)
+        except TimeoutError:
+            log.error("The install flow did not finish %s within %g s", path, INSTALL_SECONDS)
+            return BoltResponse(
+                status=504, body="Slack did not answer in time; start again at /slack/install"
+            )
+        except Exception:
+            log.exception("The install flow failed on %s (query not logged)", path)
+            return BoltResponse(
+                status=500, body="The install failed; it is logged. Start again at /slack/install"
+            )
 
     async def readiness(self) -> tuple[int, str]:
         """/readyz: 200 when the database is reachable and its schema current, else 503 and why."""
@@ -208,6 +231,11 @@ async def read_body(receive) -> bytes:
             return b"".join(chunks)
 
 
+async def send_bolt(send, response: BoltResponse) -> None:
+    await send({"type": "http.response.start", "status": response.status, "headers": raw_headers(response)})
+    await send({"type": "http.response.body", "body": response.body.encode()})
+
+
 def raw_headers(response: BoltResponse) -> list[tuple[bytes, bytes]]:
     pairs = [
         (name.encode("latin-1"), value.encode("latin-1"))
@@ -239,7 +267,8 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
     check_schema(engine)
     sessions = make_sessions(engine)
     start_up(settings, sessions)  # the bot token's workspace gets the boards loaded for `local`
-    app = create_app(settings, sessions)
+    installations = Installations.on(settings, engine) if settings.oauth else None  # many workspaces
+    app = create_app(settings, sessions, installations=installations)
     return SlackASGI(
         app,
         settings.slack_signing_secret,

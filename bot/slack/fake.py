@@ -42,6 +42,8 @@ class FakeSlack:
         self.lock = threading.Lock()
         self.heads: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → the bot's message
         self.last_ts = 0  # microseconds: each message posted gets a later ts than the last
+        self.teams: dict[str, tuple[str, str]] = {}  # bot token → (team id, name), for auth.test
+        self.codes: dict[str, str] = {}  # OAuth code → the bot token oauth.v2.access trades it for
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,7 +61,9 @@ class FakeSlack:
                 scripted = fake._record(call)
                 if scripted.delay:
                     time.sleep(scripted.delay)
-                call.answer = scripted.body if scripted.body is not None else fake.default(method, body)
+                call.answer = (
+                    scripted.body if scripted.body is not None else fake.default(method, body, call.headers)
+                )
                 payload = json.dumps(call.answer).encode()
                 self.send_response(scripted.status)
                 for name, value in scripted.headers.items():
@@ -89,12 +93,19 @@ class FakeSlack:
     def response_url(self, name: str = "1") -> str:
         return f"{self.base}/respond/{name}"
 
-    def default(self, method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def default(
+        self, method: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """Slack's answer when none is scripted. Messages posted are remembered, so a thread's head
-        can be read back (conversations.replies); a message to a user id goes to their DM, D…."""
+        can be read back (conversations.replies); a message to a user id goes to their DM, D….
+        auth.test names the team of a token given by an install (`install_code`), else T0TEST."""
         body = body or {}
         if method == "auth.test":
-            return {"ok": True, "team_id": "T0TEST", "user_id": "UBOT", "bot_id": "BBOT", "team": "Test"}
+            token = (headers or {}).get("Authorization", "").removeprefix("Bearer ")
+            team_id, name = self.teams.get(token, ("T0TEST", "Test"))
+            return {"ok": True, "team_id": team_id, "user_id": "UBOT", "bot_id": "BBOT", "team": name}
+        if method == "oauth.v2.access":
+            return self.oauth_access(str(body.get("code")))
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D0TEST"}}
         if method == "conversations.history":
@@ -110,6 +121,34 @@ class FakeSlack:
             with self.lock:
                 self.heads[(channel, ts)] = {"ts": ts, "user": "UBOT", "bot_id": "BBOT", **message}
         return {"ok": True, "channel": channel, "ts": ts}
+
+    def install_code(self, code: str, team_id: str, name: str) -> str:
+        """Make `code` a valid OAuth code: oauth.v2.access trades it for a bot token of `team_id`."""
+        token = f"xoxb-{team_id.lower()}-{code}"
+        with self.lock:
+            self.teams[token] = (team_id, name)
+            self.codes[code] = token
+        return token
+
+    def oauth_access(self, code: str) -> dict[str, Any]:
+        """oauth.v2.access as Slack answers it for a bot install (one use of each code)."""
+        with self.lock:
+            token = self.codes.pop(code, None)
+        if token is None:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, name = self.teams[token]
+        return {
+            "ok": True,
+            "app_id": "A0BOARDBOT",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": "UBOT",
+            "team": {"id": team_id, "name": name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def next_ts(self) -> str:
         """A Slack ts later than any before it, from the real clock."""

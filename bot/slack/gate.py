@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATHS = ("/healthz", "/readyz")  # the process is up; it can serve (database reachable, schema current)
+INSTALL_PATH = "/slack/install"  # many workspaces: where an install begins (a browser, not Slack)
+REDIRECT_PATH = "/slack/oauth_redirect"  # where Slack sends the installer back with a code
+INSTALL_PATHS = (INSTALL_PATH, REDIRECT_PATH)  # not signed by Slack: Bolt's OAuthFlow checks the state
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are a few KB; its largest (view submissions) well under this
 MAX_SKEW_SECONDS = 300  # Slack's window for X-Slack-Request-Timestamp, as slack_sdk checks it
 
@@ -38,10 +41,11 @@ class Refusal:
         log.warning("refused %s %s: %s (body of %s, not logged)", self.status, path, self.reason, size)
 
 
-def route(method: str, path: str) -> Refusal | None:
-    """POST /slack/events is served, and GET (or HEAD) of the probes /healthz and /readyz."""
-    if path in HEALTH_PATHS:
-        return None if method in ("GET", "HEAD") else Refusal(405, "Probes are read with GET.")
+def route(method: str, path: str, *, installs: bool = False) -> Refusal | None:
+    """POST /slack/events is served, GET (or HEAD) of the probes /healthz and /readyz, and with
+    `installs` (many workspaces) GET of the install flow's /slack/install and /slack/oauth_redirect."""
+    if path in HEALTH_PATHS or (installs and path in INSTALL_PATHS):
+        return None if method in ("GET", "HEAD") else Refusal(405, "This page is read with GET.")
     if path != EVENTS_PATH:
         return Refusal(404, "Not found. BoardBot listens at /slack/events.")
     if method != "POST":
