@@ -25,7 +25,7 @@ def test_a_late_or_unresolved_reply_is_not_an_answer():
     late = json.dumps({"response_type": "ephemeral", "text": LATE}).encode()
     which = json.dumps({"text": "Which board do you mean? You are on *A* and *B*."}).encode()
     found = json.dumps({"text": "Next meeting of *Northbridge Safeguarding Adults Board*: …"}).encode()
-    assert reply_problem(ask, 200, late).startswith("says")
+    assert reply_problem(ask, 200, late) == "late"
     assert reply_problem(ask, 200, which).startswith("says")
     assert reply_problem(ask, 500, found) == "HTTP 500"
     assert reply_problem(ask, 200, b'{"text": "Agenda"}').startswith("names none")
