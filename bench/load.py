@@ -56,7 +56,6 @@ from bench.e2e import (
     check_code_from,
     free_port,
     slack_stand_in,
-    wait_ready,
 )
 from bench.synth import NOW
 from bot import models as m
@@ -68,6 +67,7 @@ BARE_MODULE = "bench.bare"
 BOARDBOT_NOW = NOW.isoformat()  # the data's "now", 2026-11-22T09:00+00:00
 REQUEST_SECONDS = 30.0
 RETRIES = 3
+START_SECONDS = 240.0  # a web process starting on a busy machine
 FIRST_CLIENTS = 10  # the first answers, kept to check the load's against, are asked by this many
 FILLER = {"and", "board", "committee", "partnership", "of", "the"}  # left out when typing a name
 # What members ask, a board at a time: (command, text, where). In the board's channel nothing need be
@@ -472,7 +472,7 @@ def measure(
     server = start_server(label, module, env, args, logs)
     try:
         workers = int(env.get("WEB_CONCURRENCY") or args.workers or DEFAULT_WORKERS)
-        wait_ready(server, asks[0].team, workers)
+        wait_ready(server, asks[0], workers)
         answers: dict[int, bytes] = {}
 
         def first(index: int, status: int, body: bytes) -> str | None:
@@ -541,9 +541,33 @@ def late_or_lost(kind: str) -> bool:
     return kind == "late" or kind.startswith(("HTTP 5", "connection:"))
 
 
+def wait_ready(server: Server, ask: Ask, workers: int) -> None:
+    """Until a signed command is answered and every worker is up (bounded by START_SECONDS)."""
+    deadline = time.monotonic() + START_SECONDS
+    seen: list[str] = []
+
+    def note(index: int, status: int, body: bytes) -> str | None:
+        seen.append(f"HTTP {status}")
+        return None
+
+    while time.monotonic() < deadline:
+        server.check_alive()
+        answered = run_phase(server.port, [ask], [0], 1, 1, 10, note, "probe")
+        if not answered.errors and len(server.workers()) >= workers:
+            return
+        time.sleep(0.5)
+    tail = server.log.read_text(errors="replace")[-2000:]
+    raise SystemExit(
+        f"{server.label}: not ready after {START_SECONDS:.0f} s ({len(server.workers())} of {workers} "
+        f"workers; answers {seen[-3:]}); its log ends:\n{tail}"
+    )
+
+
 def bare_problem(status: int, body: bytes) -> str | None:
     if status != 200:
         return f"HTTP {status}"
+    if LATE_JSON in body:
+        return "late"
     return None if body == b"ok" or json.loads(body).get("text") == "ok" else "not the bare ack"
 
 
@@ -664,10 +688,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"  bare Bolt: {bare['sent']:,} sent, {bare['errors']} errors, {bare['throughput_rps']:.0f}/s",
                     flush=True,
                 )
-        report(rows, args)
+    finally:  # what was measured is reported even when a later step fails
+        if rows:
+            report(rows, args)
         if args.json:
             Path(args.json).write_text(json.dumps(rows, indent=2))
-    finally:
         stand_in.close()
         if postgres:
             postgres.stop()
