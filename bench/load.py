@@ -646,8 +646,6 @@ def stop_on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop_on_sigterm)  # so that servers, PostgreSQL and files are cleaned up
     scratch = tempfile.TemporaryDirectory(prefix="bench-load-")
     logs = Path(scratch.name)
     stand_in = slack_stand_in()
@@ -655,6 +653,9 @@ def main(argv: list[str] | None = None) -> int:
     postgres: Postgres | None = None
     rows: list[dict] = []
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}", flush=True)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if on_main_thread:  # so that servers, PostgreSQL and files are cleaned up; restored at the end
+        previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         targets = [(url.split(":", 1)[0].split("+")[0], url) for url in args.url or []]
         for kind in [] if args.url else args.databases:
@@ -697,6 +698,8 @@ def main(argv: list[str] | None = None) -> int:
         if postgres:
             postgres.stop()
         scratch.cleanup()
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 1 if any(row["errors"] for row in rows) else 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 
 from bench.load import Ask, main, reply_problem
 from bot.slack.listeners import LATE
@@ -13,7 +14,9 @@ SCALE = 0.0002  # one board in the benchmark's main workspace
 def test_a_tiny_load_run_answers_every_command(backend, tmp_path):
     out = tmp_path / "load.json"
     argv = ["--url", backend.fresh_url(), "--scale", str(SCALE), "--commands", "40", "--clients", "4"]
+    before = signal.getsignal(signal.SIGTERM)
     status = main([*argv, "--json", str(out)])
+    assert signal.getsignal(signal.SIGTERM) is before  # the run's own handler does not outlive it
     rows = json.loads(out.read_text())
     assert [row["server"] for row in rows] == ["BoardBot", "bare Bolt"]
     assert [(row["sent"], row["ok"] + row["errors"]) for row in rows] == [(40, 40), (40, 40)]
