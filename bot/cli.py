@@ -14,6 +14,7 @@ from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_ex
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
 from bot.importers.command import add_import_parser, report
+from bot.importers.tracker_export import add_export_parser
 
 log = logging.getLogger("boardbot")
 SLACK_IDS_HELP = (
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE instead of standard output, and remember it: load the edited FILE to merge",
     )
     export.set_defaults(run=cmd_export)
+    add_export_parser(export)
 
     console = sub.add_parser(
         "console", help="type slash commands on a terminal, answered by the same Bolt app"
