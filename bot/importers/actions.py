@@ -22,8 +22,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
 from bot.boarddata import Imported
-from bot.boarddata.schema import Source
-from bot.boarddata.snapshot import take_snapshot
 from bot.importers import tracker as t
 from bot.importers.command import ImportFailed
 from bot.importers.sheets import Cell, Sheet, read_sheet
@@ -103,8 +101,9 @@ def import_tracker(
     if not records:
         raise ImportFailed(f"{path}: the header is on row {columns.row} but no row below it has an action")
     _keep_what_the_tracker_lacks(session, context, records, given_fields(columns))
-    text = yaml.safe_dump(
+    text = yaml.dump(
         {"boardbot": 1, "workspace": {"team_id": context.team_id}, "actions": records},
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml's, when built with it
         sort_keys=False,
         allow_unicode=True,
         width=10_000,
@@ -168,22 +167,56 @@ def _keep_what_the_tracker_lacks(
 ) -> None:
     """A recorded action keeps the fields the tracker has no column for (its source, a meeting the
     tracker does not name): importing a tracker never clears what it cannot say."""
-    snapshot = take_snapshot(session, context.team_id)
-    for record in records:
-        existing = snapshot.get("actions", (context.key, record["ref"]))
-        if existing is None:
-            continue
-        kept = {n for n in existing.record if n not in given}
+    known = [record for record in records if record["ref"] in context.refs]
+    if not known:
+        return
+    recorded = _recorded(session, context)
+    for record in known:
+        existing = recorded[record["ref"]]
+        kept = {name for name in existing if name not in given}
         if "meeting" in record:
             kept -= {"meeting", "agenda_item"}
         for name in kept:
             record.pop(name, None)
-            value = existing.record[name]
-            if isinstance(value, Source):
-                value = {k: v for k, v in vars(value).items() if v is not None}
-            if value is not None:
-                record[name] = value
-        record.setdefault("status", existing.record["status"])
+            if existing[name] is not None:
+                record[name] = existing[name]
+
+
+def _recorded(session: Session, context: BoardContext) -> dict[str, dict[str, Any]]:
+    """The board's actions in file terms (keys for references), as the tracker's records are."""
+    rows = session.scalars(
+        select(m.Action)
+        .join(m.Board)
+        .join(m.Workspace)
+        .where(m.Board.key == context.key, m.Workspace.team_id == context.team_id)
+        .options(
+            joinedload(m.Action.meeting),
+            joinedload(m.Action.agenda_item),
+            joinedload(m.Action.lead),
+            joinedload(m.Action.source_document),
+        )
+    )
+    found = {}
+    for a in rows:
+        source = None
+        if a.source_document is not None:
+            source = {"doc": a.source_document.key, "line": a.source_line, "page": a.source_page}
+            source = {k: v for k, v in source.items() if v is not None}
+        found[a.ref] = {
+            "meeting": a.meeting.key if a.meeting else None,
+            "agenda_item": a.agenda_item.number if a.agenda_item else None,
+            "lead": a.lead.key if a.lead else None,
+            "lead_text": a.lead_text,
+            "due_on": a.due_on,
+            "timescale": a.timescale,
+            "status": a.status,
+            "status_text": a.status_text,
+            "rag": a.rag,
+            "rag_text": a.rag_text,
+            "progress": a.progress,
+            "source": source,
+        }
+    return found
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -127,7 +128,12 @@ def _read_xlsx(path: Path, wanted: str | None) -> Sheet:
 
 
 def _xlsx_rows(path: Path, worksheet) -> Iterator[list[Cell]]:
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    rows = worksheet.iter_rows(values_only=True)
+    if sys.stderr.isatty():  # a bar on a terminal only: logs and pipes stay quiet
+        from tqdm import tqdm
+
+        rows = tqdm(rows, total=worksheet.max_row, desc=f"Reading {path.name}", unit=" rows", leave=False)
+    for number, values in enumerate(rows, start=1):
         _check_shape(path, number, len(values))
         yield [_cell(value) for value in values]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dateutil import parser as dateparser
 
@@ -194,6 +195,7 @@ NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+@lru_cache(maxsize=4096)  # a tracker repeats its meeting dates on every row
 def full_date(cell: Cell) -> date | None:
     """A cell that is one whole date: a date cell, 2023-06-30, 30/06/2023 (day first), 30 June 2023."""
     if isinstance(cell, date):
@@ -215,6 +217,7 @@ def full_date(cell: Cell) -> date | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def date_within(text: str) -> date | None:
     """The first "17 October 2019" in a line of text ("ROUND TWO 17 OCTOBER 2019")."""
     found = DAY_MONTH_YEAR_RE.search(text)
