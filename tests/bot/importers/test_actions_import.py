@@ -281,3 +281,44 @@ def test_an_unknown_board_and_a_missing_sheet_are_named(fps_board, tmp_path):
     assert failure(book, fps_board, sheet="Actions") == (
         f"{book}: no worksheet 'Actions'; the workbook has: Action tracker"
     )
+
+
+def test_the_command_line_dry_run_import_again_and_export(monkeypatch, fresh_url, tmp_path, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    monkeypatch.delenv("BOARDBOT_NOW", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert main(["load", *map(str, demo_without_fps_actions(tmp_path))]) == 0
+    path = str(tracker_xlsx(tmp_path / "fps-tracker.xlsx"))
+    capsys.readouterr()
+    assert main(["import", "actions", path, "--board", "fps", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "+ new action fps/FPS-46" in out
+    assert out.endswith("Dry run, nothing changed. Would import: actions: 46 new, 0 changed; 0 unchanged\n")
+    assert main(["import", "actions", path, "--board", "fps"]) == 0
+    assert capsys.readouterr().out == (
+        "Imported spreadsheet fps-tracker board fps: actions: 46 new, 0 changed; 0 unchanged\n"
+    )
+    assert main(["import", "actions", path, "--board", "fps"]) == 0
+    assert "nothing to change (46 records already up to date)" in capsys.readouterr().out
+
+    assert main(["import", "actions", path, "--board", "fsp"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "Nothing was imported: --board fsp: no such board in the database"
+    )
+
+    out_path = tmp_path / "back.xlsx"
+    assert main(["export", "actions", "--board", "fps", "-o", str(out_path)]) == 0
+    assert main(["export", "actions", "--board", "fps", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == [
+        "Family and People Services Policy and Scrutiny Committee: action tracker",
+        "Ref,Meeting,Agenda item,Action,Lead,Due,Timescale,Status,RAG,Update",
+        "FPS-1,17 October 2019,4,Requested that the Ofsted report be circulated.,,,,Done,,Completed",
+    ]
+    assert main(["import", "actions", str(out_path), "--board", "fps", "--dry-run"]) == 0
+    assert "nothing to change (46 records" in capsys.readouterr().out
+    assert main(["export", "actions", "--board", "fps"]) == 0  # csv to standard output by default
+    assert main(["export", "actions", "--board", "fps", "--format", "xlsx"]) == 2
+    assert "add -o FILE.xlsx" in capsys.readouterr().err
