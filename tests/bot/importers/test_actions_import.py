@@ -18,6 +18,7 @@ from bot.importers.actions import import_tracker
 from bot.importers.command import ImportFailed
 from bot.importers.sheets import read_sheet
 from bot.importers.tracker_export import csv_text, tracker_table, write_xlsx
+from commands import actions
 from tests.bot.importers.trackers import (
     demo_actions,
     demo_without_fps_actions,
@@ -26,6 +27,7 @@ from tests.bot.importers.trackers import (
 from tests.bot.importers.trackers import (
     write_xlsx as tracker_xlsx,
 )
+from tests.helpers import ask, text_of
 
 FIRST = datetime(2023, 9, 1, 9, 0, tzinfo=UTC)
 SECOND = datetime(2023, 9, 8, 9, 0, tzinfo=UTC)
@@ -135,6 +137,8 @@ def test_importing_twice_changes_nothing_and_a_changed_row_is_one_history_row(fp
         ("progress", "In progress", "Completed", "import", note),
     ]
     assert recorded(fps_board)["FPS-3"]["status"] == "in_progress"  # the other rows are left alone
+    shown = text_of(ask(fps_board, actions.run, "actions", "family and people services FPS-2", now=SECOND))
+    assert "1. Fri 8 Sep 2023 · import · status: In progress → Done · imported via spreadsheet" in shown
 
 
 def test_a_status_changed_in_slack_is_kept_and_reported_when_the_tracker_changes_it_too(fps_board, tmp_path):
