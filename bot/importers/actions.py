@@ -138,10 +138,6 @@ def _header(path: str | Path, sheet: Sheet, maps: dict[str, str]) -> t.Columns:
             f"{', '.join(repr(h) for h in found[:15]) or 'no text at all'}; expected headers such as "
             f"{t.EXPECTED} (or say which column is which: --map 'COLUMN=description')"
         )
-    for name in [n for n, target in maps.items() if target == "ignore"]:
-        columns.by_field = {
-            f: i for f, i in columns.by_field.items() if t.header_words(columns.headers[i]) != name
-        }
     return columns
 
 
@@ -324,10 +320,11 @@ def tracker_records(
         texts = [c for c in row if c is not None]
         if not texts:
             continue
-        if {t.header_words(c) for c in texts if isinstance(c, str)} <= header:
+        words = {t.header_words(c) for c in texts if isinstance(c, str)}
+        if words and words <= header:
             continue  # the header repeated, as trackers do for each section
         if description is None:
-            section = next((d for c in texts if isinstance(c, str) and (d := t.date_within(c))), None)
+            section = next((d for c in texts if (d := _date_in(c))), None)
             if section is not None:  # "ROUND TWO 17 OCTOBER 2019": the meeting of the rows below
                 meeting = _meeting_on(section, context, number, notes, str(section))
                 agenda_cell = None
@@ -368,6 +365,10 @@ def tracker_records(
         record["ref"] = ref
         records.append({name: value for name, value in record.items() if value is not None})
     return records, notes
+
+
+def _date_in(cell: Cell) -> date | None:
+    return cell if isinstance(cell, date) else t.date_within(cell) if cell else None
 
 
 def _meeting_of(cell: Cell, context: BoardContext, number: int, notes: list[str]) -> str | None:

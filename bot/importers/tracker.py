@@ -39,7 +39,10 @@ HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ref",
         ("ref", "reference", "action ref", "action no", "no", "number", "action number", "id", "#"),
     ),
-    ("lead", ("lead", "owner", "lead officer", "responsible", "responsible officer", "who", "by whom")),
+    (
+        "lead",
+        ("lead", "owner", "lead officer", "officer", "responsible", "responsible officer", "who", "by whom"),
+    ),
     ("due_on", ("due", "due date", "deadline", "target date", "date due", "completion date")),
     ("timescale", ("timescale", "timescales", "timeframe", "by when", "when", "target")),
     ("meeting", ("meeting", "meeting date", "date raised", "raised", "date of meeting", "date")),
@@ -95,6 +98,8 @@ def find_header(rows: list[list[Cell]], maps: dict[str, str], look: int = 30) ->
             if not isinstance(cell, str):
                 continue
             name = maps.get(header_words(cell)) or field_of(cell)
+            if name == "ignore":
+                continue
             if name and name not in by_field and not ({name} & _filled(by_field)):
                 by_field[name] = index
                 headers[index] = cell
