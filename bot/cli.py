@@ -12,6 +12,7 @@ from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_ex
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
 from bot.importers.command import add_import_parser, report
+from bot.importers.tracker_export import add_export_parser
 
 log = logging.getLogger("boardbot")
 SLACK_IDS_HELP = (
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workspace", metavar="TEAM_ID", help="only this Slack workspace's boards (serving many)"
     )
     export.set_defaults(run=cmd_export)
+    add_export_parser(export)
 
     backup = sub.add_parser("backup", help="copy the database (and its board data as YAML) to DIR")
     backup.add_argument("--out", metavar="DIR", default="backups", help="where (default: %(default)s)")

@@ -209,6 +209,8 @@ KINDS: tuple[Kind, ...] = (
             Field("timescale", "text"),
             choice("status", m.ActionStatus, required=True),
             choice("rag", m.Rag),
+            Field("status_text", "text"),
+            Field("rag_text", "text"),
             Field("progress", "text"),
             SOURCE,
         ),

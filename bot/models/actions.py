@@ -64,6 +64,9 @@ class Action(Sourced, Base):
     due_by: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     rag: Mapped[str | None] = mapped_column(String(10))
+    # as a spreadsheet tracker wrote them ("Completed", "G"), where `status`/`rag` normalise them
+    status_text: Mapped[str | None] = mapped_column(Text)
+    rag_text: Mapped[str | None] = mapped_column(Text)
     progress: Mapped[str | None] = mapped_column(Text)
 
     board: Mapped[Board] = relationship()
