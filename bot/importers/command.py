@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db import make_sessions
 
 # One line per importer: its module in bot/importers (NAME, HELP, add_arguments, read).
-IMPORTERS: tuple[str, ...] = ()
+IMPORTERS: tuple[str, ...] = ("moderngov",)
 
 
 class ImportFailed(Exception):
