@@ -148,6 +148,7 @@ class FakeSite:
         self.script: list[tuple[int, str, bytes]] = []  # answered first, one per request
         self.delay = 0.0
         self.off = False  # the web service switched off: 404 for every operation
+        self.ignore_dates = False  # a site that sends the whole history whatever dates are asked for
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -174,6 +175,8 @@ class FakeSite:
             if committee is None:
                 return self.xml('<?xml version="1.0" encoding="utf-8"?>\n<getmeetings />')
             start, end = given_date(query.get("sFromDate", "")), given_date(query.get("sToDate", ""))
+            if self.ignore_dates:
+                start = end = None
             chosen = [
                 m
                 for m in committee.meetings

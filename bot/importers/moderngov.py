@@ -175,6 +175,9 @@ def board_data(
     if documents:
         data["documents"] = list(documents.values())
     people, memberships = _members(key, meetings)
+    clerks = [row["person"] for row in memberships if row["role"] == "secretary" and "ends_on" not in row]
+    if board is None and len(clerks) == 1:  # the committee's clerk, as the latest list of attendees shows
+        data["boards"][0]["secretary"] = clerks[0]
     if people:
         data["people"] = people
     data.update({"memberships": memberships} if memberships else {})
