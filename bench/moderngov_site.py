@@ -200,7 +200,7 @@ class FakeSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  # the name http.server calls
+            def do_GET(self) -> None:  # the name http.server calls
                 parts = urllib.parse.urlsplit(self.path)
                 site.requests.append(self.path)
                 query = dict(urllib.parse.parse_qsl(parts.query))
@@ -216,7 +216,7 @@ class FakeSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting (the timeout tests)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # http.server's name
+            def log_message(self, format: str, *args: object) -> None:  # http.server's name
                 pass
 
         return Handler

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import yaml
+from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from bot import clock
@@ -70,6 +71,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an existing board to put the meetings in (its name, channel and settings are left alone); "
         "without it the committee becomes a board of its own, keyed from its title",
     )
+    parser.add_argument(
+        "--sync-every",
+        type=int,
+        default=1,
+        choices=range(366),
+        metavar="DAYS",
+        help="how often the clock syncs the board with the site, in days (default 1; 0 never)",
+    )
+    parser.set_defaults(after_import=after_import)
 
 
 def read(args: argparse.Namespace) -> list[Imported]:
@@ -82,12 +92,25 @@ def read(args: argparse.Namespace) -> list[Imported]:
         raise ImportFailed(
             f"--committee ID is needed; `boardbot import moderngov --site {args.site} --list` lists them"
         )
+    start, end = window(args)
+    return [fetch(client, args.committee, start, end, board=args.board)]
+
+
+def window(args: argparse.Namespace) -> tuple[date, date]:
+    """--from and --to, or a year either side of today."""
     today = clock.now(Settings.from_env()).date()
     start = given_date(args.start, "--from") or today - timedelta(days=DEFAULT_DAYS_BACK)
     end = given_date(args.end, "--to") or today + timedelta(days=DEFAULT_DAYS_AHEAD)
     if end < start:
         raise ImportFailed(f"--to {end} is before --from {start}")
-    return [fetch(client, args.committee, start, end, board=args.board)]
+    return start, end
+
+
+def after_import(session: Session, args: argparse.Namespace, imports: list[Imported]) -> None:
+    """A real import: remember the board's source for the clock (bot/importers/mgsync.py)."""
+    from bot.importers.mgsync import remember  # mgsync builds on this module
+
+    remember(session, args, imports, window(args)[0], clock.now(Settings.from_env()))
 
 
 def list_committees(client: Client) -> None:
