@@ -14,7 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET  # only the types: parsing goes through defusedxml
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock_time
@@ -101,20 +102,30 @@ class Client:
 
     def committees(self) -> list[Committee]:
         root = self.get("GetCommittees", lDummy=0)
-        return [
-            Committee(
-                id=number(node, "committeeid"),
-                title=text(node, "committeetitle"),
-                expired=flag(node, "committeeexpired"),
-                deleted=flag(node, "committeedeleted"),
-            )
-            for node in root.iter("committee")
-            if text(node, "committeeid")
-        ]
+        with reading(self.url("GetCommittees", lDummy=0)):
+            return [
+                Committee(
+                    id=number(node, "committeeid"),
+                    title=text(node, "committeetitle"),
+                    expired=flag(node, "committeeexpired"),
+                    deleted=flag(node, "committeedeleted"),
+                )
+                for node in root.iter("committee")
+                if text(node, "committeeid")
+            ]
 
     def meeting_ids(self, committee: int, start: date, end: date) -> tuple[str, list[tuple[int, date]]]:
         """The committee's title and its meetings from `start` to `end` (dates sent as dd/mm/yyyy)."""
         root = self.get("GetMeetings", lCommitteeId=committee, sFromDate=uk_date(start), sToDate=uk_date(end))
+        with reading(
+            self.url("GetMeetings", lCommitteeId=committee, sFromDate=uk_date(start), sToDate=uk_date(end))
+        ):
+            return self._meetings(root, committee, start, end)
+
+    @staticmethod
+    def _meetings(
+        root: ET.Element, committee: int, start: date, end: date
+    ) -> tuple[str, list[tuple[int, date]]]:
         title = ""
         for node in root.iter("committee"):
             if text(node, "committeeid") == str(committee):
@@ -128,9 +139,13 @@ class Client:
 
     def meeting(self, meeting_id: int) -> Meeting:
         root = self.get("GetMeeting", lMeetingId=meeting_id)
+        with reading(self.url("GetMeeting", lMeetingId=meeting_id)):
+            return self._meeting(root, meeting_id)
+
+    def _meeting(self, root: ET.Element, meeting_id: int) -> Meeting:
         node = root if root.tag == "meeting" else root.find(".//meeting")
         if node is None:
-            raise ImportFailed(f"{self.url('GetMeeting', lMeetingId=meeting_id)} has no <meeting> in its XML")
+            raise ImportFailed("the answer has no <meeting> in its XML")
         where = f"meeting {meeting_id}"
         found = Meeting(
             id=meeting_id,
@@ -204,6 +219,15 @@ class Client:
                         f"{url} could not be reached ({exc.reason}); check the site address"
                     ) from exc
         raise ImportFailed(f"{url} failed {TRIES} times ({last}); the site may be down: try again later")
+
+
+@contextmanager
+def reading(url: str) -> Iterator[None]:
+    """What was wrong with an answer's content, said with the URL that gave it."""
+    try:
+        yield
+    except ImportFailed as exc:
+        raise ImportFailed(f"{url}: {exc}") from exc
 
 
 def site_url(site: str) -> str:

@@ -73,13 +73,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sync-every",
-        type=int,
+        type=interval,
         default=1,
-        choices=range(366),
         metavar="DAYS",
         help="how often the clock syncs the board with the site, in days (default 1; 0 never)",
     )
     parser.set_defaults(after_import=after_import)
+
+
+def interval(raw: str) -> int:
+    """--sync-every: whole days from 0 (never) to 365."""
+    if not raw.isdigit() or int(raw) > 365:
+        raise argparse.ArgumentTypeError(
+            f"'{raw}' is not a number of days from 0 (never) to 365, e.g. 1 or 7"
+        )
+    return int(raw)
 
 
 def read(args: argparse.Namespace) -> list[Imported]:

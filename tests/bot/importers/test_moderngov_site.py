@@ -8,6 +8,7 @@ from datetime import date, time
 import pytest
 
 from bench.moderngov_site import FakeSite, sample_committee
+from bot.cli import build_parser
 from bot.importers.command import ImportFailed
 from bot.importers.mgclient import Client, parse_time
 from bot.importers.moderngov import board_data, fetch
@@ -173,3 +174,26 @@ def test_an_unknown_committee_points_to_the_list(site):
 def test_restricted_papers_are_never_linked(site):
     text = fetch(client(site), 137, START, END, board="hwb").text
     assert "Exempt report" not in text and "9107" not in text
+
+
+def test_a_bad_date_in_an_answer_is_named_with_its_url(site):
+    site.script = [
+        (
+            200,
+            "text/xml",
+            b"<meeting><meetingid>503</meetingid><meetingdate>2023-10-12</meetingdate></meeting>",
+        )
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        client(site).meeting(503)
+    assert str(failed.value) == (
+        f"{site.url}/mgWebService.asmx/GetMeeting?lMeetingId=503: meeting 503: date '2023-10-12' is not dd/mm/yyyy"
+    )
+
+
+def test_the_sync_interval_is_checked_on_the_command_line(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(
+            ["import", "moderngov", "--site", "https://x.example", "--sync-every", "weekly"]
+        )
+    assert "'weekly' is not a number of days from 0 (never) to 365, e.g. 1 or 7" in capsys.readouterr().err
