@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import models as m
 from bot.boarddata import Imported, LoadResult, load_imported
+from bot.boarddata.merge import Kept, show
+from bot.boarddata.reader import describe_key
 from bot.importers.command import ImportFailed
 from bot.importers.mgclient import Client, site_url
 from bot.importers.moderngov import DEFAULT_DAYS_AHEAD, fetch
@@ -129,8 +131,8 @@ def sync_one(
             committee=committee,
             failure=failure,
             changes=[change.describe() for change in result.changes] if result and not failure else [],
-            conflicts=[kept.describe() for kept in result.conflicts] if result and not failure else [],
-            summary=result.summary() if result and not failure else "",
+            conflicts=[conflict_line(kept) for kept in result.conflicts] if result and not failure else [],
+            summary=result.summary().removesuffix(" (kept; listed above)") if result and not failure else "",
         )
     if told:
         post(told, fallback_text(blocks), blocks)
@@ -139,3 +141,11 @@ def sync_one(
             "ModernGov sync of board %s: no secretary on Slack to tell (%s)", key, failure or "changes"
         )
     return SyncOutcome(key, result, failure, told)
+
+
+def conflict_line(kept: Kept) -> str:
+    """A conflict as the secretary reads it: what Slack set, and what the site says now."""
+    return (
+        f"{kept.kind.label} {describe_key(kept.key)}: {kept.field}: kept {show(kept.current)} "
+        f"({kept.who()}); the site now says {show(kept.file_value)}"
+    )

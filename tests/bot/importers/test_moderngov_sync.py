@@ -113,9 +113,9 @@ def test_the_daily_sync_updates_what_the_site_changed_and_tells_the_secretary(im
     assert f"~ meeting {BOARD}-mg-503: date: 2023-10-12 -&gt; 2023-10-19" in text
     assert f"+ new agenda item {BOARD}-mg-503/5a" in text
     assert (
-        f"! conflict agenda item {BOARD}-mg-503/7: paper_status: kept 'submitted' (set in Slack by U0CLERK"
-        in text
+        f"agenda item {BOARD}-mg-503/7: paper_status: kept 'submitted' (set in Slack by U0CLERK on " in text
     )
+    assert "); the site now says 'published'" in text
     with imported() as session:
         meeting = session.scalars(select(m.Meeting).where(m.Meeting.key == f"{BOARD}-mg-503")).one()
         assert meeting.meets_on == date(2023, 10, 19)
