@@ -55,7 +55,8 @@ def remember(
         sync = session.get(m.ModernGovSync, board.id) or m.ModernGovSync(board_id=board.id)
         sync.site, sync.committee_id = site_url(args.site), args.committee
         sync.starts_on = min(start, sync.starts_on) if sync.starts_on else start
-        sync.every_days = args.sync_every
+        if args.sync_every is not None or sync.every_days is None:
+            sync.every_days = 1 if args.sync_every is None else args.sync_every
         sync.last_run_at, sync.last_outcome = now, "imported by `boardbot import moderngov`"
         session.add(sync)
 

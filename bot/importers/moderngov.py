@@ -74,9 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sync-every",
         type=interval,
-        default=1,
         metavar="DAYS",
-        help="how often the clock syncs the board with the site, in days (default 1; 0 never)",
+        help="how often the clock syncs the board with the site, in days: 0 never "
+        "(default: as set before, else 1, daily)",
     )
     parser.set_defaults(after_import=after_import)
 

@@ -91,6 +91,8 @@ def test_a_dry_run_remembers_nothing_and_the_interval_is_the_boards_own(monkeypa
         assert session.scalars(select(m.ModernGovSync)).all() == []
     main([*command, "--sync-every", "7"])
     assert the_sync(make_sessions(engine)).every_days == 7
+    main(command)  # imported again by hand: the board's interval stays
+    assert the_sync(make_sessions(engine)).every_days == 7
     engine.dispose()
 
 
