@@ -1,10 +1,12 @@
 """The clock: APScheduler runs one reminder run every few minutes, in a process of its own.
 
-One job, `reminders.run`, on a cron trigger in UTC (every EVERY_MINUTES minutes, so DST cannot move
+The reminder job, `reminders.run`, on a cron trigger in UTC (every EVERY_MINUTES minutes, so DST cannot move
 it; each board's send time is applied in its own zone by the run). Registered with an explicit id,
 `replace_existing`, `coalesce` (runs missed while the clock was busy or down collapse into one),
 a misfire grace time and `max_instances=1`, and run once at start so a restarted clock catches up at
-once. The ledger makes every run safe to repeat, in one clock or several.
+once. The ledger makes every run safe to repeat, in one clock or several. A second job,
+`moderngov.sync`, runs hourly in an executor of its own (a slow council site never holds up a
+reminder run) and re-imports each ModernGov board whose sync interval has passed (bot/importers/mgsync.py).
 
 Web workers never run this: `boardbot clock` (the Procfile's `clock:`) does, or `boardbot run` for a
 single small deployment (start_background beside the Socket Mode bot). Serving many workspaces
@@ -16,9 +18,10 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -34,9 +37,10 @@ from bot import clock
 from bot import models as m
 from bot.config import Settings
 from bot.db import make_sessions, reading
+from bot.importers.mgsync import SyncOutcome, sync_due
 from bot.slack.oauth import Installations
 from bot.workspaces import LOCAL
-from reminders.delivery import Sender, make_client
+from reminders.delivery import Outcome, Sender, make_client
 from reminders.run import RunResult, run_reminders
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,8 @@ log = logging.getLogger(__name__)
 JOB_ID = "reminders.run"
 EVERY_MINUTES = 5
 MISFIRE_GRACE_SECONDS = 4 * 60  # later than this, a missed run is dropped: the next one catches up
+SYNC_JOB_ID = "moderngov.sync"
+SYNC_MINUTE = 20  # past each hour; each board syncs once its own interval (daily by default) has passed
 
 
 def reminder_job(
@@ -54,9 +60,13 @@ def reminder_job(
 
 
 def each_workspace_job(
-    settings: Settings, sessions: sessionmaker[Session], installations: Installations
-) -> list[RunResult]:
-    """Many workspaces: a run for each workspace with boards, posted with that workspace's bot token.
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    installations: Installations,
+    job: Callable[[Settings, sessionmaker[Session], WebClient, str | None], Any] | None = None,
+) -> list:
+    """Many workspaces: `job` (a reminder run, or a ModernGov sync) for each workspace with boards,
+    posting with that workspace's bot token.
 
     The token is looked up at every run, so a workspace installed since is reminded and one
     uninstalled since is not (its boards are kept)."""
@@ -78,17 +88,40 @@ def each_workspace_job(
                 if team_id == LOCAL
                 else "BoardBot is not installed there (never, or uninstalled)"
             )
-            log.info("Reminders for workspace %s skipped: %s", team_id, why)
+            log.info(
+                "%s for workspace %s skipped: %s", getattr(job, "__name__", "reminder_job"), team_id, why
+            )
             continue
         client = make_client(replace(settings, slack_bot_token=token))
-        results.append(reminder_job(settings, sessions, client, team_id))
+        results.append((job or reminder_job)(settings, sessions, client, team_id))
     return results
+
+
+def moderngov_job(
+    settings: Settings, sessions: sessionmaker[Session], client: WebClient, team_id: str | None
+) -> list[SyncOutcome]:
+    """The clock's sync: re-import the ModernGov boards that are due; tell each secretary."""
+    sender = Sender(client)
+    return sync_due(
+        sessions,
+        clock.now(settings),
+        lambda user, text, blocks: log_undelivered(user, sender.deliver(user, text, blocks, [])),
+        team_id=team_id,
+    )
+
+
+def log_undelivered(user: str, outcome: Outcome) -> None:
+    if outcome.status != "sent":
+        log.warning("ModernGov sync report to %s not delivered: %s", user, outcome.error)
 
 
 def build_scheduler(kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     return kind(
         timezone=UTC,
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        executors={
+            "default": ThreadPoolExecutor(max_workers=1),
+            "imports": ThreadPoolExecutor(max_workers=1),
+        },
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
     )
 
@@ -125,6 +158,36 @@ def add_jobs(
     )
 
 
+def add_sync_job(
+    scheduler: BaseScheduler,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    client: WebClient | None,
+    team_id: str | None,
+    *,
+    installations: Installations | None = None,
+) -> None:
+    """Register the hourly ModernGov sync, in the `imports` executor, beside the reminder job: for
+    the one workspace of `client`'s token, or with `installations` for every workspace installed."""
+    job, kwargs = (
+        (each_workspace_job, {"installations": installations, "job": moderngov_job})
+        if installations is not None
+        else (moderngov_job, {"client": client, "team_id": team_id})
+    )
+    scheduler.add_job(
+        job,
+        trigger=CronTrigger(minute=SYNC_MINUTE, timezone=UTC),
+        id=SYNC_JOB_ID,
+        name="moderngov: re-import the boards whose sync is due",
+        executor="imports",
+        kwargs={"settings": settings, "sessions": sessions, **kwargs},
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=30 * 60,
+        max_instances=1,
+    )
+
+
 def workspace_of(client: WebClient) -> str:
     """The team id the bot token belongs to: a clock reminds that workspace's boards only."""
     return client.auth_test()["team_id"]
@@ -134,14 +197,9 @@ def run_clock(settings: Settings, engine: Engine, *, err: TextIO = sys.stderr) -
     """`boardbot clock`: run the scheduler in the foreground until SIGTERM or Ctrl-C."""
     if settings.oauth:
         scheduler = build_scheduler(BlockingScheduler)
-        add_jobs(
-            scheduler,
-            settings,
-            make_sessions(engine),
-            None,
-            None,
-            installations=Installations.on(settings, engine),
-        )
+        installations = Installations.on(settings, engine)
+        add_jobs(scheduler, settings, make_sessions(engine), None, None, installations=installations)
+        add_sync_job(scheduler, settings, make_sessions(engine), None, None, installations=installations)
         log.info(
             "Reminder clock started for every installed workspace: a run every %d minutes", EVERY_MINUTES
         )
@@ -162,6 +220,7 @@ def run_clock(settings: Settings, engine: Engine, *, err: TextIO = sys.stderr) -
         return 2
     scheduler = build_scheduler(BlockingScheduler)
     add_jobs(scheduler, settings, make_sessions(engine), client, team_id)
+    add_sync_job(scheduler, settings, make_sessions(engine), client, team_id)
     log.info("Reminder clock started for workspace %s: a run every %d minutes", team_id, EVERY_MINUTES)
     return run_foreground(scheduler)
 
@@ -189,6 +248,8 @@ def start_background(
     """
     client = make_client(settings, base_url=api_url)
     scheduler = build_scheduler(BackgroundScheduler)
-    add_jobs(scheduler, settings, sessions, client, team_id or workspace_of(client))
+    team = team_id or workspace_of(client)
+    add_jobs(scheduler, settings, sessions, client, team)
+    add_sync_job(scheduler, settings, sessions, client, team)
     scheduler.start()
     return scheduler

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db import make_sessions
 
 # One line per importer: its module in bot/importers (NAME, HELP, add_arguments, read).
-IMPORTERS: tuple[str, ...] = ("actions",)
+IMPORTERS: tuple[str, ...] = ("moderngov", "actions")
 
 
 class ImportFailed(Exception):
@@ -70,6 +70,8 @@ def run_import(args, settings: Settings, engine) -> int:
         )
         if not result.ok:
             session.rollback()
+        elif not args.dry_run and getattr(args, "after_import", None):
+            args.after_import(session, args, imports)  # e.g. remember the source for the clock
     return report(result, ", ".join(item.key for item in imports), dry_run=args.dry_run, verb="Imported")
 
 

@@ -33,6 +33,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.importers import ModernGovSync
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
 from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
 from bot.models.reminders import (
@@ -65,6 +66,7 @@ __all__ = [
     "KpiValue",
     "LoadedFile",
     "LoadedValue",
+    "ModernGovSync",
     "Meeting",
     "MeetingStatus",
     "Membership",
