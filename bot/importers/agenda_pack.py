@@ -92,6 +92,7 @@ def board_data(pack: Pack, board: str, path: Path) -> dict[str, Any]:
         return key
 
     memberships = []
+    seated = {"starts_on": pack.issued} if pack.issued and pack.issued <= pack.date else {}
     for member in pack.members:
         fields: dict[str, Any] = {}
         if member.description:
@@ -103,12 +104,16 @@ def board_data(pack: Pack, board: str, path: Path) -> dict[str, Any]:
             else:
                 fields = {"role_title": member.description}
         key = person(member.name, member.at, **fields)
-        memberships.append({"board": board, "person": key, "role": member.role, "source": source(member.at)})
+        memberships.append(
+            {"board": board, "person": key, "role": member.role, **seated, "source": source(member.at)}
+        )
     board_record: dict[str, Any] = {"key": board, "name": committee, "source": source(pack.committee_at)}
     if pack.secretary:
         name, officer_title, email, at = pack.secretary
         board_record["secretary"] = person(name, at, role_title=officer_title, email=email)
-        memberships.append({"board": board, "person": slug(name), "role": "secretary", "source": source(at)})
+        memberships.append(
+            {"board": board, "person": slug(name), "role": "secretary", **seated, "source": source(at)}
+        )
 
     meeting_key = f"{board}-{pack.date.isoformat()}"
     meeting: dict[str, Any] = {"key": meeting_key, "board": board, "date": pack.date}

@@ -32,7 +32,7 @@ LABEL = re.compile(
     r"\s*:\s*(.*)",
     re.IGNORECASE,
 )
-OTHER_LABEL = re.compile(r"[A-Z][A-Za-z ]{2,40}:|\S+\t")
+OTHER_LABEL = re.compile(r"[A-Z][A-Za-z ]{2,40}:|\S+\t|\d+\.?\s")
 TITLE_WORDS = re.compile(r"\b(Director|Manager|Head|Officer|Chief|Lead|Executive)\b")
 NOT_A_NAME = re.compile(r"\b(Services?|Director|Council|Department|Team|Directorate|Policy)\b")
 ROLES = {"chairman": "chair", "chair": "chair", "co-chair": "co-chair", "vice-chair": "vice-chair"}
@@ -88,6 +88,7 @@ class Pack:
     items: list[Item] = field(default_factory=list)
     next_meeting: tuple[Day, str | None, Item] | None = None  # date, host's name, the item stating it
     minutes: Minutes | None = None
+    issued: Day | None = None  # the agenda's own date: the members listed held their seats then
 
 
 def letters(text: str) -> str:
@@ -116,6 +117,8 @@ def parse(lines: list[Line]) -> Pack:
         return pack
     cover(pack, lines[:start])
     end = agenda(pack, lines, start + 1)
+    issued = (DATE.fullmatch(ln.text.strip()) for ln in lines[end : end + 12])
+    pack.issued = next((to_date(found) for found in issued if found), None)
     reports(pack, lines[end:])
     pack.minutes = minutes(lines[end:])
     return pack
@@ -224,7 +227,7 @@ def agenda(pack: Pack, lines: list[Line], start: int) -> int:
             continue
         if END_OF_AGENDA.fullmatch(text) or (DATE.fullmatch(text) and pack.items):
             break
-        if letters(text).startswith("PART"):
+        if re.match(r"PART(\d|ONE|TWO)", letters(text)):
             restricted = bool(re.search(r"PART ?2|PRIVATE|EXEMPT|CONFIDENTIAL", letters(text)))
             continue
         pages = PAGES.search(text)
@@ -341,8 +344,11 @@ def minutes(lines: list[Line]) -> Minutes | None:
     """The minutes of the previous meeting, when the pack includes them: items, decisions, actions."""
     held = None
     for n, ln in enumerate(lines):
-        text = ln.text.strip()
-        if text.startswith("Minutes of a meeting") and (when := DATE.search(text)):
+        if not ln.text.strip().startswith("Minutes of a meeting"):
+            continue
+        paragraph = [more.text for more in lines[n : n + 5]]
+        text = join_wrapped(paragraph[: next((k for k, t in enumerate(paragraph) if not t.strip()), 5)])
+        if when := DATE.search(text):
             held = n
             venue = text[when.end() :].strip(" ,.").removeprefix("in ").strip() or None
             result = Minutes(to_date(when), ln, venue, [], [])
@@ -396,5 +402,5 @@ def outcome(item: Item | None, paragraphs: list[list[str]], resolved: list[str])
         return
     if resolved:
         item.outcome = "RESOLVED: " + join_wrapped(resolved)
-    elif len(paragraphs) == 1 and len(paragraphs[0]) == 1:
+    elif len(paragraphs) == 1:
         item.outcome = join_wrapped(paragraphs[0])

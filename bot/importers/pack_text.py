@@ -78,10 +78,13 @@ def pdf_lines(path: Path) -> list[Line]:
     repeated = page_furniture(split)
     lines: list[Line] = []
     for number, rows in enumerate(split, 1):
-        for row in rows:
-            if not is_furniture(row, repeated):
-                lines.append(Line(columns(row), page=number))
-        lines.append(Line("", page=number))
+        kept = [row for row in rows if not is_furniture(row, repeated)]
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        while kept and not kept[-1].strip():
+            kept.pop()
+        # No blank line at a page break: a paragraph carried over to the next page stays one.
+        lines += [Line(columns(row), page=number) for row in kept]
     return lines
 
 
