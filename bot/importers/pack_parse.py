@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time
 
-Day = date  # for fields after one named `date`
-
 from bot.importers.pack_text import Line, join_wrapped
+
+Day = date  # for fields after one named `date`
 
 MONTHS = "January February March April May June July August September October November December".split()
 DATE = re.compile(
