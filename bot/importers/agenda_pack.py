@@ -16,11 +16,16 @@ import yaml
 
 from bot.boarddata import Imported
 from bot.importers.command import ImportFailed
-from bot.importers.pack_parse import Item, Pack, letters, parse
+from bot.importers.pack_model import Item, Pack, letters
+from bot.importers.pack_parse import parse
 from bot.importers.pack_text import Line, PackUnreadable, read_lines
 
 NAME = "agenda-pack"
 HELP = "read a Public Document Pack (PDF or text): meeting, members, agenda items, minutes"
+ROLE_WORDS = re.compile(
+    r"\b(Director|Member|Representative|Chair|Lead|Officer|Manager|Head|Advisor|Adviser|Group|Councillor)\b",
+    re.IGNORECASE,
+)
 CONFIRM = True  # shows what it found and would change, and applies only with --yes or a yes typed
 
 
@@ -101,8 +106,10 @@ def board_data(pack: Pack, board: str, path: Path) -> dict[str, Any]:
                 title, _, org = member.description.rpartition(", ")
             if title and org.isupper() and len(org) <= 6:
                 fields = {"role_title": title, "organisation": organisation(org, member.at)}
-            else:
+            elif ROLE_WORDS.search(member.description):
                 fields = {"role_title": member.description}
+            else:  # "Healthwatch Westminster", "NHS London": whom they are there for
+                fields = {"organisation": organisation(member.description, member.at)}
         key = person(member.name, member.at, **fields)
         memberships.append(
             {"board": board, "person": key, "role": member.role, **seated, "source": source(member.at)}

@@ -292,3 +292,30 @@ def test_the_command_shows_first_applies_with_yes_and_a_second_run_changes_nothi
     assert code == 0 and "nothing to change" in out
     code, _, err = cli("import", "agenda-pack", "missing.pdf", "--board", "hwb", database=database)
     assert code == 1 and "Nothing was imported: missing.pdf: no such file" in err
+
+
+@pytest.mark.parametrize("answer, applied", [("y", True), ("", False)])
+def test_on_a_terminal_it_asks_before_applying(fresh_db, monkeypatch, capsys, answer, applied):
+    from bot.config import Settings
+    from bot.importers.command import run_import
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: answer)
+    args = argparse.Namespace(
+        file=str(PACKS["fps"][0]),
+        board="fps",
+        yes=False,
+        dry_run=False,
+        prefer_source=False,
+        workspace=None,
+        confirm=True,
+        read=agenda_pack.read,
+    )
+    code = run_import(args, Settings.from_env(), fresh_db)
+    out = capsys.readouterr().out
+    assert "+ new meeting fps-2019-11-25" in out
+    with make_sessions(fresh_db)() as session:
+        assert (
+            session.scalar(select(m.Meeting.key).where(m.Meeting.key == "fps-2019-11-25")) is not None
+        ) is applied
+    assert code == (0 if applied else 1)
