@@ -54,7 +54,9 @@ def read(args) -> list[Imported]:
         )
     print(found(pack, path))
     text = yaml.safe_dump(board_data(pack, board, path), sort_keys=False, allow_unicode=True, width=100)
-    return [Imported(key=f"agenda pack {path.name} board {board}", text=text, via="agenda pack")]
+    # One source per board and meeting: the pack's PDF and its text, or a copy renamed, are the same pack.
+    assert pack.date is not None
+    return [Imported(key=f"agenda pack {board} {pack.date.isoformat()}", text=text, via="agenda pack")]
 
 
 def slug(name: str) -> str:

@@ -108,7 +108,8 @@ def minutes(lines: list[Line]) -> Minutes | None:
         text = join_wrapped(paragraph[: next((k for k, t in enumerate(paragraph) if not t.strip()), 5)])
         if when := DATE.search(text):
             held = n
-            venue = text[when.end() :].strip(" ,.").removeprefix("in ").strip() or None
+            place = re.split(r"\.(?:\s|$)", text[when.end() :])[0]  # to the sentence's end
+            venue = place.strip(" ,.").removeprefix("in ").strip() or None
             result = Minutes(to_date(when), ln, venue, [], [])
             break
     if held is None:

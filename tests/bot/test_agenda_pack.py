@@ -6,7 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -250,6 +250,17 @@ PART 2 (IN PRIVATE)
 2. CONTRACT AWARD: HOME CARE (Pages 5 - 9)
 Exempt: information relating to the financial affairs of any particular person.
 Stuart Love Chief Executive
+28 February 2024
+
+MINUTES
+Minutes of a meeting of the Health & Wellbeing Board held on Thursday 18 January 2024 in the
+Council Chamber, Town Hall, Hornton Street, London, W8 7NX.
+1 BETTER CARE FUND
+1.1 The Board discussed the plan.
+ACTION: Officers to circulate the final plan to members.
+RESOLVED:
+1.2 That the plan be agreed.
+The Meeting ended at 6.05 pm
 """
 
 
@@ -257,11 +268,30 @@ def test_items_in_part_2_are_restricted(tmp_path):
     pack = tmp_path / "march.txt"
     pack.write_text(RESTRICTED)
     data = yaml.safe_load(read(pack)[0].text)
-    assert [(i["number"], i.get("restricted", False)) for i in data["agenda_items"]] == [
+    this = [i for i in data["agenda_items"] if i["meeting"] == "hwb-2024-03-07"]
+    assert [(i["number"], i.get("restricted", False)) for i in this] == [
         ("1", False),
         ("2", True),
     ]
     assert data["meetings"][0]["start_time"] == "10:00"
+
+
+def test_minutes_in_a_pack_give_the_previous_meeting_its_decisions_and_actions(tmp_path):
+    pack = tmp_path / "march.txt"
+    pack.write_text(RESTRICTED)
+    data = yaml.safe_load(read(pack)[0].text)
+    before = data["meetings"][-1]
+    assert (before["key"], before["venue"]) == (
+        "hwb-2024-01-18",
+        "the Council Chamber, Town Hall, Hornton Street, London, W8 7NX",
+    )
+    assert [i["outcome"] for i in data["agenda_items"] if i["meeting"] == "hwb-2024-01-18"] == [
+        "RESOLVED: That the plan be agreed."
+    ]
+    assert [(a["ref"], a["agenda_item"], a["description"], a["status"]) for a in data["actions"]] == [
+        ("HWB-2024011801", "1", "Officers to circulate the final plan to members.", "open")
+    ]
+    assert {ms["starts_on"] for ms in data["memberships"]} <= {date(2024, 2, 28)}
 
 
 def cli(*args: str, database: str) -> tuple[int, str, str]:
