@@ -16,7 +16,7 @@ import yaml
 
 from bot.boarddata import Imported
 from bot.importers.command import ImportFailed
-from bot.importers.pack_model import Item, Pack, letters
+from bot.importers.pack_model import Item, Member, Pack, letters, role_of
 from bot.importers.pack_parse import parse
 from bot.importers.pack_text import Line, PackUnreadable, read_lines
 
@@ -99,7 +99,20 @@ def board_data(pack: Pack, board: str, path: Path) -> dict[str, Any]:
         return key
 
     memberships = []
-    seated = {"starts_on": pack.issued} if pack.issued and pack.issued <= pack.date else {}
+    meets_on = pack.date
+    seated = {"starts_on": pack.issued} if pack.issued and pack.issued <= meets_on else {}
+
+    def since(member: Member) -> dict[str, Any]:
+        """Seated from the previous meeting when its minutes show them present in the same role."""
+        held = pack.minutes
+        if held and held.date < meets_on:
+            plain = re.sub(r"^(Councillor|Cllr\.?)\s+", "", member.name)
+            at = held.present.find(plain)
+            role = re.match(r"\s*\(([^)]*)\)", held.present[at + len(plain) :]) if at >= 0 else None
+            if at >= 0 and (role_of(role.group(1)) if role else "member") == member.role:
+                return {"starts_on": held.date}
+        return seated
+
     for member in pack.members:
         fields: dict[str, Any] = {}
         if member.description:
@@ -114,7 +127,7 @@ def board_data(pack: Pack, board: str, path: Path) -> dict[str, Any]:
                 fields = {"organisation": organisation(member.description, member.at)}
         key = person(member.name, member.at, **fields)
         memberships.append(
-            {"board": board, "person": key, "role": member.role, **seated, "source": source(member.at)}
+            {"board": board, "person": key, "role": member.role, **since(member), "source": source(member.at)}
         )
     board_record: dict[str, Any] = {"key": board, "name": committee, "source": source(pack.committee_at)}
     if pack.secretary:

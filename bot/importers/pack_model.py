@@ -30,7 +30,7 @@ LABEL = re.compile(
 OTHER_LABEL = re.compile(r"[A-Z][A-Za-z ]{2,40}:|\S+\t|\d+\.?\s")
 TITLE_WORDS = re.compile(r"\b(Director|Manager|Head|Officer|Chief|Lead|Executive)\b")
 NOT_A_NAME = re.compile(r"\b(Services?|Director|Council|Department|Team|Directorate|Policy)\b")
-ROLES = {"chairman": "chair", "chair": "chair", "co-chair": "co-chair", "vice-chair": "vice-chair"}
+ROLES = {"chairman": "chair", "chair": "chair", "cochair": "co-chair", "vicechair": "vice-chair"}
 
 
 @dataclass
@@ -68,6 +68,7 @@ class Minutes:
     venue: str | None
     items: list[Item]
     actions: list[tuple[str, str, Line]]  # (agenda number, action text, where)
+    present: str = ""  # the "Members Present:" paragraph, as written
 
 
 @dataclass
@@ -88,6 +89,11 @@ class Pack:
 
 def letters(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", text).upper()
+
+
+def role_of(written: str) -> str:
+    """'(Chairman)', '(Co- Chair)', '(Vice-Chair)' as a membership role; anything else is a member."""
+    return ROLES.get(letters(written).lower(), "member")
 
 
 def to_date(match: re.Match) -> date:

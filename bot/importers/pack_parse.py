@@ -15,13 +15,13 @@ from bot.importers.pack_model import (
     HEADING,
     PAGES,
     POSTCODE,
-    ROLES,
     TIME,
     Item,
     Member,
     Pack,
     is_heading,
     letters,
+    role_of,
     to_date,
     to_time,
 )
@@ -121,10 +121,8 @@ def members(pack: Pack, lines: list[Line], texts: list[str]) -> None:
             name = re.sub(r"^Cllr\.? ", "Councillor ", name.strip())
             if councillors and not name.startswith("Councillor"):
                 name = f"Councillor {name}"
-            role_key = letters(role).lower().replace("chairman", "chair").replace("cochair", "co-chair")
-            role_key = role_key.replace("vicechair", "vice-chair")
             description = None if councillors else (" ".join(cells[1:]) or None)
-            pack.members.append(Member(name, ROLES.get(role_key, "member"), description, lines[n]))
+            pack.members.append(Member(name, role_of(role), description, lines[n]))
 
 
 END_OF_AGENDA = re.compile(r"(CLOSE OF MEETING|MINUTES|Agenda Item \d+|.*Chief Executive.*)", re.IGNORECASE)

@@ -114,6 +114,15 @@ def minutes(lines: list[Line]) -> Minutes | None:
             break
     if held is None:
         return None
+    for n in range(held + 1, min(held + 12, len(lines))):
+        if lines[n].text.strip().startswith("Members Present"):
+            said = lines[n].text.partition(":")[2]
+            rows = [ln.text for ln in lines[n + 1 : n + 10]]
+            if not said.strip():  # the list under its label, after a blank line
+                rows = rows[next((k for k, t in enumerate(rows) if t.strip()), 0) :]
+            rows = rows[: next((k for k, t in enumerate(rows) if not t.strip()), len(rows))]
+            result.present = join_wrapped([said, *rows] if said.strip() else rows)
+            break
     item: Item | None = None
     paragraphs: list[list[str]] = []
     resolved: list[str] = []

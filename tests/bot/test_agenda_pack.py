@@ -349,3 +349,18 @@ def test_on_a_terminal_it_asks_before_applying(fresh_db, monkeypatch, capsys, an
             session.scalar(select(m.Meeting.key).where(m.Meeting.key == "fps-2019-11-25")) is not None
         ) is applied
     assert code == (0 if applied else 1)
+
+
+def test_members_are_seated_from_the_minuted_meeting_they_attended_in_the_same_role():
+    data = yaml.safe_load(read(PACKS["fps"][0], "fps")[0].text)
+    seats = {(s["person"], s["role"], s["starts_on"]) for s in data["memberships"]}
+    demo_seats = {
+        (s["person"], s["role"], s.get("starts_on"))
+        for s in yaml.safe_load((ROOT / "data/demo/scrutiny.yaml").read_text())["memberships"]
+        if s["person"] != "matt-noble"  # a substitute for one meeting, minuted only in prose
+    }
+    assert seats == demo_seats
+    hwb = {s["person"]: s["starts_on"] for s in yaml.safe_load(read(PACKS["hwb"][0])[0].text)["memberships"]}
+    # Present on 8 June 2023 as members; the co-chairs were not minuted as chairs, so from the agenda's date.
+    assert hwb["bernie-flaherty"] == date(2023, 6, 8)
+    assert hwb["nafsika-butler-thalassis"] == hwb["josh-rendall"] == date(2023, 9, 27)
