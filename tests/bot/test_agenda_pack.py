@@ -364,3 +364,16 @@ def test_members_are_seated_from_the_minuted_meeting_they_attended_in_the_same_r
     # Present on 8 June 2023 as members; the co-chairs were not minuted as chairs, so from the agenda's date.
     assert hwb["bernie-flaherty"] == date(2023, 6, 8)
     assert hwb["nafsika-butler-thalassis"] == hwb["josh-rendall"] == date(2023, 9, 27)
+
+
+def test_a_pack_imported_over_the_demo_data_leaves_what_it_does_not_state(demo_db):
+    result_items = agenda_pack.read(argparse.Namespace(file=str(PACKS["fps"][0]), board="fps"))
+    with make_sessions(demo_db).begin() as session:
+        result = load_imported(session, result_items, now=NOW)
+        assert result.ok and not result.conflicts
+    changed = {(c.kind.name, name) for c in result.changes for name, _, _ in c.diffs or ()}
+    assert ("meetings", "host") not in changed and ("people", "organisation") not in changed
+    with make_sessions(demo_db)() as session:
+        meeting = session.scalars(select(m.Meeting).where(m.Meeting.key == "fps-2019-11-25")).one()
+        assert meeting.host is not None and meeting.host.short_name == "WCC"
+        assert meeting.notes.startswith("Agenda issued 15 November 2019")
