@@ -46,7 +46,12 @@ def read(args) -> list[Imported]:
         raise ImportFailed(f"{path}: {exc}") from exc
     pack = parse(lines)
     missing = [
-        what for what, value in (("the agenda", pack.items), ("the meeting date", pack.date)) if not value
+        what
+        for what, value in (
+            ("agenda (a line AGENDA, then numbered items)", pack.items),
+            ("meeting date", pack.date),
+        )
+        if not value
     ]
     if missing:
         raise ImportFailed(

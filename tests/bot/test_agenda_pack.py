@@ -233,7 +233,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
 def test_text_that_is_no_agenda_pack_says_what_was_missing(tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("Shopping list\nMilk\n")
-    with pytest.raises(ImportFailed, match=r"notes.txt: not an agenda pack .* found no the agenda"):
+    with pytest.raises(ImportFailed, match=r"notes.txt: not an agenda pack .* found no agenda"):
         read(notes)
 
 
