@@ -134,8 +134,13 @@ def plan_merge(
                 _note(plan, kind, key, record, set(kind.by_name), None)
                 continue
             values, diffs, conflicts = dict(record.values), [], set()
+            # An import sets what its source states (an explicit null too); what it leaves out stays.
+            stated = set(record.field_lines) if record.file in plan.via else None
             for spec in kind.fields:
                 old, new = existing.record.get(spec.name), record.values.get(spec.name)
+                if stated is not None and spec.name not in stated:
+                    values[spec.name] = old
+                    continue
                 if old == new:
                     continue
                 found = snapshot.provenance.get((kind.name, existing.row.id, spec.name))

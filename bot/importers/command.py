@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db import make_sessions
 
 # One line per importer: its module in bot/importers (NAME, HELP, add_arguments, read).
-IMPORTERS: tuple[str, ...] = ("moderngov", "actions")
+IMPORTERS: tuple[str, ...] = ("moderngov", "actions", "agenda_pack")
 
 
 class ImportFailed(Exception):
@@ -34,7 +34,7 @@ def add_import_parser(sub) -> None:
         one = kinds.add_parser(module.NAME, help=module.HELP)
         module.add_arguments(one)
         add_shared_arguments(one)
-        one.set_defaults(run=run_import, read=module.read)
+        one.set_defaults(run=run_import, read=module.read, confirm=getattr(module, "CONFIRM", False))
 
 
 def add_shared_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,20 +59,37 @@ def run_import(args, settings: Settings, engine) -> int:
     except ImportFailed as exc:
         print(f"Nothing was imported: {exc}", file=sys.stderr)
         return 1
+    what = ", ".join(item.key for item in imports)
+    if getattr(args, "confirm", False) and not args.dry_run and not getattr(args, "yes", False):
+        # CONFIRM importers show what they would change first, and apply only on a yes.
+        result = merge(args, settings, engine, imports, dry_run=True)
+        if report(result, what, dry_run=True, verb="Imported") or not result.changes:
+            return 0 if result.ok else 1
+        if not sys.stdin.isatty():
+            print("Nothing was imported: add --yes to apply these changes.", file=sys.stderr)
+            return 1
+        if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing was imported.")
+            return 1
+    result = merge(args, settings, engine, imports, dry_run=args.dry_run)
+    return report(result, what, dry_run=args.dry_run, verb="Imported")
+
+
+def merge(args, settings: Settings, engine, imports: list[Imported], *, dry_run: bool) -> LoadResult:
     with make_sessions(engine).begin() as session:
         result = load_imported(
             session,
             imports,
             now=clock.now(settings),
-            dry_run=args.dry_run,
+            dry_run=dry_run,
             prefer_file=args.prefer_source,
             team_id=args.workspace,
         )
         if not result.ok:
             session.rollback()
-        elif not args.dry_run and getattr(args, "after_import", None):
+        elif not dry_run and getattr(args, "after_import", None):
             args.after_import(session, args, imports)  # e.g. remember the source for the clock
-    return report(result, ", ".join(item.key for item in imports), dry_run=args.dry_run, verb="Imported")
+    return result
 
 
 def report(result: LoadResult, what: str, *, dry_run: bool, verb: str) -> int:
