@@ -2,6 +2,9 @@
 
 Also serves response_url posts (`/respond/...`), so one sees everything the app sent to Slack. The
 console shows what BoardBot sends through it, so it ships in the package; tests and bench/ use it too.
+Reading the calls first waits for the Slack calls BoardBot makes after its acks (bot.slack.after), so
+a reader sees all that the requests answered so far have sent. A call can be scripted to answer late
+or with an HTTP error (`script`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from bot.slack.after import AFTER
 
 
 @dataclass
@@ -129,11 +134,13 @@ class FakeSlack:
             return queue.popleft() if queue else Scripted()
 
     def calls_to(self, method: str) -> list[Call]:
+        AFTER.settle()
         with self.lock:
             return [c for c in self.calls if c.method == method]
 
     def take(self) -> list[Call]:
         """The calls made since the last take()."""
+        AFTER.settle()
         with self.lock:
             taken, self.seen = self.calls[self.seen :], len(self.calls)
         return taken
