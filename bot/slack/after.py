@@ -37,8 +37,19 @@ REPLY_SECONDS = 10  # after the ack, as the clock's posts: a slow Slack is still
 RETRIES = 2  # further tries of a call Slack refused (429, 500, 503) or never received
 MAX_RETRY_AFTER = 10  # seconds: a longer Retry-After gives the reply up rather than hold a thread
 AFTER_THREADS = 4  # replies at once; more wait their turn (Slack paces chat.postMessage anyway)
-# What a Slack call that got no answer raises (slack_sdk lets urllib's errors through)
-SLACK_FAULTS = (urllib.error.URLError, TimeoutError, ConnectionError)
+
+
+class SlackUnavailable(Exception):
+    """Slack could not answer a lookup just now (429 or 5xx): the request should be tried again later."""
+
+
+def transient(error: SlackApiError) -> bool:
+    """Slack refused for now (rate limit, its own failure), not for good."""
+    return error.response.status_code == 429 or error.response.status_code >= 500
+
+
+# What a lookup that got no answer raises (slack_sdk lets urllib's errors through)
+SLACK_FAULTS = (SlackUnavailable, urllib.error.URLError, TimeoutError, ConnectionError)
 
 
 class BoundedRateLimitRetry(RateLimitErrorRetryHandler):

@@ -23,7 +23,7 @@ from bot import clock
 from bot.config import Settings
 from bot.db import in_transaction
 from bot.reply import Reply
-from bot.slack.after import AFTER, lookup_client, reply_client
+from bot.slack.after import AFTER, SlackUnavailable, failure, lookup_client, reply_client, transient
 from bot.slack.payloads import message_request
 from bot.updates import SlackProfile
 from commands import update
@@ -36,8 +36,9 @@ class SlackLookups:
     """What answering a message asks Slack: a user's profile, a permalink, a thread's bot message.
 
     Asked before the ack, as they decide what is recorded (who may change an action, which action a
-    thread reply is about), so with a short timeout (LOOKUP_SECONDS): a lookup without an answer fails
-    the request (an event then gets 5xx, and Slack delivers it again) rather than guessing.
+    thread reply is about), so with a short timeout (LOOKUP_SECONDS): a lookup without an answer, or
+    one Slack refused for now (429, 5xx), fails the request (an event then gets 5xx, and Slack delivers
+    it again) rather than guessing; a refusal for good (user_not_found...) is taken as no answer.
     """
 
     def __init__(self, client: WebClient, context: BoltContext | dict[str, Any]):
@@ -49,6 +50,8 @@ class SlackLookups:
         try:
             user = self.client.users_info(user=user_id).get("user") or {}
         except SlackApiError as error:
+            if transient(error):
+                raise SlackUnavailable(f"users.info: {failure(error)}") from error
             log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
             return None
         return SlackProfile(
@@ -70,6 +73,8 @@ class SlackLookups:
         try:
             found = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=1, inclusive=True)
         except SlackApiError as error:
+            if transient(error):
+                raise SlackUnavailable(f"conversations.replies: {failure(error)}") from error
             log.warning("conversations.replies failed: %s", error.response.get("error"))
             return []
         parent: dict[str, Any] = next(iter(found.get("messages") or []), {})

@@ -10,6 +10,7 @@ or with an HTTP error (`script`).
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -78,6 +79,13 @@ class FakeSlack:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        report = self.server.handle_error
+
+        def handle_error(request, client_address) -> None:
+            if not isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+                report(request, client_address)  # a client that timed out and left is expected
+
+        self.server.handle_error = handle_error  # type: ignore[method-assign]
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
