@@ -160,8 +160,9 @@ def on_error(
 ) -> BoltResponse:
     """One place for every listener's failure: log it with its traceback, tell the user. A failed event
     answers 500 so that Slack delivers it again (the retry is de-duplicated by its update_requests claim),
-    until Slack's last retry, whose sender is told it was not recorded; a database that is down or hung
-    is said to be so, not reported as our bug."""
+    until Slack's last retry, whose sender is told it was not recorded; a database that is down or hung,
+    or a Slack lookup without an answer, is said to be so, not reported as our bug. What is said to the
+    user goes after the ack (bot.slack.after)."""
     unavailable = isinstance(error, DATABASE_FAULTS)
     slack_slow = isinstance(error, SLACK_FAULTS)  # a lookup before the ack got no answer in time
     if unavailable or slack_slow:
