@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     clock = sub.add_parser(
         "clock", help="run the reminder clock: what is due is derived and sent every 5 minutes"
     )
-    clock.set_defaults(run=cmd_clock)
+    clock.set_defaults(run=cmd_clock, serves=True)
 
     reminders = sub.add_parser("reminders", help="see what the reminder clock would send")
     reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
@@ -140,12 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="the Socket Mode bot and the reminder clock in one process (small deployments)"
     )
-    run.set_defaults(run=cmd_run)
+    run.set_defaults(run=cmd_run, serves=True)
 
     serve = sub.add_parser(
         "serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP via uvicorn"
     )
-    serve.set_defaults(run=cmd_serve)
+    serve.set_defaults(run=cmd_serve, serves=True)
 
     manifest = sub.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--url", default=None, help="the public https URL of /slack/events")
@@ -164,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     logs.setup(settings)
     if not getattr(args, "needs_db", True):
         return args.run(args, settings, None)
-    engine = make_engine(settings.database_url)
+    engine = (
+        serving_engine(settings) if getattr(args, "serves", False) else make_engine(settings.database_url)
+    )
     try:
         if args.run not in (cmd_db_upgrade, cmd_restore):  # these two may meet an older schema
             check_schema(engine)
@@ -174,6 +176,13 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     finally:
         engine.dispose()
+
+
+def serving_engine(settings: Settings):
+    """The engine of a long-running process (Socket Mode, the clock): bounded by DATABASE_TIMEOUT as the
+    web process's is, so a hung database fails a request or a reminder run in time instead of freezing
+    it; one-off commands (migrations, loads) are not bounded."""
+    return make_engine(settings.database_url, timeout=settings.database_timeout, pool_pre_ping=True)
 
 
 def cmd_db_upgrade(args, settings: Settings, engine) -> int:

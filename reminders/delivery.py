@@ -1,8 +1,11 @@
-"""Sending a reminder message to Slack: Retry-After honoured, 5xx and timeouts retried with backoff.
+"""Sending a reminder message to Slack: Retry-After honoured, 5xx retried with backoff.
 
 Every message carries Slack message metadata naming the ledger rows it delivers. When a try may have
-reached Slack without our hearing back (a timeout, a 5xx, a run that died after claiming), the
-conversation is searched for that metadata before posting again, so a retry never doubles a message.
+reached Slack without our hearing back (a 5xx, a run that died after claiming), the conversation is
+searched for that metadata before posting again, so a retry never doubles a message. A try Slack did
+not answer at all (a timeout, a connection dropped after sending) is not tried again in the same run:
+Slack may still be posting it and only show it later, after a look would have found nothing, so it is
+left pending and uncertain for the next run, whose look finds it or posts it.
 That needs the history scopes (`im:history`, `channels:history`, `groups:history`) and `im:write`;
 without them the search is skipped and the message is posted again (at least once, never lost).
 """
@@ -182,7 +185,8 @@ class Sender:
                 )  # fmt: skip
             except (urllib.error.URLError, OSError) as exc:
                 last_error, maybe_sent = _transport_error(exc)
-                uncertain = uncertain or maybe_sent
+                if maybe_sent:  # Slack may still be posting it: the next run looks, then posts or not
+                    return Outcome("pending", error=last_error, uncertain=True, tries=attempt)
                 failures += 1
                 self._backoff(failures)
         return Outcome("pending", error=last_error, uncertain=uncertain, tries=self.policy.attempts)

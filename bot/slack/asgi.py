@@ -6,7 +6,8 @@ uvicorn's event loop reads every connection, so a client whose headers or body t
 no thread. A request reaches Bolt only whole, at most 1 MB, read within BODY_SECONDS, Slack-signed
 and parsable (bot.slack.gate); Bolt's synchronous App then runs in a small thread pool, since its
 listeners and the database sessions under them are synchronous. GET /healthz (the process is up)
-and GET /readyz (database reachable, schema current; else 503 and why) are the probes.
+and GET /readyz (database reachable, schema current, Slack takes the bot token; else 503 and why) are
+the probes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.db import check_schema, make_engine, make_sessions, unready
 from bot.slack import gate
 from bot.slack.listeners import LATE
 from bot.slack.oauth import Installations
+from bot.slack.ready import SlackCheck
 from bot.workspaces import start_up
 
 log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
@@ -65,6 +67,7 @@ class SlackASGI:
         body_seconds: float | None = None,
         answer_seconds: float | None = None,
         unready: Callable[[], str | None] | None = None,
+        slack: SlackCheck | None = None,
     ):
         self.app = app
         self.secret = signing_secret.encode()
@@ -72,6 +75,7 @@ class SlackASGI:
         self.body_seconds = BODY_SECONDS if body_seconds is None else body_seconds
         self.answer_seconds = ANSWER_SECONDS if answer_seconds is None else answer_seconds
         self.unready = unready
+        self.slack = slack
 
     async def __call__(self, scope, receive, send) -> None:
         """Serve the request, then log one line of it: kind, team, status, time; never its body."""
@@ -191,7 +195,8 @@ class SlackASGI:
             )
 
     async def readiness(self) -> tuple[int, str]:
-        """/readyz: 200 when the database is reachable and its schema current, else 503 and why."""
+        """/readyz: 200 when the database is reachable, its schema current and Slack takes the bot token
+        (bot.slack.ready: a Slack outage is noted, not unready), else 503 and why."""
         if self.unready is None:
             return 503, "not ready: no readiness check configured"
         loop = asyncio.get_running_loop()
@@ -201,7 +206,19 @@ class SlackASGI:
             )
         except TimeoutError:
             problem = f"database did not answer within {self.answer_seconds:g} s"
-        return (503, f"not ready: {problem}") if problem else (200, "ready")
+        if problem:
+            return 503, f"not ready: {problem}"
+        if self.slack is None:
+            return 200, "ready"
+        try:
+            refusal, outage = await asyncio.wait_for(
+                loop.run_in_executor(self.pool, self.slack.verdict, self.pool), self.answer_seconds
+            )
+        except TimeoutError:
+            refusal, outage = None, f"Slack's auth.test did not answer within {self.answer_seconds:g} s"
+        if refusal:
+            return 503, f"not ready: {refusal}"
+        return 200, f"ready ({outage})" if outage else "ready"
 
     async def lifespan(self, receive, send) -> None:
         while True:
@@ -274,6 +291,7 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
         settings.slack_signing_secret,
         threads=env_int("WEB_THREADS", DEFAULT_THREADS),
         unready=partial(unready, engine),
+        slack=SlackCheck(app.client) if settings.slack_bot_token else None,
     )
 
 

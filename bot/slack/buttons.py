@@ -3,7 +3,8 @@
 Done, In progress and Blocked apply at once; New due date is a date picker (or, on a reminder's
 button, a form with one); Add note opens a form. Same rules and same history as a message: via
 "button", or "form" for what is typed into a modal. Every press is claimed under Slack's action_ts
-(a form under its view id), so a double delivery applies once. The answer is shown only to the presser.
+(a form under its view id), so a double delivery applies once. The answer is shown only to the presser,
+after the ack (bot.slack.after), as are the forms: a slow Slack never makes a press late.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,8 +26,9 @@ from bot import models as m
 from bot.config import Settings
 from bot.db import in_transaction, reading
 from bot.reply import Reply
+from bot.slack.after import AFTER, respond
 from bot.slack.events import SlackLookups
-from bot.slack.listeners import tell
+from bot.slack.listeners import open_form, tell
 from bot.slack.payloads import Origin, form_state, origin_of
 from commands import snooze, update
 
@@ -48,16 +50,16 @@ def _action_id(action: dict[str, Any]) -> int | None:
     return None
 
 
-def _stale(respond: Respond) -> None:
+def _stale(body: dict[str, Any]) -> None:
     """Tell the presser, privately, that the button is from a message we can no longer act on."""
-    respond(text=STALE, response_type="ephemeral", replace_original=False)
+    _answer(body, Reply(text=STALE, blocks=[]))
 
 
-def _subject(action: dict[str, Any], respond: Respond) -> int | None:
+def _subject(action: dict[str, Any], body: dict[str, Any]) -> int | None:
     """The action a button is about; None (the presser told) when the button is stale."""
     action_id = _action_id(action)
     if action_id is None:
-        _stale(respond)
+        _stale(body)
     return action_id
 
 
@@ -93,23 +95,30 @@ def _press_key(origin: Origin, body: dict[str, Any], action: dict[str, Any]) -> 
     return f"button:{origin.team_id}:{origin.user_id}:{action.get('action_ts') or body.get('trigger_id')}"
 
 
-def _answer(respond: Respond, reply: Reply | None) -> None:
-    if reply is not None:
-        respond(replace_original=False, response_type="ephemeral", text=reply.text, blocks=reply.blocks)
+def _answer(body: dict[str, Any], reply: Reply | None) -> None:
+    """Show the presser the answer, privately, by the button's response_url after the ack."""
+    if reply is None:
+        return
+    url, user = body.get("response_url"), (body.get("user") or {}).get("id")
+    message = {
+        "replace_original": False,
+        "response_type": "ephemeral",
+        "text": reply.text,
+        "blocks": reply.blocks or None,
+    }
+    AFTER.later("button answer", user, lambda: respond(url, user, "button answer", **message))
 
 
 def status_button(sessions: sessionmaker[Session], settings: Settings, *, trust_console: bool = False):
-    def listener(
-        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
-    ):
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext):
         ack()
-        action_id = _subject(action, respond)
+        action_id = _subject(action, body)
         if action_id is None:
             return
         origin = origin_of(body, trust_console=trust_console)
         values = {"status": STATUS_BUTTONS[action["action_id"]]}
         key = _press_key(origin, body, action)
-        _answer(respond, _press(sessions, settings, origin, action_id, values, key, client, context))
+        _answer(body, _press(sessions, settings, origin, action_id, values, key, client, context))
 
     return listener
 
@@ -120,30 +129,28 @@ def _open_form(
     body: dict,
     action_id: int,
     client: WebClient,
-    respond: Respond,
 ) -> None:
+    """The form for `action_id`, opened after the ack."""
     origin = origin_of(body)
     metadata = json.dumps({"a": action_id, "c": origin.channel_id, "t": origin.message_ts})
     with reading(sessions) as session:
         view = update.form_view(session, origin.team_id, action_id, form, metadata)
     if view is None:
-        _stale(respond)
+        _stale(body)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_form(client, body.get("trigger_id"), view, origin.user_id, body.get("response_url"))
 
 
 def new_date_button(sessions: sessionmaker[Session], settings: Settings, *, trust_console: bool = False):
     """The date picker on an action (applies the date), or a reminder's New date button (asks for one)."""
 
-    def listener(
-        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
-    ):
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext):
         ack()
-        action_id = _subject(action, respond)
+        action_id = _subject(action, body)
         if action_id is None:
             return
         if action.get("type") != "datepicker":
-            _open_form(sessions, "date", body, action_id, client, respond)
+            _open_form(sessions, "date", body, action_id, client)
             return
         try:
             day = date.fromisoformat(action.get("selected_date") or "")
@@ -152,18 +159,18 @@ def new_date_button(sessions: sessionmaker[Session], settings: Settings, *, trus
         origin = origin_of(body, trust_console=trust_console)
         key = _press_key(origin, body, action)
         values = {"due_on": day}
-        _answer(respond, _press(sessions, settings, origin, action_id, values, key, client, context))
+        _answer(body, _press(sessions, settings, origin, action_id, values, key, client, context))
 
     return listener
 
 
 def note_button(sessions: sessionmaker[Session], settings: Settings):
-    def listener(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient):
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient):
         ack()
-        action_id = _subject(action, respond)
+        action_id = _subject(action, body)
         if action_id is None:
             return
-        _open_form(sessions, "note", body, action_id, client, respond)
+        _open_form(sessions, "note", body, action_id, client)
 
     return listener
 
@@ -221,19 +228,17 @@ def _value_button(sessions: sessionmaker[Session], value_re: re.Pattern, press) 
     `press(session, team, user, found, action, lookups) -> Reply`; a value we did not make is stale.
     """
 
-    def listener(
-        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext
-    ):
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext):
         ack()
         found = value_re.match(action.get("value") or "")
         if found is None:
-            _stale(respond)
+            _stale(body)
             return
         origin = origin_of(body)
         team, user = origin.team_id, origin.user_id
         lookups = SlackLookups(client, context)
         _answer(
-            respond,
+            body,
             in_transaction(sessions, lambda session: press(session, team, user, found, action, lookups)),
         )
 

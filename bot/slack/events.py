@@ -1,8 +1,9 @@
 """Thin listeners for messages to BoardBot: DMs, thread replies under its messages, @mentions.
 
 Each turns Slack's event into our MessageRequest, runs commands.update in one transaction (run again
-if a concurrent twin or writer made it fail on a unique key) and replies in the thread with
-chat.postMessage. Ignored: messages from bots (BoardBot's own included), edits (`message_changed`:
+if a concurrent twin or writer made it fail on a unique key) before the ack, so that an update that
+could not be recorded answers 5xx and Slack delivers it again; the reply in the thread
+(chat.postMessage) goes after the ack (bot.slack.after), retried if Slack refuses it. Ignored: messages from bots (BoardBot's own included), edits (`message_changed`:
 history is never rewritten, and an edit is not taken as a new update: send a new message instead)
 and deletions. A retried event (`X-Slack-Retry-Num`) finds its message claimed and does nothing.
 """
@@ -22,6 +23,7 @@ from bot import clock
 from bot.config import Settings
 from bot.db import in_transaction
 from bot.reply import Reply
+from bot.slack.after import AFTER, SlackUnavailable, failure, lookup_client, reply_client, transient
 from bot.slack.payloads import message_request
 from bot.updates import SlackProfile
 from commands import update
@@ -31,10 +33,16 @@ ACTION_VALUE_RE = re.compile(r"^action:(\d{1,12})$")
 
 
 class SlackLookups:
-    """What answering a message asks Slack: a user's profile, a permalink, a thread's bot message."""
+    """What answering a message asks Slack: a user's profile, a permalink, a thread's bot message.
+
+    Asked before the ack, as they decide what is recorded (who may change an action, which action a
+    thread reply is about), so with a short timeout (LOOKUP_SECONDS): a lookup without an answer, or
+    one Slack refused for now (429, 5xx), fails the request (an event then gets 5xx, and Slack delivers
+    it again) rather than guessing; a refusal for good (user_not_found...) is taken as no answer.
+    """
 
     def __init__(self, client: WebClient, context: BoltContext | dict[str, Any]):
-        self.client = client
+        self.client = lookup_client(client)
         self.bot_user_id = context.get("bot_user_id")
         self.bot_id = context.get("bot_id")
 
@@ -42,6 +50,8 @@ class SlackLookups:
         try:
             user = self.client.users_info(user=user_id).get("user") or {}
         except SlackApiError as error:
+            if transient(error):
+                raise SlackUnavailable(f"users.info: {failure(error)}") from error
             log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
             return None
         return SlackProfile(
@@ -63,6 +73,8 @@ class SlackLookups:
         try:
             found = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=1, inclusive=True)
         except SlackApiError as error:
+            if transient(error):
+                raise SlackUnavailable(f"conversations.replies: {failure(error)}") from error
             log.warning("conversations.replies failed: %s", error.response.get("error"))
             return []
         parent: dict[str, Any] = next(iter(found.get("messages") or []), {})
@@ -85,12 +97,17 @@ def action_ids_in(blocks: list[dict[str, Any]]) -> list[int]:
 
 
 def _post(client: WebClient, request: update.MessageRequest, reply: Reply) -> None:
-    client.chat_postMessage(
-        channel=request.channel_id,
-        thread_ts=request.reply_thread,
-        text=reply.text,
-        blocks=reply.blocks,
-        unfurl_links=False,
+    """Reply in the message's thread after the ack."""
+    AFTER.later(
+        "reply to a message",
+        request.user_id,
+        lambda: reply_client(client).chat_postMessage(
+            channel=request.channel_id,
+            thread_ts=request.reply_thread,
+            text=reply.text,
+            blocks=reply.blocks,
+            unfurl_links=False,
+        ),
     )
 
 

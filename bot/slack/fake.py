@@ -2,11 +2,15 @@
 
 Also serves response_url posts (`/respond/...`), so one sees everything the app sent to Slack. The
 console shows what BoardBot sends through it, so it ships in the package; tests and bench/ use it too.
+Reading the calls first waits for the Slack calls BoardBot makes after its acks (bot.slack.after), so
+a reader sees all that the requests answered so far have sent. A call can be scripted to answer late
+or with an HTTP error (`script`).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -14,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from bot.slack.after import AFTER
 
 
 @dataclass
@@ -77,6 +83,13 @@ class FakeSlack:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        report = self.server.handle_error
+
+        def handle_error(request, client_address) -> None:
+            if not isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+                report(request, client_address)  # a client that timed out and left is expected
+
+        self.server.handle_error = handle_error  # type: ignore[method-assign]
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -168,11 +181,13 @@ class FakeSlack:
             return queue.popleft() if queue else Scripted()
 
     def calls_to(self, method: str) -> list[Call]:
+        AFTER.settle()
         with self.lock:
             return [c for c in self.calls if c.method == method]
 
     def take(self) -> list[Call]:
         """The calls made since the last take()."""
+        AFTER.settle()
         with self.lock:
             taken, self.seen = self.calls[self.seen :], len(self.calls)
         return taken

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.db import DATABASE_FAULTS, in_transaction, reading
 from bot.reply import Reply
 from bot.request import CommandRequest
+from bot.slack.after import AFTER, SLACK_FAULTS, failure, reply_client, respond
 from bot.slack.events import SlackLookups
 from bot.slack.payloads import BadButton, command_request, page_request
 
@@ -30,6 +31,8 @@ UNAVAILABLE = "BoardBot's database is temporarily unavailable; try again in a mi
 LATE = "BoardBot did not answer in time (its database may be temporarily unavailable); try again in a minute."
 NOT_RECORDED = "I could not record this message, and nothing was changed; please send it again later."
 FORM_FAILED = "Sorry, Slack did not open the form. Please try again in a moment."
+STALE_PAGE = "That button is from an older message; please ask again."
+SLACK_SLOW = "Slack did not answer BoardBot in time, so nothing was done; please try again in a minute."
 
 
 def answer(
@@ -70,16 +73,13 @@ def slash_command(
         lookups = SlackLookups(client, context) if asks_slack else None
         reply = answer(run, request, sessions, reads_only=reads_only, lookups=lookups)
         view = reply.extra.get("view")
-        if view is not None:
-            try:
-                client.views_open(trigger_id=command.get("trigger_id") or "", view=view)
-            except SlackApiError as error:
-                log.warning("views.open failed: %s", error.response.get("error"))
-                ack(response_type="ephemeral", text=FORM_FAILED)
-                return
-            ack()
+        if view is None:
+            ack(**reply.as_slack())  # a fast reply rides on the ack: one round trip
             return
-        ack(**reply.as_slack())  # a fast reply rides on the ack: one round trip
+        ack()  # the form opens after the ack: a slow views.open must not make the command late
+        open_form(
+            client, command.get("trigger_id"), view, command.get("user_id"), command.get("response_url")
+        )
 
     listener.__name__ = f"{name}_command"
     return listener
@@ -95,37 +95,60 @@ def page_button(
 ):
     """Another page of a command's list; `reading_only` names the commands that only read."""
 
-    def listener(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+    def listener(ack: Ack, body: dict, action: dict) -> None:
         ack()
+        url, user = body.get("response_url"), (body.get("user") or {}).get("id")
         try:
             request = page_request(
                 body, action.get("value", ""), clock.now(settings), trust_console=trust_console
             )
             run = commands[request.command]
         except (BadButton, KeyError):
-            respond(
-                text="That button is from an older message; please ask again.",
-                response_type="ephemeral",
-                replace_original=False,
+            stale = {"text": STALE_PAGE, "response_type": "ephemeral", "replace_original": False}
+            AFTER.later(
+                "stale-button answer", user, lambda: respond(url, user, "stale-button answer", **stale)
             )
             return
         reply = answer(run, request, sessions, reads_only=request.command in reading_only)
-        respond(replace_original=True, **reply.as_slack())
+        page = {"replace_original": True, **reply.as_slack()}
+        AFTER.later("page", user, lambda: respond(url, user, "page", **page))
 
     return listener
 
 
+def open_form(
+    client: WebClient, trigger_id: str | None, view: dict, user: str | None, response_url: str | None
+) -> None:
+    """Open `view` after the ack; if Slack refuses, tell the user by the response_url."""
+
+    def call() -> None:
+        try:
+            reply_client(client).views_open(trigger_id=trigger_id or "", view=view)
+        except SlackApiError as error:
+            log.warning("views.open for %s failed: %s", user, failure(error))
+            failed = {"text": FORM_FAILED, "response_type": "ephemeral", "replace_original": False}
+            respond(response_url, user, "form-failed answer", **failed)
+
+    AFTER.later("views.open", user, call)
+
+
 def tell(client: WebClient, user: str, channel: str | None, reply: Reply | None) -> None:
-    """Show a form's result to its sender: beside the message it came from, else in their DM."""
+    """Show a form's result to its sender after the ack: beside the message it came from, else in
+    their DM."""
     if reply is None:
         return
-    if channel:
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks)
-            return
-        except SlackApiError as error:
-            log.info("chat.postEphemeral failed (%s): sending a DM", error.response.get("error"))
-    client.chat_postMessage(channel=user, text=reply.text, blocks=reply.blocks)
+
+    def call() -> None:
+        slack = reply_client(client)
+        if channel:
+            try:
+                slack.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks)
+                return
+            except SlackApiError as error:
+                log.info("chat.postEphemeral for %s failed (%s): sending a DM", user, failure(error))
+        slack.chat_postMessage(channel=user, text=reply.text, blocks=reply.blocks)
+
+    AFTER.later("form result", user, call)
 
 
 def on_error(
@@ -134,27 +157,33 @@ def on_error(
     logger: logging.Logger,
     request: BoltRequest | None = None,
     client: WebClient | None = None,
-    respond: Respond | None = None,
 ) -> BoltResponse:
     """One place for every listener's failure: log it with its traceback, tell the user. A failed event
     answers 500 so that Slack delivers it again (the retry is de-duplicated by its update_requests claim),
-    until Slack's last retry, whose sender is told it was not recorded; a database that is down or hung
-    is said to be so, not reported as our bug."""
+    until Slack's last retry, whose sender is told it was not recorded; a database that is down or hung,
+    or a Slack lookup without an answer, is said to be so, not reported as our bug. What is said to the
+    user goes after the ack (bot.slack.after)."""
     unavailable = isinstance(error, DATABASE_FAULTS)
-    if unavailable:
+    slack_slow = isinstance(error, SLACK_FAULTS)  # a lookup before the ack got no answer in time
+    if unavailable or slack_slow:
         logger.error(
-            "database unavailable: %s: %s", type(error).__name__, (str(error).splitlines() or [""])[0]
+            "%s unavailable: %s: %s",
+            "database" if unavailable else "Slack",
+            type(error).__name__,
+            (str(error).splitlines() or [""])[0],
         )
     else:
         logger.error("listener failed: %s", body.get("command") or body.get("type"), exc_info=error)
+    text = UNAVAILABLE if unavailable else SLACK_SLOW if slack_slow else SORRY
     if body.get("type") == "event_callback":
         if client is None or retry_number(request) < LAST_RETRY:
             return BoltResponse(status=500, body="The event was not recorded; Slack will retry it.")
-        not_recorded(client, body.get("event") or {}, UNAVAILABLE if unavailable else SORRY)
+        not_recorded(client, body.get("event") or {}, text)
         return BoltResponse(status=200, body="The event could not be recorded; its sender was told.")
-    text = UNAVAILABLE if unavailable else SORRY
-    if body.get("type") == "block_actions" and respond is not None:  # a button's HTTP reply is not shown
-        respond(replace_original=False, response_type="ephemeral", text=text)
+    if body.get("type") == "block_actions":  # a button's HTTP reply is not shown
+        url, user = body.get("response_url"), (body.get("user") or {}).get("id")
+        sorry = {"text": text, "response_type": "ephemeral", "replace_original": False}
+        AFTER.later("failure answer", user, lambda: respond(url, user, "failure answer", **sorry))
     reply = {"response_type": "ephemeral", "text": text}
     return BoltResponse(status=200, body=json.dumps(reply), headers={"content-type": "application/json"})
 
@@ -172,11 +201,12 @@ def not_recorded(client: WebClient, event: dict, why: str) -> None:
     """Tell the sender of a message Slack will not deliver again that it was not recorded."""
     if not event.get("user") or event.get("bot_id") or not event.get("channel"):
         return
-    try:
-        client.chat_postMessage(
+    AFTER.later(
+        "not-recorded answer",
+        event["user"],
+        lambda: reply_client(client).chat_postMessage(
             channel=event["channel"],
             thread_ts=event.get("thread_ts") or event.get("ts"),
             text=f"{NOT_RECORDED} {why}",
-        )
-    except SlackApiError as error:
-        log.error("could not tell the sender their message was not recorded: %s", error.response.get("error"))
+        ),
+    )

@@ -3,7 +3,7 @@
 `/boardbot action add` opens the same form through the slash command's listener (the command's reply
 carries the view). The form is checked again on submission; problems go back on the form itself
 (response_action=errors) and nothing is written. The result is shown to the sender beside the message
-the form came from, else in their DM.
+the form came from, else in their DM. The form opens, and the result is shown, after the ack.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot import clock
 from bot.config import Settings
 from bot.db import in_transaction
 from bot.slack.events import SlackLookups
-from bot.slack.listeners import tell
+from bot.slack.listeners import open_form, tell
 from bot.slack.payloads import form_state, origin_of
 from commands import record
 
@@ -46,7 +46,7 @@ def record_shortcut(sessions: sessionmaker[Session], settings: Settings, *, trus
             ),
         )
         if isinstance(found, dict):
-            client.views_open(trigger_id=body["trigger_id"], view=found)
+            open_form(client, body.get("trigger_id"), found, origin.user_id, body.get("response_url"))
         else:
             tell(client, origin.user_id, origin.channel_id, found)
 

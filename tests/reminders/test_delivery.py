@@ -1,6 +1,6 @@
 """Slack failing in every way the fake can: each reminder still arrives exactly once.
 
-Nothing here sleeps for real except the timeout test's one slow answer: the sender's sleep is a
+Nothing here sleeps for real except the timeout tests' one slow answer: the sender's sleep is a
 recorder (tests/reminders/world.Sleeps).
 """
 
@@ -87,12 +87,31 @@ def test_a_timeout_after_slack_took_the_message_is_not_sent_again(world, slack):
     world.add_action("A-1", D("2026-11-26"), lead="leo-lead")
     slack.script("chat.postMessage", Scripted(delay=1.6))  # answered after the client gave up
     policy = Policy(timeout=1)
-    result = run_at(world, slack, NOW, sender=sender_for(slack, policy=policy))
-    assert result.delivered == 1
-    assert len(slack.calls_to("chat.postMessage")) == 1  # found in the conversation: not posted again
-    assert len(slack.posted()) == 1
+    first = run_at(world, slack, NOW, sender=sender_for(slack, policy=policy))
+    assert (first.delivered, first.pending) == (0, 1)
+    # Slack may show it only later (audit F6): no look and no second post within the run
+    assert len(slack.calls_to("chat.postMessage")) == 1 and slack.calls_to("conversations.history") == []
+    [row] = world.ledger()
+    assert (row.status, row.uncertain, row.claimed_by) == ("pending", True, None)
+    assert "did not answer in time" in row.last_error
+    second = run_at(world, slack, NOW + timedelta(minutes=5))
+    assert (second.delivered, second.messages) == (1, 0)  # found in the conversation: not posted again
+    assert len(slack.calls_to("chat.postMessage")) == 1 and len(slack.posted()) == 1
     [row] = world.ledger()
     assert row.status == "sent" and row.channel == "DU0LEO"
+    assert run_at(world, slack, NOW + timedelta(minutes=10)).due == 0
+
+
+def test_a_timeout_slack_did_not_keep_is_posted_once_by_the_next_run(world, slack):
+    world.add_action("A-1", D("2026-11-26"), lead="leo-lead")
+    slack.script("chat.postMessage", Scripted(500, {"ok": False}, delay=1.6))  # late, and not taken
+    first = run_at(world, slack, NOW, sender=sender_for(slack, policy=Policy(timeout=1)))
+    assert (first.delivered, first.pending) == (0, 1) and len(slack.calls_to("chat.postMessage")) == 1
+    second = run_at(world, slack, NOW + timedelta(minutes=5))
+    assert (second.delivered, second.messages) == (1, 1)  # looked, found nothing, posted
+    assert len(slack.calls_to("conversations.history")) == 1
+    assert len(slack.calls_to("chat.postMessage")) == 2 and len(slack.posted()) == 1
+    assert run_at(world, slack, NOW + timedelta(minutes=10)).due == 0
 
 
 def test_slack_unreachable_is_retried_and_left_pending_without_doubt(world, slack):
