@@ -63,7 +63,8 @@ def each_workspace_job(
     settings: Settings,
     sessions: sessionmaker[Session],
     installations: Installations,
-    job: Callable[[Settings, sessionmaker[Session], WebClient, str | None], Any] | None = None,
+    job: Callable[[Settings, sessionmaker[Session], WebClient, str | None], Any] = reminder_job,
+    what: str = "Reminders",
 ) -> list:
     """Many workspaces: `job` (a reminder run, or a ModernGov sync) for each workspace with boards,
     posting with that workspace's bot token.
@@ -88,12 +89,10 @@ def each_workspace_job(
                 if team_id == LOCAL
                 else "BoardBot is not installed there (never, or uninstalled)"
             )
-            log.info(
-                "%s for workspace %s skipped: %s", getattr(job, "__name__", "reminder_job"), team_id, why
-            )
+            log.info("%s for workspace %s skipped: %s", what, team_id, why)
             continue
         client = make_client(replace(settings, slack_bot_token=token))
-        results.append((job or reminder_job)(settings, sessions, client, team_id))
+        results.append(job(settings, sessions, client, team_id))
     return results
 
 
@@ -170,7 +169,7 @@ def add_sync_job(
     """Register the hourly ModernGov sync, in the `imports` executor, beside the reminder job: for
     the one workspace of `client`'s token, or with `installations` for every workspace installed."""
     job, kwargs = (
-        (each_workspace_job, {"installations": installations, "job": moderngov_job})
+        (each_workspace_job, {"installations": installations, "job": moderngov_job, "what": "ModernGov sync"})
         if installations is not None
         else (moderngov_job, {"client": client, "team_id": team_id})
     )
