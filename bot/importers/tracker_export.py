@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, joinedload
 from bot import models as m
 from bot.db import make_sessions
 from bot.importers import tracker as t
-from bot.importers.actions import board_context
 from bot.importers.command import ImportFailed
+from bot.importers.tracker_board import board_context
 
 HEADER = ["Ref", "Meeting", "Agenda item", "Action", "Lead", "Due", "Timescale", "Status", "RAG", "Update"]
 STATUS_LABELS = {
