@@ -115,12 +115,15 @@ def restore(engine: Engine, path: Path) -> str:
 
 @contextmanager
 def raw_sqlite(engine: Engine) -> Iterator[sqlite3.Connection]:
-    """The sqlite3 connection under a pooled SQLAlchemy one (for its backup API)."""
-    with engine.connect() as connection:
-        dbapi = connection.connection.dbapi_connection
-        if not isinstance(dbapi, sqlite3.Connection):
-            raise BackupError("the SQLite driver is not Python's sqlite3")
-        yield dbapi
+    """A plain sqlite3 connection to the engine's database file (for its backup API)."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise BackupError("an in-memory SQLite database has no file to back up or restore")
+    connection = sqlite3.connect(database)
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 def sqlite_copy(engine: Engine, target: Path) -> None:
