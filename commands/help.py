@@ -5,11 +5,12 @@
 - `/boardbot settings [immediate|daily]`: how the asker's reminders come (commands/settings.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
-Anything else gets the help, headed "I don't know …".
+Each is one row of SUBCOMMANDS. Anything else gets the help, headed "I don't know …".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,15 +46,38 @@ class Examples:
     item: str | None  # the last item of its next meeting with a paper or a report author
 
 
+Subcommand = Callable[[CommandRequest, Session, "updates.Directory | None"], Reply]
+
+
+def _settings(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
+    return settings.run(request, session, request.words[1:])
+
+
+# `/boardbot WORDS…`: the first words name the subcommand (the longest match wins); one row each.
+SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
+    ("paper",): paper.run,
+    ("settings",): _settings,
+    ("setting",): _settings,
+    ("action", "add"): record.command,
+    ("actions", "add"): record.command,
+}
+
+
+def subcommand(words: list[str]) -> Subcommand | None:
+    """The subcommand the asker's first words name, if any."""
+    lowered = tuple(w.lower() for w in words)
+    for size in sorted({len(key) for key in SUBCOMMANDS}, reverse=True):
+        found = SUBCOMMANDS.get(lowered[:size])
+        if found is not None:
+            return found
+    return None
+
+
 def run(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
-    words = [w.lower() for w in request.words]
-    word = words[0] if words else ""
-    if word == "paper":
-        return paper.run(request, session, slack)
-    if word in ("settings", "setting"):
-        return settings.run(request, session, request.words[1:])
-    if words[:2] == ["action", "add"] or words[:2] == ["actions", "add"]:
-        return record.command(request, session, slack)
+    found = subcommand(request.words)
+    if found is not None:
+        return found(request, session, slack)
+    word = request.words[0].lower() if request.words else ""
     return reply(
         "help.json.j2",
         public=request.share,
