@@ -3,6 +3,7 @@
 - `/boardbot` · `/boardbot help`: what each command does, with examples.
 - `/boardbot paper submitted [board] ITEM`: commands/paper.py.
 - `/boardbot settings [immediate|daily]`: how the asker's reminders come (commands/settings.py).
+- `/boardbot apologies|attending [board] [DATE] …`: a member's reply for a meeting (commands/apologies.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
 Each is one row of SUBCOMMANDS. Anything else gets the help, headed "I don't know …".
@@ -27,7 +28,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import paper, record, settings
+from commands import apologies, paper, record, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -56,6 +57,8 @@ def _settings(request: CommandRequest, session: Session, slack: updates.Director
 # `/boardbot WORDS…`: the first words name the subcommand (the longest match wins); one row each.
 SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("paper",): paper.run,
+    ("apologies",): apologies.apologies,
+    ("attending",): apologies.attending,
     ("settings",): _settings,
     ("setting",): _settings,
     ("action", "add"): record.command,

@@ -1,4 +1,7 @@
-"""/nextmeeting [board]: when and where the board meets next, its agenda and its paper deadline."""
+"""/nextmeeting [board]: when and where the board meets next, its agenda and its paper deadline.
+
+`/nextmeeting [board] attendance`: who is coming (commands/attendance.py).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,15 @@ from bot.meetings import agenda, last_meeting, papers_deadline, upcoming
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
+from commands import attendance
 from commands.common import find_board, today_at
 
 ITEMS_SHOWN = 10  # the rest are a command away, and the reply stays well inside Slack's 50 blocks
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
+    if attendance.asks_attendance(request):
+        return attendance.run(request, session)
     choice, problem = find_board(session, request, takes_words=False)
     if problem:
         return problem

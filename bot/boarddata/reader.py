@@ -261,6 +261,16 @@ def _read_record(
             )
         )
         ok = False
+    if ok and kind.name == "attendance" and values.get("person") is None and not values.get("name"):
+        problems.append(
+            Problem(
+                name,
+                _line(node),
+                where,
+                "an attendance record names someone: give `person` (a person key) or `name` (as written)",
+            )
+        )
+        ok = False
     return Record(kind, values, name, _line(node), index, lines) if ok else None
 
 

@@ -44,6 +44,8 @@ def _rows(session: Session, kind: Kind, workspace_id: int) -> list[Any]:
         stmt = stmt.where(model.workspace_id == workspace_id)
     elif model is m.AgendaItem:
         stmt = stmt.join(m.Meeting).join(m.Board).where(m.Board.workspace_id == workspace_id)
+    elif model is m.Attendance:
+        stmt = stmt.join(m.Meeting).join(m.Board).where(m.Board.workspace_id == workspace_id)
     elif model is m.ActionUpdate:
         stmt = stmt.join(m.Action).join(m.Board).where(m.Board.workspace_id == workspace_id)
     elif model is m.KpiValue:

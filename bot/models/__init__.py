@@ -17,6 +17,7 @@ from bot.models.actions import (
     UpdateVia,
     ref_order,
 )
+from bot.models.attendance import Attendance, AttendanceMode, AttendanceStatus, QuorumGroup
 from bot.models.base import NAMING_CONVENTION, Base, Rag, Sourced, one_of
 from bot.models.boards import (
     DEFAULT_PAPER_DEADLINE_WORKING_DAYS,
@@ -52,6 +53,9 @@ __all__ = [
     "ActionStatus",
     "ActionUpdate",
     "AgendaItem",
+    "Attendance",
+    "AttendanceMode",
+    "AttendanceStatus",
     "Base",
     "Better",
     "Board",
@@ -74,6 +78,7 @@ __all__ = [
     "Organisation",
     "PaperStatus",
     "Person",
+    "QuorumGroup",
     "Rag",
     "ReminderDelivery",
     "ReminderPreference",

@@ -133,6 +133,7 @@ class Board(Sourced, Base):
     holiday_region: Mapped[str] = mapped_column(String(20), default=HolidayRegion.ENGLAND)
     paper_deadline_working_days: Mapped[int | None] = mapped_column(Integer)  # None: the board states none
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    quorum: Mapped[int | None] = mapped_column(Integer)  # members present to be quorate; None: not stated
 
     workspace: Mapped[Workspace] = relationship(back_populates="boards")
     secretary: Mapped[Person | None] = relationship()
