@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.slack import oauth
+from bot.slack.attendance import attendance_button
 from bot.slack.buttons import (
     form_submitted,
     new_date_button,
@@ -146,6 +147,9 @@ def create_app(
     app.view("action_add_note_modal")(form_submitted(sessions, settings, "note", trust_console=console))
     app.action("paper_submitted")(paper_button(sessions, settings))
     app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
+    app.action(re.compile(r"^attendance_(attending|apologies)$"))(
+        attendance_button(sessions, settings, trust_console=console)
+    )
     app.shortcut("record_action")(record_shortcut(sessions, settings, trust_console=console))
     app.view("record_action_modal")(record_submitted(sessions, settings, trust_console=console))
     app.error(on_error)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -277,14 +278,20 @@ def _person_named(session: Session, board: m.Board, text: str) -> m.Person | Non
     return matches[0] if len(matches) == 1 else None
 
 
+def stale() -> Reply:
+    """The answer to a button whose value we did not make."""
+    return _reply("stale")
+
+
 def press(
     team_id: str,
     user_id: str,
     meeting_id: int,
     status: m.AttendanceStatus,
-    request: CommandRequest,
+    now: datetime,
     session: Session,
     slack: updates.Directory | None = None,
+    person_key: str | None = None,
 ) -> Reply:
     """The Attending / Send apologies buttons (value `meeting:<id>`): the same rules as the command."""
     meeting = session.get(m.Meeting, meeting_id)
@@ -293,24 +300,14 @@ def press(
         return _reply("stale")
     board = meeting.board
     actor = updates.identify(
-        session, workspace_id, user_id, slack or updates.NoDirectory(), person_key=request.person_hint
+        session, workspace_id, user_id, slack or updates.NoDirectory(), person_key=person_key
     )
     if actor.person is None:
         return _reply("not_a_person", board=board, meeting=meeting, secretary=board.secretary)
-    today = today_at(board, request)
-    if att.has_started(meeting, request.now):
+    today = now.astimezone(ZoneInfo(board.timezone)).date()
+    if att.has_started(meeting, now):
         return _reply("started", board=board, meeting=meeting, today=today)
     if not any(p.id == actor.person.id for p, _ in att.members(session, meeting, today)):
-        return _reply("not_member", board=board, meeting=meeting, member=actor.person, on_behalf=False)
-    row, before = att.record_reply(session, meeting, actor.person, status, by=actor.person, now=request.now)
-    return _reply(
-        None,
-        board=board,
-        meeting=meeting,
-        member=actor.person,
-        row=row,
-        before=before,
-        on_behalf=False,
-        kept_as_written=None,
-        button=True,
-    )
+        return _reply("not_member", board=board, meeting=meeting, member=actor.person)
+    row, before = att.record_reply(session, meeting, actor.person, status, by=actor.person, now=now)
+    return _reply(None, board=board, meeting=meeting, member=actor.person, row=row, before=before)
