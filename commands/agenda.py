@@ -22,6 +22,7 @@ from bot.meetings import (
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
+from commands.attendance import agenda_notes
 from commands.common import Found, find_board, noted, page_of, today_at
 
 ITEMS_PER_PAGE = 15
@@ -144,6 +145,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         chairs=chairs,
         items=[(item, *item_details(item)) for item in items[page.offset : page.offset + page.size]],
         hidden=0 if only else hidden,
+        notes=agenda_notes(session, meeting, items, today),
         only=only,
         page=page,
         request=request,
