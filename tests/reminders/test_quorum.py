@@ -208,3 +208,13 @@ def test_brief_lines_give_attendance_and_quorum(quorate):
     assert lines[0] == "*Attendance*: 1 attending, 1 apologies (1 with a substitute), 4 not yet said"
     assert lines[1] == "Apologies: Dora Doctor (substitute: A &lt;Deputy&gt; &amp; co)"
     assert lines[2].startswith("*Quorum at risk*: the Director of Public Health or deputy")
+
+
+def test_the_meeting_notices_carry_the_attending_and_apologies_buttons(quorate, slack):
+    run_at(quorate, slack, at_local(D("2026-12-16")))  # the eve notice, in the board's channel
+    notice = next(c for c in slack.posted() if c.body["channel"] == "C0HWB")
+    buttons = [b for b in notice.body["blocks"] if b["type"] == "actions"]
+    assert [(e["action_id"], e["value"]) for b in buttons for e in b["elements"]] == [
+        ("attendance_attending", f"meeting:{quorate.meeting_id}"),
+        ("attendance_apologies", f"meeting:{quorate.meeting_id}"),
+    ]
