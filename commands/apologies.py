@@ -37,7 +37,7 @@ TARGET_RE = re.compile(
 )
 SUBSTITUTE_RES = (
     re.compile(
-        r"[,;]?\s*(?:with\s+)?(?:substitute[ds]?(?:\s+by)?|sub|deputy|represented\s+by|replaced\s+by"
+        r"[,;]?\s*\b(?:with\s+)?(?:substitute[ds]?(?:\s+by)?|sub|deputy|represented\s+by|replaced\s+by"
         r"|standing\s+in(?:\s+for\s+me)?)\s*:?\s+(?P<who>[^,;]+)",
         re.IGNORECASE,
     ),
@@ -73,10 +73,11 @@ def _mistyped(word: str, board: m.Board) -> bool:
 
 
 def _reply(problem: str | None, **context: Any) -> Reply:
+    """attendance_reply.json.j2 with every name it may read set (None: not part of this answer)."""
     defaults: dict[str, Any] = dict.fromkeys(
         ("board", "meeting", "secretary", "verb", "cancelled", "day", "later", "today", "member", "row"),
     ) | {"asked": "", "boards": [], "none": False, "theirs": False, "on_behalf": False, "before": None}
-    defaults |= {"kept_as_written": None, "button": False}
+    defaults["kept_as_written"] = None
     return reply("attendance_reply.json.j2", problem=problem, **(defaults | context))
 
 
@@ -93,6 +94,7 @@ def attending(request: CommandRequest, session: Session, slack: updates.Director
 def run(
     request: CommandRequest, session: Session, slack: updates.Directory | None, status: m.AttendanceStatus
 ) -> Reply:
+    """Read who (`for @person`), the substitute or mode, `withdraw`, the board and the date, then record."""
     verb = request.words[0].lower() if request.words else ""
     text = " ".join(request.words[1:])
     target_token = None
