@@ -20,17 +20,23 @@ from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.common import find_board, today_at
 
-WORDS = frozenset({"attendance", "attending", "apologies", "rsvp", "rsvps", "coming", "who's", "whos", "who"})
+WORDS = frozenset({"attendance", "attending", "apologies", "rsvp", "rsvps"})
+WHO_IS_COMING_RE = re.compile(
+    r"\bwho(?:'s|s|\s+is|\s+are|\s+will\s+be)?\s+(?:coming|attending)\b", re.IGNORECASE
+)
 
 
 def asks_attendance(request: CommandRequest) -> bool:
-    """`/nextmeeting hwb attendance`, `/nextmeeting who is coming to hwb`, `/nextmeeting apologies`."""
-    return any(word.lower().strip("?,.!") in WORDS - {"who"} for word in request.words)
+    """`/nextmeeting hwb attendance`, `/nextmeeting who is coming to hwb?`, `/nextmeeting apologies`."""
+    return bool(WHO_IS_COMING_RE.search(request.text)) or any(
+        word.lower().strip("?,.!") in WORDS for word in request.words
+    )
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
     """The roll of the board's next meeting."""
-    kept = [w for w in request.words if w.lower().strip("?,.!") not in WORDS | {"to", "is", "are", "sent"}]
+    text = WHO_IS_COMING_RE.sub(" ", request.text)
+    kept = [w for w in text.split() if w.lower().strip("?,.!") not in WORDS | {"to", "sent"}]
     choice, problem = find_board(session, replace(request, text=" ".join(kept)), takes_words=False)
     if problem:
         return problem
