@@ -13,9 +13,11 @@ from sqlalchemy import delete
 from bot import attendance as att
 from bot import models as m
 from bot.config import Settings
+from bot.render import render_blocks
 from reminders.preview import preview
 from reminders.quorum import brief_lines
 from tests.reminders.world import at_local, run_at, run_daily
+from tests.slack_limits import assert_fits_slack
 
 D = date.fromisoformat
 MEETS = D("2026-12-17")  # a Thursday: two working days before is Tuesday 15 December
@@ -218,3 +220,37 @@ def test_the_meeting_notices_carry_the_attending_and_apologies_buttons(quorate, 
         ("attendance_attending", f"meeting:{quorate.meeting_id}"),
         ("attendance_apologies", f"meeting:{quorate.meeting_id}"),
     ]
+
+
+def test_a_warning_with_hostile_names_fits_slack(quorate, slack):
+    hostile = "&<>*" * 70
+    quorate.update(m.Person, quorate.people["dora-dph"], name="Dora " + hostile)
+    with quorate.session() as s:
+        for n in range(30):
+            s.add(
+                m.QuorumGroup(
+                    board_id=quorate.board_id, key=f"z{n}", label=f"group {n} {hostile}", people=["x"]
+                )
+            )
+    reply(quorate, "dora-dph", m.AttendanceStatus.APOLOGIES, name=hostile)
+    run_at(quorate, slack, at_local(WARN_DAY))
+    warnings = [c for c in slack.posted() if "quorum" in c.body["text"].lower()]
+    assert len(warnings) == 2
+    for call in warnings:
+        assert_fits_slack(call.body["blocks"], "quorum warning")
+    with quorate.session() as s:
+        assert_fits_slack(ask_attendance(s, quorate), "attendance list")
+
+
+def ask_attendance(session, world):
+    """The attendance list's blocks for the world's meeting, as /nextmeeting renders them."""
+    meeting = session.get(m.Meeting, world.meeting_id)
+    found = att.roll(session, meeting, D("2026-12-01"))
+    return render_blocks(
+        "attendance.json.j2",
+        board=meeting.board,
+        meeting=meeting,
+        roll=found,
+        quorum=att.check_quorum(session, meeting, D("2026-12-01"), found),
+        started=False,
+    )
