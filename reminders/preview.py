@@ -63,6 +63,7 @@ def describe(plan: Plan, day: date | None) -> str:
         lines += [f"  • {r.summary}" for r in message.reminders]
     for title, reminders in (
         ("Held for tomorrow's daily digest (already had today's)", plan.held),
+        ("Held: a quiet day of the person they go to (sent on their next day that is not quiet)", plan.quiet),
         ("Not sent: nobody on Slack to send them to", plan.unreachable),
     ):
         if reminders:
