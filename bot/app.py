@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.slack import oauth
+from bot.slack import home, oauth
 from bot.slack.buttons import (
     form_submitted,
     new_date_button,
@@ -148,5 +148,14 @@ def create_app(
     app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
     app.shortcut("record_action")(record_shortcut(sessions, settings, trust_console=console))
     app.view("record_action_modal")(record_submitted(sessions, settings, trust_console=console))
+    app.event("app_home_opened")(home.home_opened(sessions, settings, trust_console=console))
+    app.action(re.compile(r"^home_delivery_(immediate|daily)$"))(
+        home.delivery_button(sessions, settings, trust_console=console)
+    )
+    app.action("home_quiet")(home.quiet_select(sessions, settings, trust_console=console))
+    app.action("home_away")(home.away_button(sessions, settings))
+    app.action("home_back")(home.back_button(sessions, settings, trust_console=console))
+    app.view("home_away_modal")(home.away_submitted(sessions, settings, trust_console=console))
+    app.use(home.refresh_after_update(sessions, settings, trust_console=console))  # after own updates
     app.error(on_error)
     return app

@@ -131,9 +131,24 @@ def away_problem(person: m.Person, until: date, delegate: m.Person | None, today
     return None
 
 
-def _render(person: m.Person | None, status: Status | None, **context) -> Reply:
-    defaults = {"changed": "", "problem": "", "matches": [], "delegate_offline": False}
-    return reply("settings.json.j2", person=person, status=status, **(defaults | context))
+def _render(
+    person: m.Person | None,
+    status: Status | None,
+    *,
+    changed: str = "",
+    problem: str = "",
+    matches: list[m.Person] | None = None,
+    delegate_offline: bool = False,
+) -> Reply:
+    return reply(
+        "settings.json.j2",
+        person=person,
+        status=status,
+        changed=changed,
+        problem=problem,
+        matches=matches or [],
+        delegate_offline=delegate_offline,
+    )
 
 
 def run(request: CommandRequest, session: Session, words: list[str]) -> Reply:
