@@ -57,6 +57,7 @@ class Console:
         self.color = color
         self.buttons: list[dict[str, Any]] = []
         self.form: Form | None = None
+        self.home_opened = False  # !home asked for the Home tab: show the next one published
         self.last_post: tuple[str, str] | None = None  # (channel, ts) of BoardBot's last message to you
         self.exits = ExitStack()
         self.stand_ins = self.exits.enter_context(stand_ins(sessions, team_id, slack_ids))
@@ -194,6 +195,7 @@ class Console:
         """`!home`: open BoardBot's Home tab, as Slack's app_home_opened event does."""
         event = {"type": "app_home_opened", "user": self.user_id, "tab": "home", "channel": CONSOLE_CHANNEL}
         body = {"type": "event_callback", "team_id": self.team_id, "event": event, **self._hints()}
+        self.home_opened = True
         self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
         return self.drain()
 
@@ -280,7 +282,10 @@ class Console:
         shown = []
         for call in self.slack.take():
             message = call.body
-            if call.method == "views.publish":  # the Home tab, shown whole; its buttons numbered
+            if call.method == "views.publish":  # the Home tab: shown when opened with !home
+                if not self.home_opened:
+                    continue
+                self.home_opened = False
                 view = message.get("view") or {}
                 view = json.loads(view) if isinstance(view, str) else view
                 shown.append(

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 UPDATE_ACTIONS = {"action_done", "action_in_progress", "action_blocked", "action_new_date", "paper_submitted"}
 UPDATE_FORMS = {"action_new_date_modal", "action_add_note_modal", "record_action_modal", "home_away_modal"}
 UPDATE_COMMANDS = {"/boardbot"}
+UPDATE_SUBCOMMANDS = {"settings", "setting", "away", "back", "paper", "action", "actions"}
 
 
 def person_of(session: Session, origin: Origin) -> m.Person | None:
@@ -89,7 +90,8 @@ def _changes_home(body: dict[str, Any]) -> bool:
             and not event.get("bot_id")
             and "subtype" not in event
         )
-    return body.get("command") in UPDATE_COMMANDS
+    words = str(body.get("text") or "").lower().split()
+    return body.get("command") in UPDATE_COMMANDS and bool(words) and words[0] in UPDATE_SUBCOMMANDS
 
 
 def refresh_after_update(
