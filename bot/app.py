@@ -112,16 +112,22 @@ def create_app(
         )
         app.event("app_uninstalled")(oauth.token_gone)
         app.event("tokens_revoked")(oauth.token_gone)
+
+    def refresh(listener):  # the sender's Home tab is published again after their own update
+        return home.refreshing(listener, sessions, settings, trust_console=console)
+
     for command in COMMANDS:
         app.command(f"/{command.name}")(
-            slash_command(
-                command.name,
-                command.run,
-                sessions,
-                settings,
-                trust_console=console,
-                asks_slack=command.asks_slack,
-                reads_only=command.reads_only,
+            refresh(
+                slash_command(
+                    command.name,
+                    command.run,
+                    sessions,
+                    settings,
+                    trust_console=console,
+                    asks_slack=command.asks_slack,
+                    reads_only=command.reads_only,
+                )
             )
         )
     app.action(re.compile(r"^page_(next|previous|open_\d+)$"))(  # open: a list item's detail
@@ -134,20 +140,26 @@ def create_app(
         )
     )
     app.event("message")(  # DMs, threads under ours
-        message_listener(sessions, settings, mention=False, trust_console=console)
+        refresh(message_listener(sessions, settings, mention=False, trust_console=console))
     )
-    app.event("app_mention")(message_listener(sessions, settings, mention=True, trust_console=console))
+    app.event("app_mention")(
+        refresh(message_listener(sessions, settings, mention=True, trust_console=console))
+    )
     app.action(re.compile(r"^action_(done|in_progress|blocked)$"))(
-        status_button(sessions, settings, trust_console=console)
+        refresh(status_button(sessions, settings, trust_console=console))
     )
-    app.action("action_new_date")(new_date_button(sessions, settings, trust_console=console))
+    app.action("action_new_date")(refresh(new_date_button(sessions, settings, trust_console=console)))
     app.action("action_add_note")(note_button(sessions, settings))
-    app.view("action_new_date_modal")(form_submitted(sessions, settings, "date", trust_console=console))
-    app.view("action_add_note_modal")(form_submitted(sessions, settings, "note", trust_console=console))
-    app.action("paper_submitted")(paper_button(sessions, settings))
+    app.view("action_new_date_modal")(
+        refresh(form_submitted(sessions, settings, "date", trust_console=console))
+    )
+    app.view("action_add_note_modal")(
+        refresh(form_submitted(sessions, settings, "note", trust_console=console))
+    )
+    app.action("paper_submitted")(refresh(paper_button(sessions, settings)))
     app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
     app.shortcut("record_action")(record_shortcut(sessions, settings, trust_console=console))
-    app.view("record_action_modal")(record_submitted(sessions, settings, trust_console=console))
+    app.view("record_action_modal")(refresh(record_submitted(sessions, settings, trust_console=console)))
     app.event("app_home_opened")(home.home_opened(sessions, settings, trust_console=console))
     app.action(re.compile(r"^home_delivery_(immediate|daily)$"))(
         home.delivery_button(sessions, settings, trust_console=console)
@@ -156,6 +168,5 @@ def create_app(
     app.action("home_away")(home.away_button(sessions, settings))
     app.action("home_back")(home.back_button(sessions, settings, trust_console=console))
     app.view("home_away_modal")(home.away_submitted(sessions, settings, trust_console=console))
-    app.use(home.refresh_after_update(sessions, settings, trust_console=console))  # after own updates
     app.error(on_error)
     return app

@@ -2,13 +2,14 @@
 update; its settings buttons and the Away form.
 
 The view is built by commands/home.py; publishing (views.publish) goes after the ack, on the
-bot.slack.after pool. `refresh_after_update` is an app-wide middleware: once a listener has run for a
-press, a form, a DM or `/boardbot` from someone, their Home tab is published again, so it never shows
-an action as open that they have just marked done.
+bot.slack.after pool. `refreshing` wraps the listeners of the updates (buttons, forms, DMs, `/boardbot`):
+once one has run, and its change is committed, the sender's Home tab is published again, so it never
+shows an action as open that they have just marked done.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -31,9 +32,9 @@ from commands import home, settings
 from reminders.ledger import set_delivery
 
 log = logging.getLogger(__name__)
-# presses and forms that change what someone's Home tab shows (theirs are `home_…`)
+# presses and forms that change what someone's Home tab shows (its own settings publish it themselves)
 UPDATE_ACTIONS = {"action_done", "action_in_progress", "action_blocked", "action_new_date", "paper_submitted"}
-UPDATE_FORMS = {"action_new_date_modal", "action_add_note_modal", "record_action_modal", "home_away_modal"}
+UPDATE_FORMS = {"action_new_date_modal", "action_add_note_modal", "record_action_modal"}
 UPDATE_COMMANDS = {"/boardbot"}
 UPDATE_SUBCOMMANDS = {"settings", "setting", "away", "back", "paper", "action", "actions"}
 
@@ -77,10 +78,7 @@ def home_opened(sessions: sessionmaker[Session], settings_: Settings, *, trust_c
 def _changes_home(body: dict[str, Any]) -> bool:
     kind = body.get("type")
     if kind == "block_actions":
-        return any(
-            a.get("action_id") in UPDATE_ACTIONS or str(a.get("action_id", "")).startswith("home_")
-            for a in body.get("actions") or []
-        )
+        return any(a.get("action_id") in UPDATE_ACTIONS for a in body.get("actions") or [])
     if kind == "view_submission":
         return (body.get("view") or {}).get("callback_id") in UPDATE_FORMS
     if kind == "event_callback":
@@ -94,29 +92,41 @@ def _changes_home(body: dict[str, Any]) -> bool:
     return body.get("command") in UPDATE_COMMANDS and bool(words) and words[0] in UPDATE_SUBCOMMANDS
 
 
-def refresh_after_update(
-    sessions: sessionmaker[Session], settings_: Settings, *, trust_console: bool = False
+def refreshing(
+    listener: Callable[..., Any],
+    sessions: sessionmaker[Session],
+    settings_: Settings,
+    *,
+    trust_console: bool = False,
 ):
-    """Middleware: after a request that may change what someone's Home tab shows, publish it again."""
+    """`listener`, then the sender's Home tab published again when the request may have changed what it
+    shows. Bolt passes arguments by the wrapped listener's own names (it unwraps): that listener must
+    take `body` (or a slash command's `command`) and `client`."""
 
-    def middleware(body: dict, client: WebClient, next: Callable[[], Any]) -> Any:
-        answer = next()
-        if _changes_home(body):
+    @functools.wraps(listener)
+    def wrapper(**kwargs: Any) -> Any:
+        answer = listener(**kwargs)
+        body = kwargs.get("body") or kwargs.get("command") or {}
+        client = kwargs.get("client")
+        if client is not None and _changes_home(body):
             origin = origin_of(body, trust_console=trust_console)
             if origin.user_id:
                 publish(client, sessions, settings_, origin)
         return answer
 
-    return middleware
+    return wrapper
 
 
 def _with_person(
     sessions: sessionmaker[Session],
+    settings_: Settings,
     body: dict,
+    client: WebClient,
     trust_console: bool,
     change: Callable[[Session, m.Person], object],
 ) -> None:
-    """Apply a settings change for the presser (someone not in the records changes nothing)."""
+    """Apply a settings change for the presser (someone not in the records changes nothing), then
+    publish their Home tab again."""
     origin = origin_of(body, trust_console=trust_console)
 
     def work(session: Session) -> None:
@@ -125,18 +135,21 @@ def _with_person(
             change(session, person)
 
     in_transaction(sessions, work)
+    publish(client, sessions, settings_, origin)
 
 
 def delivery_button(sessions: sessionmaker[Session], settings_: Settings, *, trust_console: bool = False):
     """Each as due / Daily digest (the value names which)."""
 
-    def listener(ack: Ack, body: dict, action: dict) -> None:
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         wanted = settings.CHOICES.get(str(action.get("value")))
         if wanted is None:
             return
         now = clock.now(settings_)
-        _with_person(sessions, body, trust_console, lambda s, p: set_delivery(s, p.id, wanted, now))
+        _with_person(
+            sessions, settings_, body, client, trust_console, lambda s, p: set_delivery(s, p.id, wanted, now)
+        )
 
     return listener
 
@@ -144,14 +157,16 @@ def delivery_button(sessions: sessionmaker[Session], settings_: Settings, *, tru
 def quiet_select(sessions: sessionmaker[Session], settings_: Settings, *, trust_console: bool = False):
     """The Quiet days menu: the weekdays chosen, Monday to Friday; at most MAX_QUIET are kept."""
 
-    def listener(ack: Ack, body: dict, action: dict) -> None:
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         chosen = [o.get("value") for o in action.get("selected_options") or []]
         days = sorted({int(v) for v in chosen if isinstance(v, str) and v.isdigit() and int(v) < 5})
         now = clock.now(settings_)
         _with_person(
             sessions,
+            settings_,
             body,
+            client,
             trust_console,
             lambda s, p: settings.set_quiet(s, p, days[: settings.MAX_QUIET], now),
         )
@@ -160,10 +175,12 @@ def quiet_select(sessions: sessionmaker[Session], settings_: Settings, *, trust_
 
 
 def back_button(sessions: sessionmaker[Session], settings_: Settings, *, trust_console: bool = False):
-    def listener(ack: Ack, body: dict) -> None:
+    def listener(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         now = clock.now(settings_)
-        _with_person(sessions, body, trust_console, lambda s, p: settings.clear_away(s, p, now))
+        _with_person(
+            sessions, settings_, body, client, trust_console, lambda s, p: settings.clear_away(s, p, now)
+        )
 
     return listener
 
@@ -214,6 +231,7 @@ def away_submitted(sessions: sessionmaker[Session], settings_: Settings, *, trus
             ack(response_action="errors", errors=errors)
             return
         ack()
+        publish(client, sessions, settings_, origin)
 
     listener.__name__ = "away_form"
     return listener

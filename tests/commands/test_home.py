@@ -40,7 +40,9 @@ def elements(view: dict) -> list[dict]:
 def test_a_report_author_sees_their_paper_due_with_working_days_and_a_submitted_button(demo_db):
     view = home_of(demo_db, "kiran-hayer")
     said = text(view)
-    assert "YOUTH JUSTICE PLANS (item 7) for the HWB meeting on Thu 5 Oct 2023: due in 14 working days" in said
+    assert (
+        "YOUTH JUSTICE PLANS (item 7) for the HWB meeting on Thu 5 Oct 2023: due in 14 working days" in said
+    )
     assert "deadline Thu 21 Sep 2023, 10 working days before the meeting" in said
     submitted = [e for e in elements(view) if e["action_id"] == "paper_submitted"]
     assert len(submitted) == 1 and submitted[0]["value"].startswith("paper:")
@@ -52,7 +54,9 @@ def test_a_lead_sees_their_action_with_its_derived_due_date_marked_and_update_bu
     assert "HWB-2 (HWB)" in said
     assert "Due by end of Autumn 2023 (30 Nov 2023), from the timescale as written" in said
     assert "0 overdue · 0 due in the next 14 days · 1 other open" in said
-    ids = {e["action_id"] for e in elements(view) if e.get("value") == f"action:{action_id(demo_db, 'HWB-2')}"}
+    ids = {
+        e["action_id"] for e in elements(view) if e.get("value") == f"action:{action_id(demo_db, 'HWB-2')}"
+    }
     assert {"action_done", "action_in_progress", "action_blocked", "action_add_note"} <= ids
 
 
@@ -109,7 +113,9 @@ def test_settings_show_on_the_home_tab_with_their_controls(demo_db):
         settings.set_away(session, josh, SEPT_2023.date().replace(day=14), kiran, SEPT_2023)
     view = home_of(demo_db, "josh-rendall")
     said = text(view)
-    assert "Quiet days: Friday" in said and "Away until Thu 14 Sep 2023: Kiran Hayer gets your reminders" in said
+    assert (
+        "Quiet days: Friday" in said and "Away until Thu 14 Sep 2023: Kiran Hayer gets your reminders" in said
+    )
     ids = {e["action_id"] for e in elements(view)}
     assert {"home_delivery_immediate", "home_delivery_daily", "home_quiet", "home_back"} <= ids
     [quiet] = [e for e in elements(view) if e["action_id"] == "home_quiet"]
