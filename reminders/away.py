@@ -27,6 +27,11 @@ from reminders.timing import CATCH_UP_WORKING_DAYS, BoardDay, previous_working_d
 MAX_QUIET = 4  # weekdays one may quieten: at least one working weekday always stays
 QUIET_REACH = CATCH_UP_WORKING_DAYS + MAX_QUIET  # working days a run looks back when anyone is quiet
 NO_QUIET = ("[]", "null")
+WINDOWED = (
+    "paper",
+    "action",
+    "vague_actions",
+)  # found by their day in the window; escalations are rungs reached
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,8 @@ def route(
         if quiet and day.today.weekday() in quiet and is_working_day(day.today, day.region):
             held.append(reminder)
             continue
-        if reminder.stage.nominal < first_nominal.get(day.board.id, day.first_nominal):
+        own_first = first_nominal.get(day.board.id, day.first_nominal)
+        if reminder.kind in WINDOWED and own_first > day.first_nominal and reminder.stage.nominal < own_first:
             since = quiet_since(day.today, day.region, quiet) if quiet else None
             if since is None or reminder.stage.nominal < window_start(since, day.region):
                 continue  # older than this board's window, and no quiet day held it
