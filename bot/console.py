@@ -266,6 +266,10 @@ class Console:
             ],
             **self._hints(),
         }
+        if button.get("home"):  # as Slack sends a Home tab press: no response_url; the tab is republished
+            body["container"] = {"type": "view", "view_id": "VCONSOLEHOME"}
+            body.pop("response_url")
+            self.home_opened = True
         if button.get("message"):
             body["container"] = {"channel_id": button["message"][0], "message_ts": button["message"][1]}
             body["channel"] = {"id": button["message"][0]}
@@ -288,9 +292,12 @@ class Console:
                 self.home_opened = False
                 view = message.get("view") or {}
                 view = json.loads(view) if isinstance(view, str) else view
+                before = len(self.buttons) if keep else 0
                 shown.append(
                     self._dim("── Home tab ──") + "\n" + self.render(view.get("blocks") or [], "", keep=keep)
                 )
+                for button in self.buttons[before:]:
+                    button["home"] = True  # pressed on the Home tab: the tab is the answer
                 keep = True
                 continue
             if call.method in ("views.open", "views.push") and isinstance(message.get("view"), dict | str):
