@@ -265,10 +265,15 @@ def away(request: CommandRequest, session: Session, words: list[str]) -> Reply:
         )
     matches = delegates_named(session, person, who)
     if not matches:
+        unknown = (
+            "The person you mentioned has no Slack account in the board records"
+            if MENTION_RE.match(who.strip())
+            else f"I can't find “{who[:60]}” in the board records"
+        )
         return _render(
             person,
             status,
-            problem=f"I can't find “{who[:60]}” in the board records. Name them as the board does (e.g. their full name), or @mention them.",
+            problem=f"{unknown}. Name them as the board does (e.g. their full name), or @mention them.",
         )
     if len(matches) > 1:
         return _render(

@@ -101,6 +101,8 @@ def test_away_refuses_past_days_unknown_or_several_delegates_and_oneself(demo_db
     said = boardbot(demo_db, "away until 14 Sept delegate sarah", user_id="UJOSH")
     assert "“sarah” could be several people" in said and "sarah-newman" in said
     assert "own delegate" in boardbot(demo_db, "away until 14 Sept delegate josh rendall", user_id="UJOSH")
+    said = boardbot(demo_db, "away until 14 Sept delegate <@USTRANGER>", user_id="UJOSH")
+    assert "The person you mentioned has no Slack account in the board records" in said
     assert "Who gets your reminders" in boardbot(demo_db, "away until 14 Sept", user_id="UJOSH")
     assert "I couldn't read “soonish”" in boardbot(demo_db, "away soonish delegate kiran", user_id="UJOSH")
     with make_sessions(demo_db)() as session:
