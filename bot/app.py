@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.slack import oauth
+from bot.slack import home, oauth
 from bot.slack.attendance import attendance_button
 from bot.slack.buttons import (
     form_submitted,
@@ -113,16 +113,22 @@ def create_app(
         )
         app.event("app_uninstalled")(oauth.token_gone)
         app.event("tokens_revoked")(oauth.token_gone)
+
+    def refresh(listener):  # the sender's Home tab is published again after their own update
+        return home.refreshing(listener, sessions, settings, trust_console=console)
+
     for command in COMMANDS:
         app.command(f"/{command.name}")(
-            slash_command(
-                command.name,
-                command.run,
-                sessions,
-                settings,
-                trust_console=console,
-                asks_slack=command.asks_slack,
-                reads_only=command.reads_only,
+            refresh(
+                slash_command(
+                    command.name,
+                    command.run,
+                    sessions,
+                    settings,
+                    trust_console=console,
+                    asks_slack=command.asks_slack,
+                    reads_only=command.reads_only,
+                )
             )
         )
     app.action(re.compile(r"^page_(next|previous|open_\d+)$"))(  # open: a list item's detail
@@ -135,22 +141,36 @@ def create_app(
         )
     )
     app.event("message")(  # DMs, threads under ours
-        message_listener(sessions, settings, mention=False, trust_console=console)
+        refresh(message_listener(sessions, settings, mention=False, trust_console=console))
     )
-    app.event("app_mention")(message_listener(sessions, settings, mention=True, trust_console=console))
+    app.event("app_mention")(
+        refresh(message_listener(sessions, settings, mention=True, trust_console=console))
+    )
     app.action(re.compile(r"^action_(done|in_progress|blocked)$"))(
-        status_button(sessions, settings, trust_console=console)
+        refresh(status_button(sessions, settings, trust_console=console))
     )
-    app.action("action_new_date")(new_date_button(sessions, settings, trust_console=console))
+    app.action("action_new_date")(refresh(new_date_button(sessions, settings, trust_console=console)))
     app.action("action_add_note")(note_button(sessions, settings))
-    app.view("action_new_date_modal")(form_submitted(sessions, settings, "date", trust_console=console))
-    app.view("action_add_note_modal")(form_submitted(sessions, settings, "note", trust_console=console))
-    app.action("paper_submitted")(paper_button(sessions, settings))
+    app.view("action_new_date_modal")(
+        refresh(form_submitted(sessions, settings, "date", trust_console=console))
+    )
+    app.view("action_add_note_modal")(
+        refresh(form_submitted(sessions, settings, "note", trust_console=console))
+    )
+    app.action("paper_submitted")(refresh(paper_button(sessions, settings)))
     app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
     app.action(re.compile(r"^attendance_(attending|apologies)$"))(
-        attendance_button(sessions, settings, trust_console=console)
+        refresh(attendance_button(sessions, settings, trust_console=console))
     )
     app.shortcut("record_action")(record_shortcut(sessions, settings, trust_console=console))
-    app.view("record_action_modal")(record_submitted(sessions, settings, trust_console=console))
+    app.view("record_action_modal")(refresh(record_submitted(sessions, settings, trust_console=console)))
+    app.event("app_home_opened")(home.home_opened(sessions, settings, trust_console=console))
+    app.action(re.compile(r"^home_delivery_(immediate|daily)$"))(
+        home.delivery_button(sessions, settings, trust_console=console)
+    )
+    app.action("home_quiet")(home.quiet_select(sessions, settings, trust_console=console))
+    app.action("home_away")(home.away_button(sessions, settings))
+    app.action("home_back")(home.back_button(sessions, settings, trust_console=console))
+    app.view("home_away_modal")(home.away_submitted(sessions, settings, trust_console=console))
     app.error(on_error)
     return app

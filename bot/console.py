@@ -57,6 +57,7 @@ class Console:
         self.color = color
         self.buttons: list[dict[str, Any]] = []
         self.form: Form | None = None
+        self.home_opened = False  # !home asked for the Home tab: show the next one published
         self.last_post: tuple[str, str] | None = None  # (channel, ts) of BoardBot's last message to you
         self.exits = ExitStack()
         self.stand_ins = self.exits.enter_context(stand_ins(sessions, team_id, slack_ids))
@@ -133,6 +134,8 @@ class Console:
             return self.press(int(line[1:]))
         if line == "!remind":
             return self.remind_now()
+        if line == "!home":
+            return self.open_home()
         if line == "!form" or line.startswith("!form "):
             return self.submit_form(line[len("!form") :])
         if line == "!cancel":
@@ -141,7 +144,7 @@ class Console:
         if line.startswith("!reply "):
             return self.reply_in_thread(line[len("!reply ") :])
         if line.startswith("!"):
-            return "!N presses button N; !remind, !form name=value…, !cancel, !reply TEXT (quit to leave)."
+            return "!N presses button N; !remind, !home, !form name=value…, !cancel, !reply TEXT (quit to leave)."
         if not line.startswith("/"):
             return self.say(line)
         name, _, text = line[1:].partition(" ")
@@ -187,6 +190,14 @@ class Console:
         if response.status != 200:
             return f"(the app answered HTTP {response.status})"
         return self.drain() or "(BoardBot did not answer: it answers only messages it can act on here)"
+
+    def open_home(self) -> str:
+        """`!home`: open BoardBot's Home tab, as Slack's app_home_opened event does."""
+        event = {"type": "app_home_opened", "user": self.user_id, "tab": "home", "channel": CONSOLE_CHANNEL}
+        body = {"type": "event_callback", "team_id": self.team_id, "event": event, **self._hints()}
+        self.home_opened = True
+        self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        return self.drain()
 
     def reply_in_thread(self, text: str) -> str:
         """`!reply`: in the thread of BoardBot's last message to you (your DM, or --board's channel)."""
@@ -255,6 +266,10 @@ class Console:
             ],
             **self._hints(),
         }
+        if button.get("home"):  # as Slack sends a Home tab press: no response_url; the tab is republished
+            body["container"] = {"type": "view", "view_id": "VCONSOLEHOME"}
+            body.pop("response_url")
+            self.home_opened = True
         if button.get("message"):
             body["container"] = {"channel_id": button["message"][0], "message_ts": button["message"][1]}
             body["channel"] = {"id": button["message"][0]}
@@ -271,6 +286,20 @@ class Console:
         shown = []
         for call in self.slack.take():
             message = call.body
+            if call.method == "views.publish":  # the Home tab: shown when opened with !home
+                if not self.home_opened:
+                    continue
+                self.home_opened = False
+                view = message.get("view") or {}
+                view = json.loads(view) if isinstance(view, str) else view
+                before = len(self.buttons) if keep else 0
+                shown.append(
+                    self._dim("── Home tab ──") + "\n" + self.render(view.get("blocks") or [], "", keep=keep)
+                )
+                for button in self.buttons[before:]:
+                    button["home"] = True  # pressed on the Home tab: the tab is the answer
+                keep = True
+                continue
             if call.method in ("views.open", "views.push") and isinstance(message.get("view"), dict | str):
                 view = message["view"]
                 self.form = Form(json.loads(view) if isinstance(view, str) else view)
@@ -322,6 +351,9 @@ class Console:
             kind = block.get("type")
             if kind in ("section", "header") and block.get("text"):
                 lines.append(self._style(plain(block["text"]["text"])))
+            if (accessory := block.get("accessory") or {}).get("type") == "button":  # the Home tab's
+                self.buttons.append({**accessory, "block_id": block.get("block_id", "")})
+                lines.append(f"[!{len(self.buttons)} {accessory['text']['text']}]")
             if block.get("fields"):
                 for field in block["fields"]:
                     label, _, value = plain(field["text"]).partition("\n")
@@ -363,7 +395,7 @@ class Console:
             f"BoardBot console: you are {who}, {where}.{ids}\n"
             "Type commands as in Slack (/boardbot help lists them) or a message (HWB-2 done); "
             "!N presses button N, !form fills in a form, !reply TEXT answers in BoardBot's last thread, "
-            "!remind runs the reminders now, quit leaves."
+            "!remind runs the reminders now, !home opens the Home tab, quit leaves."
         )
 
 

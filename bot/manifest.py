@@ -29,6 +29,7 @@ EVENT_SUBSCRIPTIONS: dict[str, list[str]] = {
     "message": ["message.im", "message.channels", "message.groups"],
     "app_uninstalled": ["app_uninstalled"],  # a workspace removed BoardBot: its token is deleted
     "tokens_revoked": ["tokens_revoked"],
+    "app_home_opened": ["app_home_opened"],  # the Home tab is published when opened
 }
 BOT_EVENTS = [name for names in EVENT_SUBSCRIPTIONS.values() for name in names]
 
@@ -57,7 +58,7 @@ def manifest(url: str = PLACEHOLDER_URL, *, socket_mode: bool = False) -> dict[s
         },
         "features": {
             "app_home": {
-                "home_tab_enabled": False,
+                "home_tab_enabled": True,
                 "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": False,
             },

@@ -2,8 +2,9 @@
 
 - `/boardbot` · `/boardbot help`: what each command does, with examples.
 - `/boardbot paper submitted [board] ITEM`: commands/paper.py.
-- `/boardbot settings [immediate|daily]`: how the asker's reminders come (commands/settings.py).
 - `/boardbot apologies|attending [board] [DATE] …`: a member's reply for a meeting (commands/apologies.py).
+- `/boardbot settings [immediate|daily|quiet DAYS]`, `/boardbot away until DATE delegate NAME`,
+  `/boardbot back`: how and when the asker's reminders come (commands/settings.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
 Each is one row of SUBCOMMANDS. Anything else gets the help, headed "I don't know …".
@@ -54,6 +55,14 @@ def _settings(request: CommandRequest, session: Session, slack: updates.Director
     return settings.run(request, session, request.words[1:])
 
 
+def _away(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
+    return settings.away(request, session, request.words[1:])
+
+
+def _back(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
+    return settings.back(request, session)
+
+
 # `/boardbot WORDS…`: the first words name the subcommand (the longest match wins); one row each.
 SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("paper",): paper.run,
@@ -61,6 +70,8 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("attending",): apologies.attending,
     ("settings",): _settings,
     ("setting",): _settings,
+    ("away",): _away,
+    ("back",): _back,
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
 }

@@ -61,6 +61,7 @@ def compose(message: Message) -> tuple[list[dict[str, Any]], str]:
         count=len(reminders),
         channel=message.recipient.is_channel,
         name=message.recipient.name,
+        away_note=message.recipient.away_note,
     )
     tail = render_blocks("reminder_footer.json.j2", channel=message.recipient.is_channel)
     blocks = list(head)
@@ -94,7 +95,10 @@ def compose(message: Message) -> tuple[list[dict[str, Any]], str]:
             "reminder_more.json.j2", lines=_cut([r.summary for r in rest]), count=len(rest)
         )
     blocks += tail
-    return blocks, notification(reminders, blocks)
+    text = notification(reminders, blocks)
+    if message.recipient.away_note:  # a delegate sees at once whose reminders these are
+        text = clip(slack_escape(f"For {message.recipient.away_note}: ") + text, MAX_TEXT)
+    return blocks, text
 
 
 def notification(reminders: list[Reminder], blocks: list[dict[str, Any]]) -> str:

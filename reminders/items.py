@@ -21,6 +21,7 @@ class Recipient:
     name: str
     slack_id: str | None  # U… or C…; None when they cannot be reached on Slack
     person_id: int | None = None
+    away_note: str | None = None  # "Josh Rendall, who is away until …": delivered to their delegate
 
     @property
     def is_channel(self) -> bool:

@@ -60,9 +60,12 @@ def describe(plan: Plan, day: date | None) -> str:
         where = f"#{recipient.slack_id}" if recipient.is_channel else f"@{recipient.slack_id}, direct message"
         count = len(message.reminders)
         lines.append(f"\nTo {recipient.name} ({where}): {count} reminder{'s' if count != 1 else ''}")
+        if recipient.away_note:
+            lines.append(f"  (as delegate, for {recipient.away_note})")
         lines += [f"  • {r.summary}" for r in message.reminders]
     for title, reminders in (
         ("Held for tomorrow's daily digest (already had today's)", plan.held),
+        ("Held: a quiet day of the person they go to (sent on their next day that is not quiet)", plan.quiet),
         ("Not sent: nobody on Slack to send them to", plan.unreachable),
     ):
         if reminders:

@@ -24,7 +24,7 @@ from bot import models as m
 from bot.config import Settings
 from bot.meetings import CHAIR_ROLES
 from bot.models.boards import in_force_today
-from reminders import actions, ledger, meetings, papers, quorum
+from reminders import actions, away, ledger, meetings, papers, quorum
 from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, compose, group, start_of_day_utc
 from reminders.items import People, Reminder, Sieve
@@ -44,6 +44,7 @@ class Plan:
     messages: list[Message] = field(default_factory=list)  # to send now, one per recipient
     unreachable: list[Reminder] = field(default_factory=list)  # nobody on Slack (kept for previews)
     held: list[Reminder] = field(default_factory=list)  # daily-digest people who had today's message
+    quiet: list[Reminder] = field(default_factory=list)  # held on a quiet weekday of their receiver
     settled: int = 0  # due, but already delivered or in flight
     unreachable_count: int = 0
 
@@ -152,6 +153,9 @@ def plan_reminders(
     open_days = [d for d in plan.days if d.open]
     if not open_days:
         return plan
+    own_window = {d.board.id: d.first_nominal for d in open_days}
+    if away.anyone_quiet(session):  # what quiet days held: narrowed to whose it was by away.route
+        open_days = away.reaching_back(open_days)
     by_board = {d.board.id: d for d in open_days}
     horizon = meetings.NOTICE_AHEAD_DAYS
     paper_days = [d for d in open_days if d.rules.papers or d.rules.secretary_digest]
@@ -188,6 +192,7 @@ def plan_reminders(
         *meetings.meeting_notices(session, ahead, by_board, people),
         *quorum.quorum_warnings(session, ahead, by_board, people),
     ]
+    found, plan.quiet = away.route(session, found, own_window)  # to delegates; held on quiet days
     due = []
     for reminder in found:
         if not sieve.wanted(reminder.kind, reminder.recipient, reminder.occasion):

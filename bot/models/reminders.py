@@ -90,16 +90,24 @@ class ReminderSnooze(Base):
 
 
 class ReminderPreference(Base):
-    """How a person wants their reminders: immediate (the default) or a daily digest."""
+    """How a person wants their reminders: immediate (the default) or a daily digest, the weekdays
+    they want none (held for the next day that is not quiet), and while away, who gets them instead."""
 
     __tablename__ = "reminder_preferences"
-    __table_args__ = (one_of("delivery", DeliveryPreference),)
+    __table_args__ = (
+        one_of("delivery", DeliveryPreference),
+        CheckConstraint("delegate_id IS NULL OR delegate_id != person_id", name="delegate_not_self"),
+    )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     delivery: Mapped[str] = mapped_column(String(10), default=DeliveryPreference.IMMEDIATE)
+    quiet_days: Mapped[list[int]] = mapped_column(JSON, default=list)  # weekdays, 0 Monday … 4 Friday
+    away_until: Mapped[date | None] = mapped_column(Date)  # back on this day (the board's zone)
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC
 
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    delegate: Mapped[Person | None] = relationship(foreign_keys=[delegate_id])
 
 
 class BoardReminderSettings(Base):

@@ -97,8 +97,8 @@ def _press_key(origin: Origin, body: dict[str, Any], action: dict[str, Any]) -> 
 
 def _answer(body: dict[str, Any], reply: Reply | None) -> None:
     """Show the presser the answer, privately, by the button's response_url after the ack."""
-    if reply is None:
-        return
+    if reply is None or (body.get("container") or {}).get("type") == "view":
+        return  # a press on the Home tab has no response_url: the tab is published again instead
     url, user = body.get("response_url"), (body.get("user") or {}).get("id")
     message = {
         "replace_original": False,

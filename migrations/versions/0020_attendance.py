@@ -1,7 +1,7 @@
 """attendance at meetings, and a board's quorum rule
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 17:00:00
 
 `attendance` holds each member's reply before a meeting (attending, in person or online; apologies
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
