@@ -33,6 +33,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.declarations import AgendaNotice, Declaration, InterestKind, StandingDeclaration
 from bot.models.importers import ModernGovSync
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
 from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
@@ -52,15 +53,18 @@ __all__ = [
     "ActionStatus",
     "ActionUpdate",
     "AgendaItem",
+    "AgendaNotice",
     "Base",
     "Better",
     "Board",
     "BoardReminderSettings",
+    "Declaration",
     "DeliveryPreference",
     "DeliveryStatus",
     "Document",
     "FieldProvenance",
     "HolidayRegion",
+    "InterestKind",
     "Kpi",
     "KpiScope",
     "KpiValue",
@@ -80,6 +84,7 @@ __all__ = [
     "ReminderSnooze",
     "SourceKind",
     "Sourced",
+    "StandingDeclaration",
     "UpdateOutcome",
     "UpdateRequest",
     "UpdateRequestChange",
