@@ -64,6 +64,7 @@ class Change:
     key: str  # what changed, for the occasion: "item:11:added", "moved:2023-10-12:16:00:ab12cd34"
     text: str  # what members are told (plain; the template escapes it)
     restricted: bool
+    told_after: str | None = None  # told only if this change was told: an item added then withdrawn
 
 
 def changes(told: dict[str, Any], meeting: m.Meeting, items: list[m.AgendaItem]) -> list[Change]:
@@ -91,6 +92,11 @@ def changes(told: dict[str, Any], meeting: m.Meeting, items: list[m.AgendaItem])
         label = f"item {item.number}, {item.title}"
         if was is None and not sits["withdrawn"]:
             found.append(Change(f"item:{item.number}:added", f"late item added: {label}", sits["restricted"]))
+        elif was is None:
+            added = f"item:{item.number}:added"
+            found.append(
+                Change(f"item:{item.number}:withdrawn", f"withdrawn: {label}", sits["restricted"], added)
+            )
         elif was is not None and sits["withdrawn"] and not was["withdrawn"]:
             found.append(Change(f"item:{item.number}:withdrawn", f"withdrawn: {label}", sits["restricted"]))
         elif was is not None and was["awaited"] and item.paper_status == m.PaperStatus.PUBLISHED.value:
@@ -139,18 +145,23 @@ def agenda_change_notices(
         .order_by(m.AgendaItem.position, m.AgendaItem.number)
     ):
         items[item.meeting_id].append(item)
-    found: list[Reminder] = []
+    found: list[tuple[Reminder, Key | None]] = []  # each notice, and the one that must have gone first
     for notice, meeting in current:
         day = days[meeting.board_id]
-        told_day = notice.told_at.date().isoformat()
+        base = f"agenda:{meeting.id}:{notice.told_at.date().isoformat()}"
         for change in changes(notice.told, meeting, items[meeting.id]):
-            occasion = f"agenda:{meeting.id}:{told_day}:{change.key}"
             for recipient in _audience(session, day, change, people):
-                found.append(_notice(day, meeting, change, recipient, occasion))
+                reminder = _notice(day, meeting, change, recipient, f"{base}:{change.key}")
+                first = (
+                    (reminder.kind, recipient.key, f"{base}:{change.told_after}")
+                    if change.told_after
+                    else None
+                )
+                found.append((reminder, first))
     if not found:
         return []
-    done = settled([r.key for r in found])
-    return [r for r in found if r.key not in done]
+    done = settled([key for reminder, first in found for key in (reminder.key, first) if key is not None])
+    return [r for r, first in found if r.key not in done and (first is None or first in done)]
 
 
 def _audience(session: Session, day: BoardDay, change: Change, people: People) -> list[Recipient]:
