@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bot import models as m
+from bot.boarddata.exporter import export_yaml
+from bot.boarddata.loader import load_files
 from bot.db import make_sessions
 from commands import agenda, help
 from commands.declare import parse
@@ -199,3 +204,21 @@ def test_standing_declarations_are_listed_and_reviewed(demo_db):
 
 def test_the_help_lists_declare(demo_db):
     assert "/boardbot declare `[board] item interest text`" in text_of(boardbot(demo_db, "help", None))
+
+
+def test_declarations_are_in_the_board_data_export_and_load_back(demo_db, tmp_path, fresh_db):
+    boardbot(demo_db, "declare a pecuniary interest in item 7: shares in Acme", "lorraine-dean")
+    boardbot(demo_db, "declare hwb standing interest Trustee of Age UK Westminster", "lorraine-dean")
+    with make_sessions(demo_db)() as session:
+        exported = export_yaml(session, "local")
+    data = yaml.safe_load(exported)
+    assert data["declarations"] == [
+        {"meeting": "hwb-2023-10-05", "agenda_item": "7", "person": "lorraine-dean", "interest": "shares in Acme",
+         "kind": "pecuniary", "declared_on": date(2023, 9, 1)},
+    ]  # fmt: skip
+    assert data["standing_declarations"][0]["interest"] == "Trustee of Age UK Westminster"
+    path = tmp_path / "export.yaml"
+    path.write_text(exported)
+    with make_sessions(fresh_db).begin() as session:
+        assert load_files(session, [path], now=datetime(2023, 9, 2, tzinfo=UTC)).ok
+    assert declarations_in(fresh_db) == [("lorraine-dean", "7", "shares in Acme", "pecuniary", None)]
