@@ -86,8 +86,8 @@ def parse(text: str) -> Asked | None:
             continue
         if lowered in STANDING:
             standing = True
-        elif item is None and target is words and ITEM_RE.match(word) and any(c.isdigit() for c in word):
-            item = ITEM_RE.match(word).group(1)  # type: ignore[union-attr]
+        elif item is None and target is words and (numbered := ITEM_RE.match(word)):
+            item = numbered.group(1)
         elif lowered not in FILLER or target is for_words:
             target.append(word)
     kind = found.group("kind")

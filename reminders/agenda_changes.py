@@ -28,8 +28,6 @@ from reminders.items import People, Recipient, Reminder, Stage, channel_recipien
 from reminders.ledger import Key
 from reminders.timing import BoardDay
 
-NOT_A_MEMBER = (m.MembershipRole.OFFICER.value,)  # officers are told by the secretary, as now
-
 
 def told_of(meeting: m.Meeting, items: list[m.AgendaItem]) -> dict[str, Any]:
     """The agenda as a notice tells it: when, where, status, and each item's title and paper."""
@@ -165,13 +163,13 @@ def agenda_change_notices(
 
 
 def _audience(session: Session, day: BoardDay, change: Change, people: People) -> list[Recipient]:
-    """The board's channel for a public change; each member in force, by DM, for a restricted one."""
+    """The board's channel for a public change; by DM, everyone with a seat in force, for a restricted one."""
     if not change.restricted:
         return [channel_recipient(day.board)]
     rows = session.execute(
         select(m.Membership.starts_on, m.Membership.ends_on, m.Person)
         .join(m.Person, m.Person.id == m.Membership.person_id)
-        .where(m.Membership.board_id == day.board.id, m.Membership.role.not_in(NOT_A_MEMBER))
+        .where(m.Membership.board_id == day.board.id)  # whoever sees restricted items (bot.boards.is_member)
         .order_by(m.Person.name)
     )
     members = {p.id: p for starts, ends, p in rows if in_force_today(starts, ends, day.today)}
