@@ -9,6 +9,7 @@ from dateutil import parser as dateparser
 from sqlalchemy import extract
 from sqlalchemy.orm import Session
 
+from bot import declarations
 from bot import models as m
 from bot.boards import BoardChoice, can_see_restricted
 from bot.meetings import (
@@ -122,13 +123,8 @@ def run(request: CommandRequest, session: Session) -> Reply:
             )
     if meeting is None:
         return _no_meeting(session, request, board, today, looking="next")
-    items, hidden, chairs = agenda(
-        session,
-        board,
-        meeting,
-        show_restricted=can_see_restricted(session, request, choice.person, board),
-        today=today,
-    )
+    show_restricted = can_see_restricted(session, request, choice.person, board)
+    items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted, today=today)
     only = None
     if item_number is not None:
         only = next((item for item in items if item.number.lower() == item_number), None)
@@ -152,6 +148,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         note=note,
         cancelled=[],
         today=today,
+        declared=declarations.agenda_lines(session, meeting, show_restricted=show_restricted),
     )
     return noted(choice, answer)
 

@@ -29,7 +29,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import apologies, paper, record, settings
+from commands import apologies, declare, paper, record, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -74,6 +74,8 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("back",): _back,
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
+    ("declare",): declare.declare,
+    ("declarations",): declare.declarations,
 }
 
 

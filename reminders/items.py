@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from bot import models as m
 from reminders.timing import BoardDay
@@ -82,6 +84,7 @@ class Reminder:
     subject: tuple[str, int] | None = None  # ("action", 12) or ("paper", 34): snoozes and buttons
     for_person: str | None = None  # set when listed for the secretary because they are not on Slack
     order: int = 50  # position in a message: escalations first, digests last
+    on_sent: Callable[[Session, datetime], None] | None = None  # what to keep once it is sent
     _summary: str | None = field(default=None, repr=False)
     _context: dict[str, Any] | None = field(default=None, repr=False)
 

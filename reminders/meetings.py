@@ -3,7 +3,8 @@
 Papers are published five clear working days before the meeting (bot.workdays.publication_deadline);
 the eve notice goes on the last working day before the meeting, with the agenda and calendar links.
 A moved meeting is a new occasion: its notices go again for the new date. Part 2 (restricted) items
-are never listed in a channel, only counted.
+are never listed in a channel, only counted. Each channel notice, once sent, keeps the agenda it told
+(reminders/agenda_changes.py tells later changes once); the published one invites declarations.
 
 Only a confirmed meeting with an agenda is announced in the channel, and its papers only once none
 is outstanding. Otherwise (still provisional, no agenda, papers awaited) the secretary is told on
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -23,6 +25,8 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.render import short_date
 from bot.workdays import publication_deadline, working_days_before
+from reminders import agenda_changes
+from reminders.agenda_changes import told_of
 from reminders.items import People, Reminder, Stage, channel_recipient, current_stage
 from reminders.timing import BoardDay
 
@@ -152,6 +156,9 @@ def meeting_notices(
                 describe=lambda summary=summary: summary,
                 build=lambda context=context: context,
                 order=60,
+                on_sent=partial(
+                    agenda_changes.remember, meeting_id=meeting.id, told=told_of(meeting, agenda)
+                ),
             )
         )
     return notices

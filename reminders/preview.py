@@ -21,7 +21,7 @@ from bot.db import make_sessions
 from bot.render import short_date
 from reminders.items import Reminder
 from reminders.ledger import Key
-from reminders.run import Plan, plan_reminders
+from reminders.run import Plan, kept_after_sent, plan_reminders
 
 SIMULATED_DAYS = 62  # days before the previewed one whose runs are assumed to have happened
 
@@ -114,6 +114,7 @@ def preview(
                 before = plan_reminders(session, now, team_id=team_id, day=earlier, keep_unreachable=True,
                                         assume_sent=frozenset(assumed))  # fmt: skip
                 assumed |= {r.key for r in [*before.due, *before.unreachable, *before.held]}
+                kept_after_sent(session, before.due, now)  # the agenda a notice told: rolled back below
                 earlier += timedelta(days=1)
         plan = plan_reminders(
             session, now, team_id=team_id, day=wanted, keep_unreachable=True, assume_sent=frozenset(assumed)

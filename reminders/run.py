@@ -24,7 +24,7 @@ from bot import models as m
 from bot.config import Settings
 from bot.meetings import CHAIR_ROLES
 from bot.models.boards import in_force_today
-from reminders import actions, away, ledger, meetings, papers, quorum
+from reminders import actions, agenda_changes, away, brief, declarations, ledger, meetings, papers, quorum
 from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, compose, group, start_of_day_utc
 from reminders.items import People, Reminder, Sieve
@@ -191,6 +191,11 @@ def plan_reminders(
         *actions.vague_action_digests(session, by_board, people, sieve),
         *meetings.meeting_notices(session, ahead, by_board, people),
         *quorum.quorum_warnings(session, ahead, by_board, people),
+        *brief.chair_briefs(session, ahead, by_board, people),
+        *agenda_changes.agenda_change_notices(
+            session, by_board, people, lambda keys: ledger.settled_among(session, keys, now, lease)
+        ),
+        *declarations.review_reminders(session, by_board, people),
     ]
     found, plan.quiet = away.route(session, found, own_window)  # to delegates; held on quiet days
     due = []
@@ -236,6 +241,13 @@ def _hold_daily_digests(session: Session, due: list[Reminder], plan: Plan) -> li
 AfterClaim = Callable[[Message, dict[Key, Claim]], None]
 
 
+def kept_after_sent(session: Session, reminders: list[Reminder], now: datetime) -> None:
+    """What sent reminders keep (the agenda a notice told), in the transaction marking them sent."""
+    for reminder in reminders:
+        if reminder.on_sent is not None:
+            reminder.on_sent(session, now)
+
+
 def deliver_message(
     sessions: sessionmaker[Session],
     sender: Sender,
@@ -274,6 +286,7 @@ def deliver_message(
             if found.ids:
                 with sessions.begin() as session:
                     ledger.mark_sent(session, sorted(found.ids), run_id, now, found.channel, found.ts)
+                    kept_after_sent(session, [r for r in reminders if claims[r.key].id in found.ids], now)
                 log.info(
                     "reminders %s were already in Slack (%s); not sent again", sorted(found.ids), found.ts
                 )
@@ -292,6 +305,7 @@ def deliver_message(
     with sessions.begin() as session:
         if outcome.status == "sent":
             ledger.mark_sent(session, ids, run_id, now, outcome.channel, outcome.ts)
+            kept_after_sent(session, reminders, now)
         elif outcome.status == "failed":
             ledger.mark_failed(session, ids, run_id, outcome.error or "failed")
         else:

@@ -70,6 +70,10 @@ def _sort_key(kind_name: str, record: dict[str, Any]) -> tuple:
         return (r["meeting"], bool(r["minuted"]), r["person"] or "", r["name"] or "")
     if kind_name == "quorum_groups":
         return (r["board"], r["key"])
+    if kind_name == "declarations":
+        return (r["meeting"], agenda_position(r["agenda_item"]), r["agenda_item"], r["person"])
+    if kind_name == "standing_declarations":
+        return (r["board"], r["person"], r["interest"])
     if kind_name == "memberships":
         return (r["board"], r["person"], r["starts_on"] or date.min)
     return (r["key"],)

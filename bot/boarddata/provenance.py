@@ -23,6 +23,7 @@ from bot.boarddata.schema import Source
 SLACK_FIELDS: dict[str, frozenset[str]] = {
     "actions": frozenset({"status", "due_on", "rag", "progress"}),
     "agenda_items": frozenset({"paper_status"}),
+    "declarations": frozenset({"interest", "kind", "declared_on", "recorded_by"}),
     "people": frozenset({"slack_user_id"}),
 }
 UNTRACKED_KINDS = frozenset({"action_updates"})  # history rows carry their own who, when and via

@@ -317,6 +317,37 @@ KINDS: tuple[Kind, ...] = (
         ),
         key=("kpi", "area", "period", "source"),
     ),
+    Kind(
+        "declarations",
+        "declaration of interest",
+        m.Declaration,
+        (
+            ref("meeting", "meetings", required=True),
+            Field("agenda_item", "agenda-number", required=True, ref="agenda_items", ref_with=("meeting",)),
+            ref("person", "people", required=True),
+            Field("interest", "text", required=True),
+            choice("kind", m.InterestKind),
+            Field("declared_on", "date"),
+            ref("recorded_by", "people"),
+            SOURCE,
+        ),
+        key=("meeting", "agenda_item", "person"),
+    ),
+    Kind(
+        "standing_declarations",
+        "standing declaration",
+        m.StandingDeclaration,
+        (
+            ref("board", "boards", required=True),
+            ref("person", "people", required=True),
+            Field("interest", "text", required=True),
+            choice("kind", m.InterestKind),
+            Field("declared_on", "date"),
+            Field("reviewed_on", "date"),
+            SOURCE,
+        ),
+        key=("board", "person", "interest"),
+    ),
 )
 
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}

@@ -48,6 +48,8 @@ def _rows(session: Session, kind: Kind, workspace_id: int) -> list[Any]:
         stmt = stmt.join(m.Meeting).join(m.Board).where(m.Board.workspace_id == workspace_id)
     elif model is m.ActionUpdate:
         stmt = stmt.join(m.Action).join(m.Board).where(m.Board.workspace_id == workspace_id)
+    elif model is m.Declaration:
+        stmt = stmt.join(m.Meeting).join(m.Board).where(m.Board.workspace_id == workspace_id)
     elif model is m.KpiValue:
         stmt = stmt.join(m.Kpi).join(m.Board).where(m.Board.workspace_id == workspace_id)
     else:

@@ -34,6 +34,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.declarations import AgendaNotice, Declaration, InterestKind, StandingDeclaration
 from bot.models.importers import ModernGovSync
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
 from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
@@ -56,15 +57,18 @@ __all__ = [
     "Attendance",
     "AttendanceMode",
     "AttendanceStatus",
+    "AgendaNotice",
     "Base",
     "Better",
     "Board",
     "BoardReminderSettings",
+    "Declaration",
     "DeliveryPreference",
     "DeliveryStatus",
     "Document",
     "FieldProvenance",
     "HolidayRegion",
+    "InterestKind",
     "Kpi",
     "KpiScope",
     "KpiValue",
@@ -85,6 +89,7 @@ __all__ = [
     "ReminderSnooze",
     "SourceKind",
     "Sourced",
+    "StandingDeclaration",
     "UpdateOutcome",
     "UpdateRequest",
     "UpdateRequestChange",

@@ -154,7 +154,7 @@ def test_clocks_at_once_deliver_each_reminder_once(backend, world, slack, clocks
     for thread in threads:
         thread.join(60)
     assert errors == []
-    expected = leads + 2
+    expected = leads + 3  # the leads, the secretary, the channel's eve notice and the chair's brief
     channels = [c.body["channel"] for c in slack.posted()]
     assert len(channels) == len(set(channels)) == expected  # one message per recipient, each once
     assert len(slack.calls_to("chat.postMessage")) == expected

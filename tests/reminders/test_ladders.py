@@ -55,8 +55,11 @@ def test_paper_ladder_skips_easter_and_weekends_and_stops_at_the_meeting(world, 
     assert for_channel(sent, "C0HWB") == {
         D("2026-04-15"): [("meeting_tomorrow", f"meeting:{meeting}:2026-04-16:eve")],
     }
+    assert for_channel(sent, "U0CHAIR") == {
+        D("2026-04-15"): [("chair_brief", f"brief:{meeting}:2026-04-16")],
+    }
     assert set(sent) == set(amy) | set(digest_days) | {D("2026-04-15")}
-    assert len(slack.posted()) == len(amy) + len(digest_days) + 1
+    assert len(slack.posted()) == len(amy) + len(digest_days) + 2  # the eve notice and the chair's brief
     assert len(slack.calls_to("chat.postMessage")) == len(slack.posted())  # nothing failed or repeated
 
 

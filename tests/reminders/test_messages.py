@@ -55,11 +55,12 @@ def test_people_outside_slack_are_listed_for_the_secretary(world, slack):
 def test_nobody_on_slack_means_nothing_sent_and_the_run_says_so(world, slack):
     world.update(m.Board, world.board_id, slack_channel=None)
     world.update(m.Person, world.people["sam-sec"], slack_user_id=None)
+    world.update(m.Person, world.people["cat-chair"], slack_user_id=None)  # the chair's brief: nobody too
     world.add_action("A-1", D("2026-11-26"), lead="olly-offline")
     meeting = world.add_meeting(D("2026-11-27"))
     world.add_item(meeting, "1", "Minutes", paper_status=None)
     result = run_at(world, slack, at_local(D("2026-11-26")))
-    assert (result.due, result.unreachable, len(slack.posted())) == (0, 2, 0)
+    assert (result.due, result.unreachable, len(slack.posted())) == (0, 3, 0)
     assert world.ledger() == []  # nothing claimed for nobody
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from sqlalchemy import select
+
+from bot import models as m
 from bot.config import Settings
 from reminders.preview import parse_day, preview
 from tests.reminders.world import at_local
@@ -29,7 +32,10 @@ def test_preview_of_a_day_lists_each_recipient_and_sends_nothing(world, slack):
     world.add_item(meeting, "1", "Minutes", paper_status=None)
     code, out, _ = run(world, day="30/11/2026")
     assert code == 0
-    assert out.splitlines()[0] == "Reminders on Mon 30 Nov 2026: 3 to send in 3 messages."
+    assert out.splitlines()[0] == "Reminders on Mon 30 Nov 2026: 4 to send in 4 messages."
+    assert (
+        "To Councillor Cat Chair (@U0CHAIR, direct message): 1 reminder" in out and "the chair's brief" in out
+    )
     assert "To Leo Lead (@U0LEO, direct message): 1 reminder" in out
     assert (
         "Action A-1 (Health & Wellbeing Board): due today (Mon 30 Nov 2026): Circulate the <JSNA> & plan"
@@ -38,6 +44,8 @@ def test_preview_of_a_day_lists_each_recipient_and_sends_nothing(world, slack):
     assert "To Sam Secretary (@U0SEC, direct message): 1 reminder" in out and "for Olly Offline" in out
     assert "To HWB channel (#C0HWB): 1 reminder" in out and "meets next working day" in out
     assert world.ledger() == [] and slack.calls == []
+    with world.session() as session:
+        assert session.scalars(select(m.AgendaNotice)).all() == []  # what the notice told: rolled back
 
 
 def test_preview_of_a_weekend_says_nothing_goes(world):

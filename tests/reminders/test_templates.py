@@ -47,7 +47,7 @@ def test_every_kind_of_reminder_renders_within_slack_limits(world, slack):
         for kind, _, _ in world.described(call):
             kinds.add(kind)
     assert kinds == {"paper", "papers_digest", "action", "action_escalation", "vague_actions",
-                     "meeting_published", "meeting_tomorrow", "meeting_held"}  # fmt: skip
+                     "meeting_published", "meeting_tomorrow", "meeting_held", "chair_brief"}  # fmt: skip
 
 
 def test_reminders_carry_the_action_update_buttons(world, slack):
