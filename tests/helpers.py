@@ -53,6 +53,15 @@ def text_of(reply: Reply) -> str:
     return re.sub(r"(?<!\w)_|_(?!\w)", "", plain(reply.text).replace("*", ""))
 
 
+def blocks_text(reply: Reply) -> str:
+    """Every block's text as a person reads it (the fallback `text` is clipped for notifications)."""
+    parts: list[str] = []
+    for block in reply.blocks:
+        texts = [block.get("text"), *block.get("elements", []), *block.get("fields", [])]
+        parts += [t["text"] for t in texts if isinstance(t, dict) and isinstance(t.get("text"), str)]
+    return re.sub(r"(?<!\w)_|_(?!\w)", "", plain("\n".join(parts)).replace("*", ""))
+
+
 def add_adults_and_health_committee(engine) -> None:
     """A second board whose name shares "health" with the Health & Wellbeing Board's."""
     with make_sessions(engine).begin() as session:

@@ -11,7 +11,7 @@ from bot.request import CommandRequest
 from bot.updates import SlackProfile
 from commands import help, paper
 from tests.commands.test_update import FakeLookups
-from tests.helpers import SEPT_2023, ask, text_of
+from tests.helpers import SEPT_2023, ask, blocks_text, text_of
 
 
 def item_status(engine, meeting_key: str, number: str) -> str | None:
@@ -29,7 +29,7 @@ def boardbot(engine, text: str, **kw):
 
 @pytest.mark.parametrize("text", ["", "help", "HELP"])
 def test_boardbot_and_boardbot_help_show_help_with_the_new_subcommands(demo_db, text):
-    shown = boardbot(demo_db, text)
+    shown = blocks_text(ask(demo_db, help.run, "boardbot", text))  # the whole help, not the clipped fallback
     assert "BoardBot answers questions" in shown and "I don't know" not in shown
     assert "/boardbot paper submitted `[board] item`" in shown
     assert "/boardbot paper submitted hwb 7" in shown
