@@ -66,6 +66,10 @@ def _sort_key(kind_name: str, record: dict[str, Any]) -> tuple:
         return (r["board"], _ref_order(r["action"]), r["seq"])
     if kind_name == "kpi_values":
         return (r["kpi"], r["area"], r["period_end"] or date.min, r["period"], r["source"].doc)
+    if kind_name == "minutes":
+        return (r["meeting"],)
+    if kind_name == "decisions":
+        return (r["meeting"], agenda_position(r["agenda_item"]), r["agenda_item"], r["seq"])
     if kind_name == "memberships":
         return (r["board"], r["person"], r["starts_on"] or date.min)
     return (r["key"],)

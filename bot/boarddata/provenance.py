@@ -24,6 +24,8 @@ SLACK_FIELDS: dict[str, frozenset[str]] = {
     "actions": frozenset({"status", "due_on", "rag", "progress"}),
     "agenda_items": frozenset({"paper_status"}),
     "people": frozenset({"slack_user_id"}),
+    "minutes": frozenset({"status", "circulated_on", "approval_meeting", "url"}),
+    "decisions": frozenset({"text"}),
 }
 UNTRACKED_KINDS = frozenset({"action_updates"})  # history rows carry their own who, when and via
 

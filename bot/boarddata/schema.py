@@ -133,6 +133,7 @@ KINDS: tuple[Kind, ...] = (
             Field("timezone", "timezone", default="Europe/London"),
             choice("holiday_region", m.HolidayRegion, default="england"),
             Field("paper_deadline_working_days", "int", minimum=0, maximum=60),  # left out: not stated
+            Field("minutes_due_working_days", "int", minimum=0, maximum=60),  # left out: the default
             ref("secretary", "people"),
             SOURCE,
         ),
@@ -279,6 +280,33 @@ KINDS: tuple[Kind, ...] = (
             Field("source", "source", required=True),
         ),
         key=("kpi", "area", "period", "source"),
+    ),
+    Kind(
+        "minutes",
+        "minutes",
+        m.Minutes,
+        (
+            ref("meeting", "meetings", required=True),
+            choice("status", m.MinutesStatus, required=True),
+            Field("circulated_on", "date"),
+            ref("approval_meeting", "meetings"),
+            Field("url", "text"),
+            SOURCE,
+        ),
+        key=("meeting",),
+    ),
+    Kind(
+        "decisions",
+        "decision",
+        m.Decision,
+        (
+            ref("meeting", "meetings", required=True),
+            Field("agenda_item", "agenda-number", required=True, ref="agenda_items", ref_with=("meeting",)),
+            Field("seq", "int", required=True, minimum=1),
+            Field("text", "text", required=True),
+            SOURCE,
+        ),
+        key=("meeting", "agenda_item", "seq"),
     ),
 )
 

@@ -19,6 +19,7 @@ from bot.models.actions import (
 )
 from bot.models.base import NAMING_CONVENTION, Base, Rag, Sourced, one_of
 from bot.models.boards import (
+    DEFAULT_MINUTES_DUE_WORKING_DAYS,
     DEFAULT_PAPER_DEADLINE_WORKING_DAYS,
     AgendaItem,
     Board,
@@ -33,6 +34,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.decisions import Decision, DecisionStatus, Minutes, MinutesStatus
 from bot.models.importers import ModernGovSync
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
 from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
@@ -46,6 +48,7 @@ from bot.models.reminders import (
 )
 
 __all__ = [
+    "DEFAULT_MINUTES_DUE_WORKING_DAYS",
     "DEFAULT_PAPER_DEADLINE_WORKING_DAYS",
     "NAMING_CONVENTION",
     "Action",
@@ -57,6 +60,8 @@ __all__ = [
     "Board",
     "BoardReminderSettings",
     "DeliveryPreference",
+    "Decision",
+    "DecisionStatus",
     "DeliveryStatus",
     "Document",
     "FieldProvenance",
@@ -68,6 +73,8 @@ __all__ = [
     "LoadedValue",
     "ModernGovSync",
     "Meeting",
+    "Minutes",
+    "MinutesStatus",
     "MeetingStatus",
     "Membership",
     "MembershipRole",
