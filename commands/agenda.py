@@ -23,6 +23,7 @@ from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.common import Found, find_board, noted, page_of, today_at
+from commands.decisions import decisions_by_item
 
 ITEMS_PER_PAGE = 15
 # Two defaults that differ in every part (both leap years, so 29 Feb parses): a part that comes out
@@ -150,6 +151,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         note=note,
         cancelled=[],
         today=today,
+        decisions=decisions_by_item(session, meeting),
     )
     return noted(choice, answer)
 
