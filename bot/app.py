@@ -21,6 +21,7 @@ from bot.slack.buttons import (
 )
 from bot.slack.events import message_listener
 from bot.slack.listeners import CommandFn, on_error, page_button, slash_command
+from bot.slack.minutes import SUBMITS, minutes_form_submitted
 from bot.slack.record import record_shortcut, record_submitted
 from commands import actions, agenda, help, kpi, nextmeeting
 
@@ -59,8 +60,8 @@ COMMANDS = (
     Command(
         "boardbot",
         help.run,
-        "What BoardBot can do; mark a paper submitted; record an action",
-        "[help | paper submitted [board] item | action add]",
+        "What BoardBot can do; mark a paper submitted; record an action, a decision, the minutes",
+        "[help | paper submitted [board] item | action add | decisions | decision add | minutes]",
         asks_slack=True,
     ),
 )
@@ -148,5 +149,7 @@ def create_app(
     app.action(re.compile(r"^action_snooze_(day|week)$"))(snooze_button(sessions, settings))
     app.shortcut("record_action")(record_shortcut(sessions, settings, trust_console=console))
     app.view("record_action_modal")(record_submitted(sessions, settings, trust_console=console))
+    for callback_id, submit in SUBMITS.items():  # the secretary's decision and minutes forms
+        app.view(callback_id)(minutes_form_submitted(sessions, settings, submit, trust_console=console))
     app.error(on_error)
     return app

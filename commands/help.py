@@ -27,7 +27,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import decisions, paper, record, settings
+from commands import decisions, minutes, paper, record, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -61,6 +61,9 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
     ("decisions",): decisions.run,
+    ("decision", "add"): minutes.decision_command,
+    ("decisions", "add"): minutes.decision_command,
+    ("minutes",): minutes.minutes_command,
 }
 
 
