@@ -60,8 +60,8 @@ COMMANDS = (
     Command(
         "boardbot",
         help.run,
-        "What BoardBot can do; mark a paper submitted; record an action, a decision, the minutes",
-        "[help | paper submitted [board] item | action add | decisions | decision add | minutes]",
+        "What BoardBot can do; mark a paper submitted; record an action",
+        "[help | paper submitted [board] item | action add]",
         asks_slack=True,
     ),
 )
