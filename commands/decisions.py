@@ -51,7 +51,7 @@ def _matching(words: list[str]) -> ColumnElement[bool]:
     )
 
 
-def board_decisions(board: m.Board, words: list[str], *, restricted: bool) -> Select[tuple[m.Decision]]:
+def board_decisions(board: m.Board, words: list[str], *, restricted: bool) -> Select[m.Decision]:
     """The board's decisions matching `words`, newest meeting first, then in agenda order."""
     stmt = (
         select(m.Decision)

@@ -147,6 +147,7 @@ def _meeting_records(session: Session, days: dict[int, BoardDay]) -> list[Remind
     )
     first = _actions_recorded(session, [a.id for a in candidates])
     for action in candidates:  # new: recorded once its meeting had met, not before
+        assert action.meeting_id is not None  # asked for by meeting
         meeting, day, _ = due[action.meeting_id]
         if action.id in first and _local_day(first[action.id], day) >= meeting.meets_on:
             actions[action.meeting_id].append(action)
