@@ -5,6 +5,9 @@
 - `/boardbot settings [immediate|daily]`: how the asker's reminders come (commands/settings.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
+- `/boardbot decisions [board] [words]`: a board's decisions (commands/decisions.py).
+- `/boardbot decision add` · `/boardbot minutes [board] [meeting] STATUS`: the secretary's forms
+  (commands/minutes.py), opened as `action add`'s is.
 Each is one row of SUBCOMMANDS. Anything else gets the help, headed "I don't know …".
 """
 
