@@ -22,6 +22,7 @@ from commands import agenda, help, minutes, record
 from tests.commands.test_update import FakeLookups
 from tests.conftest import DEMO_FILES, LOAD_TIME, ROOT
 from tests.helpers import ask, text_of
+from tests.slack_limits import assert_fits_slack
 
 OCT_2023 = datetime(2023, 10, 6, 9, 0, tzinfo=UTC)  # the day after the meeting of 5 October 2023
 _views = count(1)
@@ -275,3 +276,11 @@ def test_what_slack_recorded_is_kept_when_the_board_files_are_loaded_again(demo_
     with sessions.begin() as session:
         again = load_files(session, [path], now=LOAD_TIME)
     assert again.ok and again.changes == []
+
+
+def test_replies_and_forms_fit_slack(demo_db):
+    for text in ("decisions hwb", "decisions fps", "decision add hwb", "minutes hwb 8 June 2023 approved"):
+        assert_fits_slack(
+            ask(demo_db, help.run, "boardbot", text, now=OCT_2023, person_hint="maria-burton"), text
+        )
+    assert_fits_slack(ask(demo_db, agenda.run, "agenda", "hwb last"), "/agenda hwb last")

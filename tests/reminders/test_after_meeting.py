@@ -13,6 +13,7 @@ from bot import models as m
 from bot.render import plain
 from reminders.after_meeting import brief_lines, working_days_after
 from tests.reminders.world import World, run_daily
+from tests.slack_limits import assert_fits_slack
 
 MET = date(2026, 10, 1)  # a Thursday
 RECORDED = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)  # Monday afternoon
@@ -149,3 +150,14 @@ def test_brief_lines_list_the_minutes_to_approve_and_their_decisions(world):
         s.scalar(select(m.Minutes).where(m.Minutes.meeting_id == meeting)).status = "approved"
     with world.session() as s:
         assert brief_lines(s, s.get(m.Meeting, coming)) == []
+
+
+def test_the_notice_and_the_dms_fit_slack(world, slack):
+    meeting, public, secret = _met(world)
+    for seq in range(1, 16):
+        _decision(world, meeting, public, "That the <report> & its annex be noted. " * 40, seq=seq)
+    _recorded_action(world, "HWB-1", meeting, "leo-lead")
+    run_daily(world, slack, date(2026, 10, 6), date(2026, 10, 6))
+    assert len(slack.posted()) == 2
+    for call in slack.posted():
+        assert_fits_slack(call.body, call.body["channel"])
