@@ -25,7 +25,7 @@ from bot.boards import resolve_board
 from bot.render import render_blocks, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.agenda import DateNotUnderstood, parse_day
+from commands.agenda import DateNotUnderstood, meeting_on_day_of_year, parse_day
 from commands.record import Invalid, Submission
 
 MAX_TEXT = 3000
@@ -119,7 +119,6 @@ def minutes_command(
         meeting=said or "last",
         status=status,
         statuses=STATUSES,
-        today=request.now.astimezone(ZoneInfo(board.timezone if board else "Europe/London")).date(),
         metadata=json.dumps({"c": request.channel_id}),
     )
     return _opened(view, "minutes")  # type: ignore[arg-type]  # a view is one JSON object
@@ -165,10 +164,11 @@ def find_meeting(
             raise Invalid(
                 {block: "Write the meeting's date, e.g. 8 Jun 2023, or `last` or `next`."}
             ) from None
-        if day is None:
+        if day is not None:
+            found = meetings.meeting_on(session, board, day)
+        else:
             assert yearless is not None  # parse_day gives a day or a month and day
-            day = date(today.year, *yearless)
-        found = meetings.meeting_on(session, board, day)
+            found = meeting_on_day_of_year(session, board, *yearless, today)
     if found is None:
         near = ", ".join(
             mt.meets_on.strftime("%-d %b %Y") for mt in meetings.meetings_near(session, board, today, 3)
@@ -295,8 +295,8 @@ def submit_minutes(
     circulated_on = date.fromisoformat(circulated) if circulated else None
     if circulated_on is not None and circulated_on > today:
         errors["circulated_on"] = "That day has not come yet."
-    if status != m.MinutesStatus.DRAFT and circulated_on is None and status == m.MinutesStatus.CIRCULATED:
-        circulated_on = today
+    if circulated_on is None and status == m.MinutesStatus.CIRCULATED:
+        circulated_on = today  # the form's hint: left empty, circulated today
     url = form.text("url")
     if url and not url.startswith(("https://", "http://")):
         errors["url"] = "Give the link as https://…"
