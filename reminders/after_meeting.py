@@ -16,7 +16,6 @@ Also `brief_lines`, the chair's brief's lines on the decisions and minutes to be
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -25,15 +24,15 @@ from sqlalchemy.orm import Session, joinedload
 from bot import models as m
 from bot.render import short_date, slack_escape
 from bot.workdays import is_working_day, paper_deadline
+from reminders import ledger
 from reminders.items import People, Reminder, Stage, channel_recipient, person_recipient
-from reminders.ledger import Key
+from reminders.ledger import LEASE
 from reminders.timing import BoardDay
 
 RECENT_DAYS = 30  # a meeting's record is news only this long after it met
 MINUTES_ITEM_WORDS = ("minutes",)  # an agenda item that takes the previous minutes for approval
 LISTED = 10  # decisions listed in the channel notice; the rest are counted
 OPEN_STATUSES = (m.ActionStatus.OPEN.value, m.ActionStatus.IN_PROGRESS.value, m.ActionStatus.BLOCKED.value)
-Settled = Callable[[list[Key]], set[Key]]
 
 
 def working_days_after(day: date, count: int, region: str) -> date:
@@ -90,11 +89,12 @@ def _recorded(session: Session, days: dict[int, BoardDay]) -> dict[int, datetime
 
 
 def after_meeting_reminders(
-    session: Session, days: dict[int, BoardDay], people: People, settled: Settled
+    session: Session, days: dict[int, BoardDay], people: People, now: datetime, lease: timedelta = LEASE
 ) -> list[Reminder]:
-    """Everything after a meeting that is due today and was never sent (each once, however late)."""
+    """Everything after a meeting that is due today and was never sent (each once, however late: the
+    ledger is asked for these keys whenever their rows were written)."""
     found = [*_meeting_records(session, days), *_minutes_reminders(session, days, people)]
-    done = settled([r.key for r in found]) if found else set()
+    done = ledger.settled_among(session, [r.key for r in found], now, lease) if found else set()
     return [r for r in found if r.key not in done]
 
 

@@ -186,9 +186,7 @@ def plan_reminders(
         ),
         *actions.vague_action_digests(session, by_board, people, sieve),
         *meetings.meeting_notices(session, ahead, by_board, people),
-        *after_meeting.after_meeting_reminders(
-            session, by_board, people, lambda keys: ledger.settled_among(session, keys, now, lease)
-        ),
+        *after_meeting.after_meeting_reminders(session, by_board, people, now, lease),
     ]
     due = []
     for reminder in found:
