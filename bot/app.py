@@ -22,6 +22,7 @@ from bot.slack.buttons import (
 )
 from bot.slack.events import message_listener
 from bot.slack.listeners import CommandFn, on_error, page_button, slash_command
+from bot.slack.minutes import SUBMITS, minutes_form_submitted
 from bot.slack.record import record_shortcut, record_submitted
 from commands import actions, agenda, help, kpi, nextmeeting
 
@@ -172,5 +173,9 @@ def create_app(
     app.action("home_away")(home.away_button(sessions, settings))
     app.action("home_back")(home.back_button(sessions, settings, trust_console=console))
     app.view("home_away_modal")(home.away_submitted(sessions, settings, trust_console=console))
+    for callback_id, submit in SUBMITS.items():  # the secretary's decision and minutes forms
+        app.view(callback_id)(
+            refresh(minutes_form_submitted(sessions, settings, submit, trust_console=console))
+        )
     app.error(on_error)
     return app

@@ -25,6 +25,7 @@ from bot.reply import Reply
 from bot.request import CommandRequest
 from commands.attendance import agenda_notes
 from commands.common import Found, find_board, noted, page_of, today_at
+from commands.decisions import decisions_by_item
 
 ITEMS_PER_PAGE = 15
 # Two defaults that differ in every part (both leap years, so 29 Feb parses): a part that comes out
@@ -149,6 +150,7 @@ def run(request: CommandRequest, session: Session) -> Reply:
         cancelled=[],
         today=today,
         declared=declarations.agenda_lines(session, meeting, show_restricted=show_restricted),
+        decisions=decisions_by_item(session, meeting),
     )
     return noted(choice, answer)
 

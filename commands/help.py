@@ -7,6 +7,9 @@
   `/boardbot back`: how and when the asker's reminders come (commands/settings.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
+- `/boardbot decisions [board] [words]`: a board's decisions (commands/decisions.py).
+- `/boardbot decision add` · `/boardbot minutes [board] [meeting] STATUS`: the secretary's forms
+  (commands/minutes.py), opened as `action add`'s is.
 Each is one row of SUBCOMMANDS. Anything else gets the help, headed "I don't know …".
 """
 
@@ -29,7 +32,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import apologies, declare, paper, record, settings
+from commands import apologies, decisions, declare, minutes, paper, record, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -76,6 +79,10 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("actions", "add"): record.command,
     ("declare",): declare.declare,
     ("declarations",): declare.declarations,
+    ("decisions",): decisions.run,
+    ("decision", "add"): minutes.decision_command,
+    ("decisions", "add"): minutes.decision_command,
+    ("minutes",): minutes.minutes_command,
 }
 
 

@@ -23,7 +23,7 @@ from bot.meetings import last_meeting, paper_deadline
 from bot.models.boards import in_force_today
 from bot.render import Mrkdwn, short_date, slack_escape
 from bot.workdays import working_days_before
-from reminders import quorum
+from reminders import after_meeting, quorum
 from reminders.items import People, Reminder, Stage, current_stage
 from reminders.timing import BoardDay
 
@@ -146,7 +146,14 @@ def kpi_lines(session: Session, meeting: m.Meeting) -> list[str]:
     return lines
 
 
-PARTS: list[Part] = [quorum.brief_lines, papers_lines, declarations_lines, overdue_lines, kpi_lines]
+PARTS: list[Part] = [
+    quorum.brief_lines,
+    papers_lines,
+    declarations_lines,
+    after_meeting.brief_lines,
+    overdue_lines,
+    kpi_lines,
+]
 
 
 def fit(lines: list[str], limit: int = SECTION_CHARS) -> str:

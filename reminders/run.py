@@ -24,7 +24,18 @@ from bot import models as m
 from bot.config import Settings
 from bot.meetings import CHAIR_ROLES
 from bot.models.boards import in_force_today
-from reminders import actions, agenda_changes, away, brief, declarations, ledger, meetings, papers, quorum
+from reminders import (
+    actions,
+    after_meeting,
+    agenda_changes,
+    away,
+    brief,
+    declarations,
+    ledger,
+    meetings,
+    papers,
+    quorum,
+)
 from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, compose, group, start_of_day_utc
 from reminders.items import People, Reminder, Sieve
@@ -196,6 +207,7 @@ def plan_reminders(
             session, by_board, people, lambda keys: ledger.settled_among(session, keys, now, lease)
         ),
         *declarations.review_reminders(session, by_board, people),
+        *after_meeting.after_meeting_reminders(session, by_board, people, now, lease),
     ]
     found, plan.quiet = away.route(session, found, own_window)  # to delegates; held on quiet days
     due = []

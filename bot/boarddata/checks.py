@@ -75,6 +75,32 @@ def check_same_as(kpis: dict[tuple, Record], snapshot: Snapshot, problems: list[
             )
 
 
+def check_minutes(
+    minutes: dict[tuple, Record], meetings: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]
+) -> None:
+    """Minutes are approved at a later meeting of the same board."""
+    known = {key: existing.record for key, existing in snapshot.by_kind.get("meetings", {}).items()}
+    known.update({key: record.values for key, record in meetings.items()})
+    for record in minutes.values():
+        held, approving = (
+            known.get((record.values["meeting"],)),
+            known.get((record.values.get("approval_meeting"),)),
+        )
+        if held is None or approving is None:
+            continue  # no approving meeting, or an unknown one (check_references says so)
+        if approving["board"] != held["board"] or approving["date"] <= held["date"]:
+            problems.append(
+                Problem(
+                    record.file,
+                    record.line_of("approval_meeting"),
+                    f"{record.describe()}, field 'approval_meeting'",
+                    f"'{record.values['approval_meeting']}' ({approving['board']}, {approving['date']}) is not a "
+                    f"later meeting of board '{held['board']}': minutes of {held['date']} are approved at "
+                    "one of its meetings after that day",
+                )
+            )
+
+
 def check_history(updates: dict[tuple, Record], snapshot: Snapshot, problems: list[Problem]) -> None:
     for key, record in updates.items():
         existing = snapshot.get("action_updates", key)

@@ -74,6 +74,10 @@ def _sort_key(kind_name: str, record: dict[str, Any]) -> tuple:
         return (r["meeting"], agenda_position(r["agenda_item"]), r["agenda_item"], r["person"])
     if kind_name == "standing_declarations":
         return (r["board"], r["person"], r["interest"])
+    if kind_name == "minutes":
+        return (r["meeting"],)
+    if kind_name == "decisions":
+        return (r["meeting"], agenda_position(r["agenda_item"]), r["agenda_item"], r["seq"])
     if kind_name == "memberships":
         return (r["board"], r["person"], r["starts_on"] or date.min)
     return (r["key"],)

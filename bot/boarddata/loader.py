@@ -204,6 +204,7 @@ def _apply(
                 setattr(row, attribute, value)
             if kind.model is m.Action:
                 set_due_by(session, row)
+            _stamp(row, change, recorder.now)
             if change.existing is None:
                 session.add(row)
                 pending.append((change, row))
@@ -221,6 +222,14 @@ def _apply(
             loaded.applied,
             via=plan.via.get(loaded.file),
         )
+
+
+def _stamp(row: Any, change: Change, now: datetime) -> None:
+    """When a decision was recorded and a minutes' status set: the after-meeting notices hang on it."""
+    if isinstance(row, m.Decision) and change.is_new:
+        row.recorded_at = now
+    elif isinstance(row, m.Minutes) and (change.is_new or any(d[0] == "status" for d in change.diffs)):
+        row.updated_at = now
 
 
 def _columns(kind: Kind, values: dict[str, Any], ids, workspace_id: int) -> dict[str, Any]:

@@ -123,6 +123,7 @@ def plan_merge(
             checks.check_references(record, incoming, snapshot, result.problems)
     checks.check_history(incoming["action_updates"], snapshot, result.problems)
     checks.check_same_as(incoming["kpis"], snapshot, result.problems)
+    checks.check_minutes(incoming["minutes"], incoming["meetings"], snapshot, result.problems)
 
     dated = _dated_memberships(incoming["memberships"], snapshot)
     for kind in KINDS:

@@ -25,6 +25,8 @@ SLACK_FIELDS: dict[str, frozenset[str]] = {
     "agenda_items": frozenset({"paper_status"}),
     "declarations": frozenset({"interest", "kind", "declared_on", "recorded_by"}),
     "people": frozenset({"slack_user_id"}),
+    "minutes": frozenset({"status", "circulated_on", "approval_meeting", "url"}),
+    "decisions": frozenset({"text"}),
 }
 UNTRACKED_KINDS = frozenset({"action_updates"})  # history rows carry their own who, when and via
 

@@ -133,6 +133,7 @@ KINDS: tuple[Kind, ...] = (
             Field("timezone", "timezone", default="Europe/London"),
             choice("holiday_region", m.HolidayRegion, default="england"),
             Field("paper_deadline_working_days", "int", minimum=0, maximum=60),  # left out: not stated
+            Field("minutes_due_working_days", "int", minimum=0, maximum=60),  # left out: the default
             ref("secretary", "people"),
             Field("quorum", "int", minimum=1, maximum=200),  # left out: not stated
             SOURCE,
@@ -347,6 +348,33 @@ KINDS: tuple[Kind, ...] = (
             SOURCE,
         ),
         key=("board", "person", "interest"),
+    ),
+    Kind(
+        "minutes",
+        "minutes",
+        m.Minutes,
+        (
+            ref("meeting", "meetings", required=True),
+            choice("status", m.MinutesStatus, required=True),
+            Field("circulated_on", "date"),
+            ref("approval_meeting", "meetings"),
+            Field("url", "text"),
+            SOURCE,
+        ),
+        key=("meeting",),
+    ),
+    Kind(
+        "decisions",
+        "decision",
+        m.Decision,
+        (
+            ref("meeting", "meetings", required=True),
+            Field("agenda_item", "agenda-number", required=True, ref="agenda_items", ref_with=("meeting",)),
+            Field("seq", "int", required=True, minimum=1),
+            Field("text", "text", required=True),
+            SOURCE,
+        ),
+        key=("meeting", "agenda_item", "seq"),
     ),
 )
 

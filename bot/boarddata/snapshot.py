@@ -50,6 +50,9 @@ def _rows(session: Session, kind: Kind, workspace_id: int) -> list[Any]:
         stmt = stmt.join(m.Action).join(m.Board).where(m.Board.workspace_id == workspace_id)
     elif model is m.Declaration:
         stmt = stmt.join(m.Meeting).join(m.Board).where(m.Board.workspace_id == workspace_id)
+    elif model in (m.Decision, m.Minutes):
+        stmt = stmt.join(m.Meeting, model.meeting_id == m.Meeting.id).join(m.Board)
+        stmt = stmt.where(m.Board.workspace_id == workspace_id)
     elif model is m.KpiValue:
         stmt = stmt.join(m.Kpi).join(m.Board).where(m.Board.workspace_id == workspace_id)
     else:

@@ -20,6 +20,7 @@ from bot.models.actions import (
 from bot.models.attendance import Attendance, AttendanceMode, AttendanceStatus, QuorumGroup
 from bot.models.base import NAMING_CONVENTION, Base, Rag, Sourced, one_of
 from bot.models.boards import (
+    DEFAULT_MINUTES_DUE_WORKING_DAYS,
     DEFAULT_PAPER_DEADLINE_WORKING_DAYS,
     AgendaItem,
     Board,
@@ -34,6 +35,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.decisions import Decision, DecisionStatus, Minutes, MinutesStatus
 from bot.models.declarations import AgendaNotice, Declaration, InterestKind, StandingDeclaration
 from bot.models.importers import ModernGovSync
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
@@ -48,6 +50,7 @@ from bot.models.reminders import (
 )
 
 __all__ = [
+    "DEFAULT_MINUTES_DUE_WORKING_DAYS",
     "DEFAULT_PAPER_DEADLINE_WORKING_DAYS",
     "NAMING_CONVENTION",
     "Action",
@@ -64,6 +67,8 @@ __all__ = [
     "BoardReminderSettings",
     "Declaration",
     "DeliveryPreference",
+    "Decision",
+    "DecisionStatus",
     "DeliveryStatus",
     "Document",
     "FieldProvenance",
@@ -76,6 +81,8 @@ __all__ = [
     "LoadedValue",
     "ModernGovSync",
     "Meeting",
+    "Minutes",
+    "MinutesStatus",
     "MeetingStatus",
     "Membership",
     "MembershipRole",

@@ -38,6 +38,7 @@ class MembershipRole(StrEnum):
 
 
 DEFAULT_PAPER_DEADLINE_WORKING_DAYS = 10  # the rule used for a board that states none of its own
+DEFAULT_MINUTES_DUE_WORKING_DAYS = 10  # draft minutes due this many working days after a meeting
 
 
 class MeetingStatus(StrEnum):
@@ -132,6 +133,8 @@ class Board(Sourced, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     holiday_region: Mapped[str] = mapped_column(String(20), default=HolidayRegion.ENGLAND)
     paper_deadline_working_days: Mapped[int | None] = mapped_column(Integer)  # None: the board states none
+    # working days after a meeting its draft minutes are due (None: the default, models.decisions)
+    minutes_due_working_days: Mapped[int | None] = mapped_column(Integer)
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     quorum: Mapped[int | None] = mapped_column(Integer)  # members present to be quorate; None: not stated
 
@@ -144,6 +147,13 @@ class Board(Sourced, Base):
         if self.paper_deadline_working_days is None:
             return DEFAULT_PAPER_DEADLINE_WORKING_DAYS
         return self.paper_deadline_working_days
+
+    @property
+    def minutes_due_rule(self) -> int:
+        """Working days after a meeting that its draft minutes are due: the board's rule, else the default."""
+        if self.minutes_due_working_days is None:
+            return DEFAULT_MINUTES_DUE_WORKING_DAYS
+        return self.minutes_due_working_days
 
 
 def in_force_today(starts_on: date | None, ends_on: date | None, today: date) -> bool:

@@ -142,6 +142,30 @@ CASES = [
         [(4, "field 'agenda_item'", "needs meeting as well")],
         id="agenda-item-without-meeting",
     ),
+    pytest.param(
+        """
+        boardbot: 1
+        meetings:
+          - {key: hwb-2024-01-10, board: hwb, date: 2024-01-10, status: confirmed}
+        minutes:
+          - {meeting: hwb-2024-02-01, status: approved, approval_meeting: hwb-2024-01-10}
+        """,
+        [(6, "field 'approval_meeting'", "is not a later meeting of board 'hwb'")],
+        id="minutes-approved-before-their-meeting",
+    ),
+    pytest.param(
+        """
+        boardbot: 1
+        decisions:
+          - {meeting: hwb-2024-02-01, agenda_item: "7", seq: 1, text: That the report be noted.}
+          - {meeting: hwb-2024-02-01, agenda_item: "4", seq: 0, text: That it be agreed.}
+        """,
+        [
+            (5, "field 'seq'", "0 is too small: the least accepted is 1"),
+            (4, "field 'agenda_item'", "no agenda item 'hwb-2024-02-01/7'"),
+        ],
+        id="decision-on-an-unknown-item",
+    ),
 ]
 
 
