@@ -1,9 +1,11 @@
 """The delivery ledger: each reminder is claimed under its unique key before it is sent.
 
-A claim inserts the row (INSERT … ON CONFLICT DO NOTHING on (kind, recipient, occasion)); only the
-run whose insert wins may send it, so two clocks on one database never both send. A claim lasts a
-lease: a run that dies between claim and send leaves its rows claimed, and once the lease has run out
-a later run claims them again, marked `uncertain` because the dead run may have reached Slack first.
+A claim inserts the rows unclaimed if new (INSERT … ON CONFLICT DO NOTHING on (kind, recipient,
+occasion)), then locks the unclaimed ones with SELECT … FOR UPDATE SKIP LOCKED and marks them claimed:
+clocks sharing a run divide the rows, each skipping what another is claiming, and only the claimant
+sends. A claim lasts a lease (a setting): a run that dies between claim and send leaves its rows
+claimed, and only once the lease has run out does a later run claim them again, marked `uncertain`
+because the dead run may have reached Slack first.
 Rows marked sent (or failed for good) are never claimed again.
 
 Also here: snoozes and the person's delivery preference, which the runs read.
@@ -23,6 +25,7 @@ from reminders.items import Reminder
 from reminders.timing import next_working_day
 
 LEASE = timedelta(minutes=10)  # longer than the longest delivery (retries and Retry-After included)
+CHUNK = 300  # keys per statement
 Key = tuple[str, str, str]
 T = m.Base.metadata.tables[m.ReminderDelivery.__tablename__]  # the ledger is read and written in Core
 
@@ -83,48 +86,64 @@ def settled_among(session: Session, keys: list[Key], now: datetime, lease: timed
     return settled
 
 
+def _rows(reminders: list[Reminder], now: datetime) -> list[dict]:
+    """Unclaimed ledger rows for these reminders, in one key order for all runs (no deadlocks)."""
+    rows = {
+        (r.kind, r.recipient.key, r.occasion): {
+            "kind": r.kind,
+            "recipient": r.recipient.key,
+            "occasion": r.occasion,
+            "board_id": r.day.board.id,
+            "day": r.day.today,
+            "status": m.DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "claimed_by": None,
+            "claimed_at": None,
+            "uncertain": False,
+            "created_at": now,
+        }
+        for r in reminders
+    }
+    return [rows[key] for key in sorted(rows)]
+
+
 def claim(
     session: Session, reminders: list[Reminder], run_id: str, now: datetime, lease: timedelta = LEASE
 ) -> dict[Key, Claim]:
-    """Claim what no one else holds: new rows, and pending rows released or past their lease."""
+    """Claim what no one else holds: new rows, and pending rows released or past their lease.
+
+    The rows are inserted unclaimed if new (ON CONFLICT DO NOTHING), then locked with SELECT … FOR
+    UPDATE SKIP LOCKED and claimed: a row another clock is claiming at this moment is skipped, not
+    waited for, and a row is taken only if unclaimed or its holder's lease ran out by `now`. On SQLite
+    (one clock) the same statements run without the row locks, which SQLite does not have.
+    """
     if not reminders:
         return {}
-    rows = sorted(
-        (
-            {
-                "kind": r.kind,
-                "recipient": r.recipient.key,
-                "occasion": r.occasion,
-                "board_id": r.day.board.id,
-                "day": r.day.today,
-                "status": m.DeliveryStatus.PENDING.value,
-                "attempts": 0,
-                "claimed_by": run_id,
-                "claimed_at": now,
-                "uncertain": False,
-                "created_at": now,
-            }
-            for r in reminders
-        ),
-        key=lambda row: (row["kind"], row["recipient"], row["occasion"]),  # one lock order for all runs
-    )
-    inserted = session.execute(
-        _insert(session)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
-        .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion)
-    ).all()
-    claims = {(k, r, o): Claim(id, False, now) for id, k, r, o in inserted}
-    rest = [(row["kind"], row["recipient"], row["occasion"]) for row in rows]
-    rest = [key for key in rest if key not in claims]
-    if rest:
-        taken = session.execute(
-            update(T)
+    rows = _rows(reminders, now)
+    for start in range(0, len(rows), CHUNK):
+        session.execute(
+            _insert(session)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
+        )
+    keys = [(row["kind"], row["recipient"], row["occasion"]) for row in rows]
+    claims: dict[Key, Claim] = {}
+    for start in range(0, len(keys), CHUNK):
+        free = session.execute(
+            select(T.c.id, T.c.claimed_by)
             .where(
-                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(rest),
+                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(keys[start : start + CHUNK]),
                 T.c.status == m.DeliveryStatus.PENDING,
                 or_(T.c.claimed_at.is_(None), T.c.claimed_at < now - lease),
             )
+            .order_by(T.c.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not free:
+            continue
+        taken = session.execute(
+            update(T)
+            .where(T.c.id.in_([id for id, _ in free]))
             .values(
                 claimed_by=run_id,
                 claimed_at=now,
@@ -136,6 +155,18 @@ def claim(
         for id, k, r, o, uncertain, created_at in taken:
             claims[(k, r, o)] = Claim(id, bool(uncertain), _utc(created_at))
     return claims
+
+
+def pending_count(session: Session, since: date) -> int:
+    """Rows due on or after `since` still waiting to be sent (claimed or not)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(T)
+            .where(T.c.day >= since, T.c.status == m.DeliveryStatus.PENDING)
+        )
+        or 0
+    )
 
 
 def _held(ids: list[int], run_id: str):
