@@ -112,27 +112,43 @@ def claim(
 ) -> dict[Key, Claim]:
     """Claim what no one else holds: new rows, and pending rows released or past their lease.
 
-    The rows are inserted unclaimed if new (ON CONFLICT DO NOTHING), then locked with SELECT … FOR
-    UPDATE SKIP LOCKED and claimed: a row another clock is claiming at this moment is skipped, not
-    waited for, and a row is taken only if unclaimed or its holder's lease ran out by `now`. On SQLite
+    The recipients' rows are read (by the recipient index); new rows are inserted unclaimed (ON
+    CONFLICT DO NOTHING: a row another clock inserted a moment ago waits for its commit, then is
+    that clock's), then rows are locked by id with SELECT … FOR UPDATE
+    SKIP LOCKED and claimed: a row another clock is claiming at this moment is skipped, not waited
+    for, and a row is taken only if unclaimed or its holder's lease ran out by `now`. Keys are taken
+    in one sorted order by every clock, so the waits cannot form a cycle. On SQLite
     (one clock) the same statements run without the row locks, which SQLite does not have.
     """
     if not reminders:
         return {}
     rows = _rows(reminders, now)
-    for start in range(0, len(rows), CHUNK):
-        session.execute(
-            _insert(session)
-            .values(rows[start : start + CHUNK])
-            .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
+    wanted = {(row["kind"], row["recipient"], row["occasion"]) for row in rows}
+    ids: dict[Key, int] = {}
+    recipients = sorted({row["recipient"] for row in rows})
+    for start in range(0, len(recipients), CHUNK):  # rows already there are not inserted again
+        found = session.execute(
+            select(T.c.id, T.c.kind, T.c.recipient, T.c.occasion).where(
+                T.c.recipient.in_(recipients[start : start + CHUNK])
+            )
         )
-    keys = [(row["kind"], row["recipient"], row["occasion"]) for row in rows]
+        ids.update(((k, r, o), id) for id, k, r, o in found if (k, r, o) in wanted)
+    new = [row for row in rows if (row["kind"], row["recipient"], row["occasion"]) not in ids]
+    if new:  # one cached statement, its rows sent in batches (SQLAlchemy's "insertmanyvalues")
+        inserted = session.execute(
+            _insert(session)
+            .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
+            .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion),
+            new,
+        )
+        ids.update(((k, r, o), id) for id, k, r, o in inserted)
     claims: dict[Key, Claim] = {}
-    for start in range(0, len(keys), CHUNK):
-        free = session.execute(
-            select(T.c.id, T.c.claimed_by)
+    ordered = sorted(ids.values())
+    for start in range(0, len(ordered), CHUNK):
+        free = session.scalars(
+            select(T.c.id)
             .where(
-                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(keys[start : start + CHUNK]),
+                T.c.id.in_(ordered[start : start + CHUNK]),
                 T.c.status == m.DeliveryStatus.PENDING,
                 or_(T.c.claimed_at.is_(None), T.c.claimed_at < now - lease),
             )
@@ -143,7 +159,7 @@ def claim(
             continue
         taken = session.execute(
             update(T)
-            .where(T.c.id.in_([id for id, _ in free]))
+            .where(T.c.id.in_(free))
             .values(
                 claimed_by=run_id,
                 claimed_at=now,

@@ -10,6 +10,7 @@ Retry-After pauses only the workspace and method that got it. Thread-safe; the c
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -64,6 +65,11 @@ class Limits:
         """The earliest time a call on this key fits its bucket."""
         arrival = max(self.due.get(key, now), now)
         return max(now, arrival - (rate.burst - 1) * rate.interval)
+
+    @classmethod
+    def posting(cls, per_second: float, *, clock: Callable[[], float] = time.monotonic) -> Limits:
+        """Slack's limits with this deployment's ceiling for chat.postMessage per workspace."""
+        return cls({**METHODS, POST: Rate(per_second, 2 * math.ceil(per_second))}, clock=clock)
 
     def wait(self, team: str, method: str, conversation: str | None = None) -> float:
         """Seconds until a call may go (0: now), without taking the turn."""

@@ -173,7 +173,7 @@ class Dispatcher:
         failure: BaseException | None = None
         with ThreadPoolExecutor(self.workers, thread_name_prefix="reminders") as pool:
             while True:
-                if failure is None and not self.out_of_time() and self._ready_count() < self.workers:
+                if failure is None and not self.out_of_time() and self._ready_count() < 2 * self.workers:
                     taken = self._claim([next(todo) for _ in range(min(self.batch, remaining))])
                     remaining -= taken
                 if failure is None and not self.out_of_time():
@@ -188,8 +188,7 @@ class Dispatcher:
                     timer.sleep(self._idle())
                     continue
                 done, _ = wait(list(self.running), timeout=self._idle(), return_when=FIRST_COMPLETED)
-                for future in done:
-                    failure = self._finish(future, self.running.pop(future)) or failure
+                failure = self._finish([(future, self.running.pop(future)) for future in done]) or failure
         self._leave([job for queue in self.queues.values() for job in queue], "the run ran out of time")
         self.tally.left += sum(len(message.reminders) for _, message in todo)
         if failure is not None:
@@ -240,7 +239,7 @@ class Dispatcher:
             job = queue.popleft()
             sender = self.senders(team)
             taken = sender.limits is not None
-            if taken:
+            if sender.limits is not None:
                 sender.limits.take(team, POST, job.target)
             try:
                 if self.after_claim is not None:
@@ -254,15 +253,26 @@ class Dispatcher:
         waits = [self._wait(team, queue) for team, queue in self.queues.items() if queue]
         return min([IDLE, *[w for w in waits if w > 0]]) if waits or self.running else 0.0
 
-    def _finish(self, future: Future[Posted], job: Job) -> BaseException | None:
-        try:
-            posted = future.result()
-        except BaseException as exc:  # noqa: BLE001 (the run re-raises it after the others finish)
-            self._leave([job], "the run failed before sending")
-            return exc
-        with self.sessions.begin() as session:
-            delivered = record(session, job, posted, self.run_id, self.at())
-        outcome, claimed = posted.outcome, len(job.claims)
+    def _finish(self, done: list[tuple[Future[Posted], Job]]) -> BaseException | None:
+        """Record what came back, all of it in one transaction (one commit, not one per message)."""
+        failure: BaseException | None = None
+        finished: list[tuple[Job, Posted]] = []
+        for future, job in done:
+            try:
+                finished.append((job, future.result()))
+            except BaseException as exc:  # noqa: BLE001 (the run re-raises it after the others finish)
+                self._leave([job], "the run failed before sending")
+                failure = exc
+        if finished:
+            with self.sessions.begin() as session:
+                now = self.at()
+                delivered = [record(session, job, posted, self.run_id, now) for job, posted in finished]
+            for (job, posted), count in zip(finished, delivered, strict=True):
+                self._count(job, posted.outcome, count)
+        return failure
+
+    def _count(self, job: Job, outcome: Outcome, delivered: int) -> None:
+        claimed = len(job.claims)
         self.tally.delivered += delivered
         if outcome.status == "sent":
             self.tally.messages += 1 if outcome.tries else 0  # 0 tries: found already in Slack
@@ -280,7 +290,6 @@ class Dispatcher:
                 list(self.queues.get(job.team, ())), "Slack would not take more for this workspace now"
             )
             self.queues.get(job.team, deque()).clear()
-        return None
 
     def _leave(self, jobs: list[Job], why: str) -> None:
         """Release claims this run will not send now, so the next run may take them at once."""

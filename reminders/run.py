@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +30,7 @@ from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, group, start_of_day_utc
 from reminders.items import People, Reminder, Sieve
 from reminders.ledger import LEASE, Claim, Key
+from reminders.limits import Limits
 from reminders.pool import Dispatcher, Job, fair_order, post, record
 from reminders.timing import BoardDay, Rules, board_day
 
@@ -356,7 +358,18 @@ def run_now(
 ) -> RunResult:
     """One run at the clock's now, through Slack or a stand-in for it at `api_url` (the console)."""
     client = make_client(settings, base_url=api_url)
-    return run_reminders(sessions, Sender(client), now=clock.now(settings), team_id=team_id)
+    sender = Sender(client, limits=Limits.posting(settings.reminder_posts_per_second), team=team_id or "")
+    return run_reminders(sessions, sender, now=clock.now(settings), team_id=team_id, **run_options(settings))
+
+
+def run_options(settings: Settings) -> dict[str, Any]:
+    """The run's settings: its lease and cut-off, its workers and claim batch."""
+    return {
+        "lease": settings.reminder_lease,
+        "cutoff": settings.reminder_cutoff,
+        "workers": settings.reminder_workers,
+        "batch": settings.reminder_batch,
+    }
 
 
 def _known(senders: Callable[[str], Sender | None]) -> Callable[[str], Sender]:
