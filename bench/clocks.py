@@ -11,7 +11,8 @@ Each clock is a process of its own running `reminders.run.run_reminders` at Mond
 2026 09:00 London with each workspace's own token; they start together. When the run is over, one
 catch-up run five minutes later (as the clock's next run would be) sends what Slack's 5xx and
 timeouts left. With `--kill`, two clocks run and one is killed (SIGKILL) when half the messages
-are in; a run after its lease has run out takes its claims over.
+are in; the 09:15 run, the first after all its leases have run out, takes its claims over (looking
+in Slack's history first).
 
 Reported per run: messages per second, time until the last message, the last message's delay after
 09:00, and checks: duplicates (a ledger row carried by two accepted messages), lost (a due reminder
@@ -147,8 +148,9 @@ def one_run(args, engine: Engine, clocks: int, due: int, messages: int, kill: bo
         first = results(processes)
         last_at = fake.counts.last_at
         accepted_first = fake.counts.accepted
-        # the clock's next run, five minutes on (after the lease when a clock was killed)
-        later = MONDAY_NINE + (LEASE + timedelta(minutes=1) if kill else timedelta(minutes=5))
+        # the clock's next run, five minutes on; with a clock killed, the first run after all its
+        # claims' leases have run out (it claimed within the first 5 minutes): 09:15
+        later = MONDAY_NINE + (LEASE + timedelta(minutes=5) if kill else timedelta(minutes=5))
         catch_up = results(start_clocks(args, fake, 1, later, "next"))
         checks = check(engine, fake, due)
         counts = fake.counts
@@ -169,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.clocks", description=__doc__.split("\n")[0])
     parser.add_argument("--url", required=True, help="a PostgreSQL database made by bench.generate")
     parser.add_argument("--rtt", type=float, default=0.25, help="the fake's round trip in seconds")
-    parser.add_argument("--clocks", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--clocks", type=int, nargs="*", default=[1, 2, 4])
     parser.add_argument("--workspaces", type=int, default=22)
     parser.add_argument("--workers", type=int, default=16, help="threads per clock (REMINDER_WORKERS)")
     parser.add_argument("--batch", type=int, default=32, help="messages claimed at once (REMINDER_BATCH)")
@@ -199,11 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Monday 09:00: {due:,} reminders due in {messages:,} messages; cores: {os.cpu_count()}", flush=True
     )
-    runs = [one_run(args, engine, n, due, messages, False) for n in args.clocks]
-    if args.kill:
-        runs.append(one_run(args, engine, 2, due, messages, True))
-    for run in runs:
-        print(json.dumps(run), flush=True)
+    for clocks, kill in [*((n, False) for n in args.clocks), *([(2, True)] if args.kill else [])]:
+        print(json.dumps(one_run(args, engine, clocks, due, messages, kill)), flush=True)
     empty_ledger(engine)
     return 0
 

@@ -4,7 +4,9 @@ workspaces, within each workspace's Slack limits.
 The messages come in round-robin order across workspaces (`fair_order`), so a workspace's k-th
 message is claimed after at most k messages of each other workspace, and the dispatcher skips a
 workspace that must wait (its rate, a Retry-After) instead of waiting on it: one huge or rate-limited
-workspace cannot hold up another's. Workers only talk to Slack; the dispatcher thread does every
+workspace cannot hold up another's. The bound: with W workspaces due, P workers and a round trip
+of R seconds, a workspace's k-th message is posted about k·W·R/P seconds after sending starts (plus
+its own rate limit), however large the largest workspace. Workers only talk to Slack; the dispatcher thread does every
 database write (claims, outcomes), each in its own short transaction, so SQLite sees one writer.
 """
 

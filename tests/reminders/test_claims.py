@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot import models as m
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db import make_engine, make_sessions
 from reminders import ledger
 from reminders.delivery import Sender, make_client
@@ -237,3 +237,18 @@ def test_a_workspace_slack_refuses_stops_alone(world, slack):
         revoked.close()
     assert (result.delivered, result.pending) == (4, 4)
     assert tried == {"T0AAA": 1, "T0BBB": 4}
+
+
+def test_the_runs_lease_and_cut_off_are_settings_with_clear_errors():
+    settings = Settings.from_env({"REMINDER_LEASE_SECONDS": "900", "REMINDER_CUTOFF_SECONDS": "120"})
+    assert (settings.reminder_lease, settings.reminder_cutoff) == (
+        timedelta(minutes=15),
+        timedelta(minutes=2),
+    )
+    assert Settings.from_env({}).reminder_workers == 16
+    with pytest.raises(ConfigError, match="more than half of REMINDER_LEASE_SECONDS=600"):
+        Settings.from_env({"REMINDER_CUTOFF_SECONDS": "400"})
+    with pytest.raises(
+        ConfigError, match=r"REMINDER_WORKERS='lots' is not a whole number from 1 to 256; use e\.g\. 16"
+    ):
+        Settings.from_env({"REMINDER_WORKERS": "lots"})
