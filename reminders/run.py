@@ -3,8 +3,13 @@
 Nothing is scheduled ahead: every run (the clock calls one every few minutes) reads the boards, their
 meetings, papers and actions as they are now, so an edited date takes effect at the next run. Deciding
 reads only indexed ranges around today (papers of the meetings ahead, actions whose due date puts a
-stage in today's window, the ledger's last few days). Sending then goes one message per recipient:
-claim its reminders, post, record the outcome, each in its own short transaction.
+stage in today's window, the ledger's last few days). Sending then goes one message per recipient,
+round-robin across workspaces: claimed in batches, posted by a pool of workers within each
+workspace's Slack limits, recorded as they come back (reminders/pool.py).
+
+Every clock decides the whole run itself and the ledger's claims divide the sending: deciding is
+read-only and repeatable, messages are rendered from what was decided, and the ledger keeps keys,
+not messages, so a single deciding leader would have to store every rendered message for the others.
 """
 
 from __future__ import annotations
