@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 DEFAULT_DATABASE_URL = "sqlite:///boardbot.sqlite3"
 DEFAULT_DATABASE_TIMEOUT = 2.0  # seconds: connect, pool wait and statement, within Slack's three
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-LOG_FORMATS = ("text", "json")  # bot.logs: `key=value` text, or one JSON object a line
+LOG_FORMATS = ("text", "json")
+REMINDER_LEASE_SECONDS = 600  # a claim's life: longer than any one delivery, Retry-After included
+REMINDER_CUTOFF_SECONDS = 300  # no new claims after this far into a run (at most half the lease)
+REMINDER_WORKERS = 16  # messages in flight at once per clock
+REMINDER_BATCH = 32  # messages claimed per transaction
+REMINDER_POSTS_PER_SECOND = 5.0  # per workspace per clock (reminders/limits.py)  # bot.logs: `key=value` text, or one JSON object a line
 
 
 class ConfigError(ValueError):
@@ -41,6 +46,12 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_redirect_uri: str | None = None  # needed only when the app lists several redirect URLs
+    # The reminder run (reminders/run.py, reminders/pool.py)
+    reminder_lease: timedelta = timedelta(seconds=REMINDER_LEASE_SECONDS)
+    reminder_cutoff: timedelta = timedelta(seconds=REMINDER_CUTOFF_SECONDS)
+    reminder_workers: int = REMINDER_WORKERS
+    reminder_batch: int = REMINDER_BATCH
+    reminder_posts_per_second: float = REMINDER_POSTS_PER_SECOND
 
     @property
     def has_slack(self) -> bool:
@@ -90,7 +101,23 @@ class Settings:
                 "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information > App Credentials) "
                 "to serve many workspaces, or neither to serve SLACK_BOT_TOKEN's one"
             )
+        lease = _number(env, "REMINDER_LEASE_SECONDS", REMINDER_LEASE_SECONDS, 60, 86400, "600")
+        cutoff = _number(env, "REMINDER_CUTOFF_SECONDS", REMINDER_CUTOFF_SECONDS, 10, 43200, "300")
+        if cutoff > lease / 2:
+            raise ConfigError(
+                f"REMINDER_CUTOFF_SECONDS={cutoff:g} is more than half of REMINDER_LEASE_SECONDS={lease:g}: "
+                "a claim could outlive its lease; use a cut-off of at most half the lease, e.g. 300 and 600"
+            )
         return cls(
+            reminder_lease=timedelta(seconds=lease),
+            reminder_cutoff=timedelta(seconds=cutoff),
+            reminder_workers=int(
+                _number(env, "REMINDER_WORKERS", REMINDER_WORKERS, 1, 256, "16", whole=True)
+            ),
+            reminder_batch=int(_number(env, "REMINDER_BATCH", REMINDER_BATCH, 1, 1000, "32", whole=True)),
+            reminder_posts_per_second=_number(
+                env, "REMINDER_POSTS_PER_SECOND", REMINDER_POSTS_PER_SECOND, 0.1, 100, "5"
+            ),
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
@@ -105,3 +132,18 @@ class Settings:
             slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             slack_redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
         )
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, least: float, most: float, example: str, *, whole=False
+) -> float:
+    """A number from the environment within [least, most], or a ConfigError saying what would work."""
+    text = env.get(name) or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not least <= value <= most or (whole and not value.is_integer()):
+        kind = "a whole number" if whole else "a number"
+        raise ConfigError(f"{name}={text!r} is not {kind} from {least:g} to {most:g}; use e.g. {example}")
+    return value

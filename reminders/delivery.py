@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
+from reminders.limits import POST, Limits
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,12 @@ class Sender:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        limits: Limits | None = None,
+        team: str = "",
     ):
         self.client = client
+        self.limits = limits  # shared by a run's senders: each workspace's own limits
+        self.team = team
         self.policy = policy
         self.sleep = sleep
         self.clock = clock
@@ -122,16 +127,35 @@ class Sender:
         self.history_unavailable = False
         self.dm_channels: dict[str, str] = {}
 
-    def _wait_turn(self) -> None:
+    def _wait_turn(self, method: str = POST, conversation: str | None = None) -> None:
         wait = self.not_before - self.clock()
+        if self.limits is not None:
+            wait = max(wait, self.limits.take(self.team, method, conversation))
         if wait > 0:
             self.sleep(wait)
+
+    def _rate_limited(self, method: str, retry_after: float) -> None:
+        if self.limits is not None:  # only this workspace's calls of this method wait
+            self.limits.retry_after(self.team, method, retry_after)
+        else:
+            self.not_before = self.clock() + retry_after
 
     def _backoff(self, failures: int) -> None:
         self.sleep(min(self.policy.backoff * 2 ** (failures - 1), self.policy.max_backoff))
 
-    def deliver(self, target: str, text: str, blocks: list[dict[str, Any]], ids: list[int]) -> Outcome:
-        """Post one message; retry within the policy; never post it twice if Slack may have it."""
+    def deliver(
+        self,
+        target: str,
+        text: str,
+        blocks: list[dict[str, Any]],
+        ids: list[int],
+        *,
+        turn_taken: bool = False,
+    ) -> Outcome:
+        """Post one message; retry within the policy; never post it twice if Slack may have it.
+
+        `turn_taken`: the caller already reserved this call's turn in `limits` (the run's dispatcher).
+        """
         uncertain = False
         failures = 0
         last_error = "not tried"
@@ -146,7 +170,9 @@ class Sender:
                     return Outcome("pending", error=last_error, uncertain=True, tries=attempt - 1)
                 if found.ids >= set(ids):
                     return Outcome("sent", found.channel, found.ts, tries=attempt - 1)
-            self._wait_turn()
+            if not turn_taken:
+                self._wait_turn(POST, target)
+            turn_taken = False
             try:
                 response = self.client.chat_postMessage(
                     channel=target,
@@ -162,7 +188,7 @@ class Sender:
                 error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
                 if status == 429 or error == "ratelimited":
                     retry_after = _retry_after(exc.response.headers)
-                    self.not_before = self.clock() + retry_after
+                    self._rate_limited(POST, retry_after)
                     last_error = f"rate limited: Retry-After {retry_after:g} s"
                     if retry_after > self.policy.max_retry_after:
                         self.paused = True
@@ -204,6 +230,7 @@ class Sender:
             channel = self._conversation(target)
             cursor = None
             for _page in range(HISTORY_PAGES):
+                self._wait_turn("conversations.history")
                 page = self.client.conversations_history(
                     channel=channel, limit=200, include_all_metadata=True, cursor=cursor
                 )
@@ -227,6 +254,10 @@ class Sender:
                 )
                 self.history_unavailable = True
                 return Found("", "")
+            if exc.response.status_code == 429:
+                self._rate_limited(
+                    exc.response.api_url.rsplit("/", 1)[-1], _retry_after(exc.response.headers)
+                )
             log.warning("could not check Slack for an earlier try: %s", error or exc.response.status_code)
             return None
         except (urllib.error.URLError, OSError) as exc:
@@ -238,6 +269,7 @@ class Sender:
         if not target.startswith(("U", "W")):
             return target
         if target not in self.dm_channels:
+            self._wait_turn("conversations.open")
             opened = self.client.conversations_open(users=target)
             self.dm_channels[target] = opened["channel"]["id"]
         return self.dm_channels[target]

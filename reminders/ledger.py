@@ -1,9 +1,11 @@
 """The delivery ledger: each reminder is claimed under its unique key before it is sent.
 
-A claim inserts the row (INSERT … ON CONFLICT DO NOTHING on (kind, recipient, occasion)); only the
-run whose insert wins may send it, so two clocks on one database never both send. A claim lasts a
-lease: a run that dies between claim and send leaves its rows claimed, and once the lease has run out
-a later run claims them again, marked `uncertain` because the dead run may have reached Slack first.
+A claim inserts the rows unclaimed if new (INSERT … ON CONFLICT DO NOTHING on (kind, recipient,
+occasion)), then locks the unclaimed ones with SELECT … FOR UPDATE SKIP LOCKED and marks them claimed:
+clocks sharing a run divide the rows, each skipping what another is claiming, and only the claimant
+sends. A claim lasts a lease (a setting): a run that dies between claim and send leaves its rows
+claimed, and only once the lease has run out does a later run claim them again, marked `uncertain`
+because the dead run may have reached Slack first.
 Rows marked sent (or failed for good) are never claimed again.
 
 Also here: snoozes and the person's delivery preference, which the runs read.
@@ -23,6 +25,7 @@ from reminders.items import Reminder
 from reminders.timing import next_working_day
 
 LEASE = timedelta(minutes=10)  # longer than the longest delivery (retries and Retry-After included)
+CHUNK = 300  # keys per statement
 Key = tuple[str, str, str]
 T = m.Base.metadata.tables[m.ReminderDelivery.__tablename__]  # the ledger is read and written in Core
 
@@ -83,48 +86,80 @@ def settled_among(session: Session, keys: list[Key], now: datetime, lease: timed
     return settled
 
 
+def _rows(reminders: list[Reminder], now: datetime) -> list[dict]:
+    """Unclaimed ledger rows for these reminders, in one key order for all runs (no deadlocks)."""
+    rows = {
+        (r.kind, r.recipient.key, r.occasion): {
+            "kind": r.kind,
+            "recipient": r.recipient.key,
+            "occasion": r.occasion,
+            "board_id": r.day.board.id,
+            "day": r.day.today,
+            "status": m.DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "claimed_by": None,
+            "claimed_at": None,
+            "uncertain": False,
+            "created_at": now,
+        }
+        for r in reminders
+    }
+    return [rows[key] for key in sorted(rows)]
+
+
 def claim(
     session: Session, reminders: list[Reminder], run_id: str, now: datetime, lease: timedelta = LEASE
 ) -> dict[Key, Claim]:
-    """Claim what no one else holds: new rows, and pending rows released or past their lease."""
+    """Claim what no one else holds: new rows, and pending rows released or past their lease.
+
+    The recipients' rows are read (by the recipient index); new rows are inserted unclaimed (ON
+    CONFLICT DO NOTHING: a row another clock inserted a moment ago waits for its commit, then is
+    that clock's), then rows are locked by id with SELECT … FOR UPDATE
+    SKIP LOCKED and claimed: a row another clock is claiming at this moment is skipped, not waited
+    for, and a row is taken only if unclaimed or its holder's lease ran out by `now`. Keys are taken
+    in one sorted order by every clock, so the waits cannot form a cycle. On SQLite
+    (one clock) the same statements run without the row locks, which SQLite does not have.
+    """
     if not reminders:
         return {}
-    rows = sorted(
-        (
-            {
-                "kind": r.kind,
-                "recipient": r.recipient.key,
-                "occasion": r.occasion,
-                "board_id": r.day.board.id,
-                "day": r.day.today,
-                "status": m.DeliveryStatus.PENDING.value,
-                "attempts": 0,
-                "claimed_by": run_id,
-                "claimed_at": now,
-                "uncertain": False,
-                "created_at": now,
-            }
-            for r in reminders
-        ),
-        key=lambda row: (row["kind"], row["recipient"], row["occasion"]),  # one lock order for all runs
-    )
-    inserted = session.execute(
-        _insert(session)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
-        .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion)
-    ).all()
-    claims = {(k, r, o): Claim(id, False, now) for id, k, r, o in inserted}
-    rest = [(row["kind"], row["recipient"], row["occasion"]) for row in rows]
-    rest = [key for key in rest if key not in claims]
-    if rest:
-        taken = session.execute(
-            update(T)
+    rows = _rows(reminders, now)
+    wanted = {(row["kind"], row["recipient"], row["occasion"]) for row in rows}
+    ids: dict[Key, int] = {}
+    recipients = sorted({row["recipient"] for row in rows})
+    for start in range(0, len(recipients), CHUNK):  # rows already there are not inserted again
+        found = session.execute(
+            select(T.c.id, T.c.kind, T.c.recipient, T.c.occasion).where(
+                T.c.recipient.in_(recipients[start : start + CHUNK])
+            )
+        )
+        ids.update(((k, r, o), id) for id, k, r, o in found if (k, r, o) in wanted)
+    new = [row for row in rows if (row["kind"], row["recipient"], row["occasion"]) not in ids]
+    if new:  # one cached statement, its rows sent in batches (SQLAlchemy's "insertmanyvalues")
+        inserted = session.execute(
+            _insert(session)
+            .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
+            .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion),
+            new,
+        )
+        ids.update(((k, r, o), id) for id, k, r, o in inserted)
+    claims: dict[Key, Claim] = {}
+    ordered = sorted(ids.values())
+    for start in range(0, len(ordered), CHUNK):
+        free = session.scalars(
+            select(T.c.id)
             .where(
-                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(rest),
+                T.c.id.in_(ordered[start : start + CHUNK]),
                 T.c.status == m.DeliveryStatus.PENDING,
                 or_(T.c.claimed_at.is_(None), T.c.claimed_at < now - lease),
             )
+            .order_by(T.c.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not free:
+            continue
+        taken = session.execute(
+            update(T)
+            .where(T.c.id.in_(free))
             .values(
                 claimed_by=run_id,
                 claimed_at=now,
@@ -136,6 +171,18 @@ def claim(
         for id, k, r, o, uncertain, created_at in taken:
             claims[(k, r, o)] = Claim(id, bool(uncertain), _utc(created_at))
     return claims
+
+
+def pending_count(session: Session, since: date) -> int:
+    """Rows due on or after `since` still waiting to be sent (claimed or not)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(T)
+            .where(T.c.day >= since, T.c.status == m.DeliveryStatus.PENDING)
+        )
+        or 0
+    )
 
 
 def _held(ids: list[int], run_id: str):

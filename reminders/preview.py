@@ -21,7 +21,8 @@ from bot.db import make_sessions
 from bot.render import short_date
 from reminders.items import Reminder
 from reminders.ledger import Key
-from reminders.run import Plan, kept_after_sent, plan_reminders
+from reminders.pool import kept_after_sent
+from reminders.run import Plan, plan_reminders
 
 SIMULATED_DAYS = 62  # days before the previewed one whose runs are assumed to have happened
 

@@ -3,8 +3,13 @@
 Nothing is scheduled ahead: every run (the clock calls one every few minutes) reads the boards, their
 meetings, papers and actions as they are now, so an edited date takes effect at the next run. Deciding
 reads only indexed ranges around today (papers of the meetings ahead, actions whose due date puts a
-stage in today's window, the ledger's last few days). Sending then goes one message per recipient:
-claim its reminders, post, record the outcome, each in its own short transaction.
+stage in today's window, the ledger's last few days). Sending then goes one message per recipient,
+round-robin across workspaces: claimed in batches, posted by a pool of workers within each
+workspace's Slack limits, recorded as they come back (reminders/pool.py).
+
+Every clock decides the whole run itself and the ledger's claims divide the sending: deciding is
+read-only and repeatable, messages are rendered from what was decided, and the ledger keeps keys,
+not messages, so a single deciding leader would have to store every rendered message for the others.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import time as timer
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,13 +43,16 @@ from reminders import (
     quorum,
 )
 from reminders.delivery import Outcome, Sender, make_client
-from reminders.digest import Message, compose, group, start_of_day_utc
+from reminders.digest import Message, group, start_of_day_utc
 from reminders.items import People, Reminder, Sieve
 from reminders.ledger import LEASE, Claim, Key
+from reminders.limits import Limits
+from reminders.pool import Dispatcher, Job, fair_order, post, record
 from reminders.timing import BoardDay, Rules, board_day
 
 log = logging.getLogger(__name__)
 CHUNK = 900  # ids per IN list
+EVERY_MINUTES = 5  # the clock starts a run every so many minutes (reminders.scheduler)
 
 
 @dataclass
@@ -251,13 +260,7 @@ def _hold_daily_digests(session: Session, due: list[Reminder], plan: Plan) -> li
 
 
 AfterClaim = Callable[[Message, dict[Key, Claim]], None]
-
-
-def kept_after_sent(session: Session, reminders: list[Reminder], now: datetime) -> None:
-    """What sent reminders keep (the agenda a notice told), in the transaction marking them sent."""
-    for reminder in reminders:
-        if reminder.on_sent is not None:
-            reminder.on_sent(session, now)
+Senders = Sender | Callable[[str], Sender | None]  # one workspace's, or each workspace's by team id
 
 
 def deliver_message(
@@ -270,7 +273,7 @@ def deliver_message(
     lease: timedelta = LEASE,
     after_claim: AfterClaim | None = None,
 ) -> tuple[Outcome | None, int, int]:
-    """Claim the message's reminders, post what was claimed, record it.
+    """Claim the message's reminders, post what was claimed, record it (one message, no pool).
 
     Returns the outcome (None when another run had claimed them all), how many reminders this run
     claimed, and how many of them are now recorded as sent.
@@ -279,117 +282,99 @@ def deliver_message(
         claims = ledger.claim(session, message.reminders, run_id, now, lease)
     if not claims:
         return None, 0, 0
-    found_ids: set[int] = set()
-    reminders = [r for r in message.reminders if r.key in claims]
-    target = message.recipient.slack_id or ""
+    job = Job(message, sender.team, claims)
     try:
         if after_claim is not None:
             after_claim(message, claims)
-        if any(claims[r.key].uncertain for r in reminders):
-            # an earlier try may have reached Slack: look before posting again
-            found = sender.find_posted(target, {claims[r.key].id for r in reminders})
-            if found is None:
-                ids = [claims[r.key].id for r in reminders]
-                with sessions.begin() as session:
-                    ledger.release(
-                        session, ids, run_id, "could not check Slack for an earlier try", uncertain=True
-                    )
-                return Outcome("pending", error="could not check Slack"), len(claims), 0
-            if found.ids:
-                with sessions.begin() as session:
-                    ledger.mark_sent(session, sorted(found.ids), run_id, now, found.channel, found.ts)
-                    kept_after_sent(session, [r for r in reminders if claims[r.key].id in found.ids], now)
-                log.info(
-                    "reminders %s were already in Slack (%s); not sent again", sorted(found.ids), found.ts
-                )
-                found_ids = found.ids
-                reminders = [r for r in reminders if claims[r.key].id not in found.ids]
-                if not reminders:
-                    return Outcome("sent", found.channel, found.ts), len(claims), len(found_ids)
-        blocks, text = compose(Message(message.recipient, reminders))
+        posted = post(sender, job)
     except BaseException:
         with sessions.begin() as session:
-            ids = [claims[r.key].id for r in reminders]
-            ledger.release(session, ids, run_id, "the run failed before sending", uncertain=False)
+            ledger.release(session, job.ids, run_id, "the run failed before sending", uncertain=False)
         raise
-    ids = [claims[r.key].id for r in reminders]
-    outcome = sender.deliver(target, text, blocks, ids)
     with sessions.begin() as session:
-        if outcome.status == "sent":
-            ledger.mark_sent(session, ids, run_id, now, outcome.channel, outcome.ts)
-            kept_after_sent(session, reminders, now)
-        elif outcome.status == "failed":
-            ledger.mark_failed(session, ids, run_id, outcome.error or "failed")
-        else:
-            ledger.release(session, ids, run_id, outcome.error or "not sent", uncertain=outcome.uncertain)
-    level = logging.INFO if outcome.status == "sent" else logging.WARNING
-    log.log(
-        level,
-        "%s %d reminder(s) to %s: %s",
-        outcome.status,
-        len(ids),
-        message.recipient.key,
-        outcome.error or "ok",
-    )
-    return outcome, len(claims), len(found_ids) + (len(ids) if outcome.status == "sent" else 0)
+        delivered = record(session, job, posted, run_id, now)
+    return posted.outcome, len(claims), delivered
+
+
+def next_run_after(now: datetime) -> datetime:
+    """When the clock's next run starts (every EVERY_MINUTES minutes, on the UTC clock)."""
+    start = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return start + timedelta(minutes=EVERY_MINUTES - start.minute % EVERY_MINUTES)
 
 
 def run_reminders(
     sessions: sessionmaker[Session],
-    sender: Sender,
+    sender: Senders,
     *,
     now: datetime,
     team_id: str | None = None,
     run_id: str | None = None,
     lease: timedelta = LEASE,
+    cutoff: timedelta | None = None,
+    workers: int = 1,
+    batch: int = 1,
     after_claim: AfterClaim | None = None,
 ) -> RunResult:
-    """One run: decide what is due at `now`, then claim, send and record each message."""
+    """One run: decide what is due at `now`, then claim, send and record its messages.
+
+    `sender` is one workspace's Sender, or gives each workspace's by team id (None: not installed,
+    its reminders wait). `workers` threads post at once; reminders are claimed `batch` messages at a
+    time; no batch is claimed after `cutoff` (by default half the lease, so claims never outlive it).
+    """
     result = RunResult(run_id or uuid.uuid4().hex[:16], now)
+    cutoff = lease / 2 if cutoff is None else min(cutoff, lease / 2)
     started = timer.perf_counter()
     with sessions.begin() as session:
         plan = plan_reminders(session, now, team_id=team_id, lease=lease)
+        teams = dict(session.execute(select(m.Board.id, m.Workspace.team_id).join(m.Board.workspace)).all())
     result.decide_seconds = timer.perf_counter() - started
     result.due = len(plan.due)
     result.held, result.unreachable, result.settled = len(plan.held), plan.unreachable_count, plan.settled
-    started = timer.perf_counter()
-    run_started = started - result.decide_seconds
-    for number, message in enumerate(plan.messages):
-        elapsed = timedelta(seconds=timer.perf_counter() - run_started)
-        if elapsed > lease / 2:  # claims must never outlive their lease while this run still holds them
-            rest = plan.messages[number:]
-            result.pending += sum(len(m.reminders) for m in rest)
-            log.warning(
-                "reminder run out of time after %s; %d messages left for the next run", elapsed, len(rest)
-            )
-            break
-        outcome, claimed, delivered = deliver_message(  # claimed and marked at the real time, not the start
-            sessions,
-            sender,
-            message,
-            run_id=result.run_id,
-            now=now + elapsed,
-            lease=lease,
-            after_claim=after_claim,
-        )
-        result.elsewhere += len(message.reminders) - claimed
-        result.delivered += delivered
-        if outcome is not None and outcome.status == "sent":
-            result.messages += 1 if outcome.tries else 0  # 0 tries: found already in Slack
-        elif outcome is not None and outcome.status == "failed":
-            result.failed += claimed - delivered
+    senders = _senders(sender)
+    ordered = []
+    for team, message in fair_order(plan.messages, lambda message: teams[message.reminders[0].day.board.id]):
+        if senders(team) is None:
+            result.pending += len(message.reminders)
         else:
-            result.pending += claimed - delivered
-        if outcome is not None and (outcome.stop or sender.paused):
-            rest = plan.messages[number + 1 :]
-            result.pending += sum(len(m.reminders) for m in rest)
-            log.warning(
-                "reminder run stopped early (%s); %d messages left for the next run", outcome.error, len(rest)
-            )
-            break
+            ordered.append((team, message))
+    started = timer.perf_counter()
+    dispatcher = Dispatcher(
+        sessions,
+        _known(senders),
+        run_id=result.run_id,
+        now=now + timedelta(seconds=result.decide_seconds),  # claimed and marked at the real time
+        lease=lease,
+        cutoff=cutoff - timedelta(seconds=result.decide_seconds),
+        workers=workers,
+        batch=batch,
+        after_claim=after_claim,
+    )
+    tally = dispatcher.run(ordered)
+    result.messages, result.delivered, result.failed = tally.messages, tally.delivered, tally.failed
+    result.elsewhere, result.pending = tally.elsewhere, result.pending + tally.pending + tally.left
+    if tally.left and dispatcher.out_of_time():
+        log.warning(
+            "reminder run out of time after %s: %d reminders left, to go at the next run (%s UTC)",
+            timedelta(seconds=round(timer.perf_counter() - started + result.decide_seconds)),
+            tally.left,
+            f"{next_run_after(dispatcher.at()):%H:%M}",
+        )
     result.send_seconds = timer.perf_counter() - started
     log.info("reminder run", extra={"fields": result.fields(team_id)})
     return result
+
+
+def _senders(sender: Senders) -> Callable[[str], Sender | None]:
+    if isinstance(sender, Sender):
+        return lambda _team: sender
+    cache: dict[str, Sender | None] = {}
+
+    def senders(team: str) -> Sender | None:
+        if team not in cache:
+            cache[team] = sender(team)
+        return cache[team]
+
+    return senders
 
 
 def run_now(
@@ -401,4 +386,27 @@ def run_now(
 ) -> RunResult:
     """One run at the clock's now, through Slack or a stand-in for it at `api_url` (the console)."""
     client = make_client(settings, base_url=api_url)
-    return run_reminders(sessions, Sender(client), now=clock.now(settings), team_id=team_id)
+    sender = Sender(client, limits=Limits.posting(settings.reminder_posts_per_second), team=team_id or "")
+    return run_reminders(sessions, sender, now=clock.now(settings), team_id=team_id, **run_options(settings))
+
+
+def run_options(settings: Settings) -> dict[str, Any]:
+    """The run's settings: its lease and cut-off, its workers and claim batch."""
+    return {
+        "lease": settings.reminder_lease,
+        "cutoff": settings.reminder_cutoff,
+        "workers": settings.reminder_workers,
+        "batch": settings.reminder_batch,
+    }
+
+
+def _known(senders: Callable[[str], Sender | None]) -> Callable[[str], Sender]:
+    """For the dispatcher, which only sees workspaces that have a sender."""
+
+    def known(team: str) -> Sender:
+        found = senders(team)
+        if found is None:
+            raise LookupError(f"no Slack sender for workspace {team}")
+        return found
+
+    return known

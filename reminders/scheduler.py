@@ -10,7 +10,8 @@ reminder run) and re-imports each ModernGov board whose sync interval has passed
 
 Web workers never run this: `boardbot clock` (the Procfile's `clock:`) does, or `boardbot run` for a
 single small deployment (start_background beside the Socket Mode bot). Serving many workspaces
-(SLACK_CLIENT_ID set), each run reminds every installed workspace with its own bot token.
+(SLACK_CLIENT_ID set), each run reminds every installed workspace with its own bot token, the
+workspaces side by side (reminders/pool.py), each within its own Slack limits.
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ from bot.importers.mgsync import SyncOutcome, sync_due
 from bot.slack.oauth import Installations
 from bot.workspaces import LOCAL
 from reminders.delivery import Outcome, Sender, make_client
-from reminders.run import RunResult, run_reminders
+from reminders.limits import Limits
+from reminders.run import EVERY_MINUTES, RunResult, run_options, run_reminders
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "reminders.run"
-EVERY_MINUTES = 5
 MISFIRE_GRACE_SECONDS = 4 * 60  # later than this, a missed run is dropped: the next one catches up
 SYNC_JOB_ID = "moderngov.sync"
 SYNC_MINUTE = 20  # past each hour; each board syncs once its own interval (daily by default) has passed
@@ -56,7 +57,31 @@ def reminder_job(
     settings: Settings, sessions: sessionmaker[Session], client: WebClient, team_id: str | None
 ) -> RunResult:
     """The clock's job: one reminder run at the clock's now."""
-    return run_reminders(sessions, Sender(client), now=clock.now(settings), team_id=team_id)
+    sender = Sender(client, limits=Limits.posting(settings.reminder_posts_per_second), team=team_id or "")
+    return run_reminders(sessions, sender, now=clock.now(settings), team_id=team_id, **run_options(settings))
+
+
+def all_workspaces_job(
+    settings: Settings, sessions: sessionmaker[Session], installations: Installations
+) -> RunResult:
+    """Many workspaces: one reminder run for all, each workspace posted to with its own bot token,
+    side by side within its own limits (a workspace without a token is skipped and logged)."""
+    installations.forget_abandoned(datetime.now(UTC))  # real time, as the states were issued
+    limits = Limits.posting(settings.reminder_posts_per_second)
+
+    def sender(team_id: str) -> Sender | None:
+        token = installations.bot_token(team_id)
+        if token is None:
+            why = (
+                "its boards are bound to no Slack workspace (`boardbot workspace set`)"
+                if team_id == LOCAL
+                else "BoardBot is not installed there (never, or uninstalled)"
+            )
+            log.info("Reminders for workspace %s skipped: %s", team_id, why)
+            return None
+        return Sender(make_client(replace(settings, slack_bot_token=token)), limits=limits, team=team_id)
+
+    return run_reminders(sessions, sender, now=clock.now(settings), **run_options(settings))
 
 
 def each_workspace_job(
@@ -139,7 +164,7 @@ def add_jobs(
     workspace of `client`'s token, or with `installations` for every workspace installed."""
     options = {"next_run_time": datetime.now(UTC)} if run_at_start else {}
     job, kwargs = (
-        (each_workspace_job, {"installations": installations})
+        (all_workspaces_job, {"installations": installations})
         if installations is not None
         else (reminder_job, {"client": client, "team_id": team_id})
     )

@@ -41,6 +41,11 @@ def test_readme_documents_every_setting_once():
         "BOARDBOT_NOW",
         "LOG_LEVEL",
         "LOG_FORMAT",
+        "REMINDER_LEASE_SECONDS",
+        "REMINDER_CUTOFF_SECONDS",
+        "REMINDER_WORKERS",
+        "REMINDER_BATCH",
+        "REMINDER_POSTS_PER_SECOND",
     }
     assert len(env_names) == len(names)
     for name in env_names:
