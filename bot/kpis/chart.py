@@ -7,7 +7,8 @@ Figure of its own (no pyplot state), so charts can be drawn on several threads a
 Told apart without colour: each area has its own marker and solid line, comparators are grey with
 their own dash and marker, the target is a labelled dashed line; every line is named at its end as
 well as in the legend. Periods run oldest to newest; a part-year or live value is a hollow marker and
-its period says so; a period an area has no value for is a gap, never a zero.
+its period says so, and no line joins it to the final values; a period an area has no value for is
+a gap, never a zero.
 """
 
 from __future__ import annotations
@@ -219,9 +220,11 @@ def render_png(data: ChartData) -> bytes:
             _label_at_end(ax, line, f"target {data.amount(line.values[last])}")
             continue
         width = 2.2 if line.role == "area" else 1.4
+        part = [i for i, v in enumerate(line.values) if v is not None and line.partial and line.partial[i]]
+        final = [math.nan if i in part else y for i, y in enumerate(ys)]  # a part year joins no line
         ax.plot(
             xs,
-            ys,
+            final,
             linestyle=line.style,
             marker=line.marker,
             markersize=8,
@@ -229,7 +232,6 @@ def render_png(data: ChartData) -> bytes:
             linewidth=width,
             label=line.label,
         )
-        part = [i for i, v in enumerate(line.values) if v is not None and line.partial and line.partial[i]]
         if part:
             ax.plot(
                 part,
