@@ -44,7 +44,9 @@ def test_a_search_shows_each_areas_comparable_years_with_what_they_cover(demo_db
 
 def test_a_part_year_figure_is_left_out_of_the_sparkline_and_said_so(demo_db):
     text = kpi_text(demo_db, "hwb yj-victims-count westminster")
-    assert "Westminster · 2022: ↑ up from 43 (2021)\n▁█ 2 years, 2021–2022, part-year figure left out\n" in text
+    assert (
+        "Westminster · 2022: ↑ up from 43 (2021)\n▁█ 2 years, 2021–2022, part-year figure left out\n" in text
+    )
     assert "• 2023 to present June, to date: 11" in text  # still shown, as a figure
 
 
