@@ -40,6 +40,7 @@ COMPARATORS = (  # label, column, marker, line style
     ("London", "london", "P", ":"),
     ("statistical neighbours", "statistical_neighbours", "X", "-."),
 )
+LEGEND_ROW = 6  # legend entries on one row under the chart
 VALUE_LABELS_UP_TO = 8  # periods: with more, the numbers would overlap
 
 
@@ -266,16 +267,16 @@ def render_png(data: ChartData) -> bytes:
     ax.margins(y=0.12)  # room above the highest value for its label
     ax.spines[["top", "right"]].set_visible(False)
     figure.suptitle(textwrap.fill(data.name, 80), fontsize=13, x=0.01, ha="left", fontweight="bold")
-    subtitle = f"{data.board} · {data.better} · {data.covers}"
-    ax.set_title(textwrap.fill(subtitle, 120), fontsize=9, loc="left", color="#444444")
+    subtitle = textwrap.fill(f"{data.board} · {data.better} · {data.covers}", 120)
+    if data.notes:  # under the title, where no legend can cover it
+        subtitle += "\n" + textwrap.fill("; ".join(data.notes).capitalize() + ".", 120)
+    ax.set_title(subtitle, fontsize=9, loc="left", color="#444444")
     if not data.periods:
         ax.text(0.5, 0.5, "No dated values recorded", ha="center", va="center", transform=ax.transAxes)
     handles, _ = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncol=4, fontsize=9, frameon=False)
-    if data.notes:
-        note = "; ".join(data.notes).capitalize() + "."
-        ax.text(0, -0.27, note, transform=ax.transAxes, fontsize=8, color="#444444", va="top")
+        columns = len(handles) if len(handles) <= LEGEND_ROW else 4
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncol=columns, fontsize=9, frameon=False)
     out = io.BytesIO()
     figure.savefig(out, format="png", bbox_inches="tight", pad_inches=0.2)
     return out.getvalue()
