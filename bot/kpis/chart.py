@@ -18,7 +18,6 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass
-from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -40,6 +39,8 @@ COMPARATORS = (  # label, column, marker, line style
     ("London", "london", "P", ":"),
     ("statistical neighbours", "statistical_neighbours", "X", "-."),
 )
+LABEL_GAP = 0.05  # of the values' range: end labels closer than this are moved apart
+UPRIGHT_LABELS = 8  # periods: with more, their labels are slanted to fit
 LEGEND_ROW = 6  # legend entries on one row under the chart
 VALUE_LABELS_UP_TO = 8  # periods: with more, the numbers would overlap
 
@@ -70,6 +71,7 @@ class ChartData:
     lines: tuple[Line, ...]
     undated: int = 0  # values without a date: not drawn
     older: int = 0  # periods before the first drawn
+    other_areas: int = 0  # areas past HISTORY_AREAS: not drawn (one may be asked for by name)
 
     @property
     def areas(self) -> list[Line]:
@@ -107,8 +109,7 @@ class ChartData:
                 if v is not None
             ]
             parts.append(f"{line.label}: {'; '.join(shown)}.")
-        if self.undated:
-            parts.append(f"{self.undated} value{'s' if self.undated != 1 else ''} without a date not drawn.")
+        parts += [f"{note.capitalize()}." for note in self.notes if not note.startswith("hollow")]
         text = " ".join(parts)
         return text if len(text) <= ALT_CHARS else text[: ALT_CHARS - 1].rstrip() + "…"
 
@@ -122,6 +123,10 @@ class ChartData:
             found.append(f"{self.undated} value{'s' if self.undated != 1 else ''} without a date not drawn")
         if self.older:
             found.append(f"{self.older} older period{'s' if self.older != 1 else ''} not drawn")
+        if self.other_areas:
+            found.append(
+                f"{self.other_areas} other area{'s' if self.other_areas != 1 else ''} not drawn: name one to see it"
+            )
         return found
 
 
@@ -137,6 +142,9 @@ def chart_data(session: Session, board: m.Board, kpi: KpiInfo, area: str | None 
         )
     )
     undated = session.scalar(select(func.count()).where(*where, m.KpiValue.period_end.is_(None))) or 0
+    every_area = sorted({r.area for r in rows}, key=lambda a: (reading_order(a), a))
+    areas = every_area[:HISTORY_AREAS]
+    rows = [r for r in rows if r.area in areas]  # no period shown for an area not drawn
     # a period is its end and its kind: a year and a count on its last day are not one value
     ends = sorted({(r.period_end, r.period_kind or "") for r in rows}, key=lambda p: (p[0], p[1]))
     older, ends = max(len(ends) - MAX_PERIODS, 0), ends[-MAX_PERIODS:]
@@ -144,7 +152,6 @@ def chart_data(session: Session, board: m.Board, kpi: KpiInfo, area: str | None 
     rows = [r for r in rows if (r.period_end, r.period_kind or "") in at]
     labels = [next(r.period for r in rows if (r.period_end, r.period_kind or "") == end) for end in ends]
     partial = [False] * len(ends)
-    areas = sorted({r.area for r in rows}, key=lambda a: (reading_order(a), a))[:HISTORY_AREAS]
     lines: list[Line] = []
     for number, name in enumerate(areas):
         values: list[float | None] = [None] * len(ends)
@@ -184,6 +191,7 @@ def chart_data(session: Session, board: m.Board, kpi: KpiInfo, area: str | None 
         lines=tuple(lines),
         undated=undated,
         older=older,
+        other_areas=len(every_area) - len(areas),
     )
 
 
@@ -191,25 +199,32 @@ def _nan(values: tuple[float | None, ...]) -> list[float]:
     return [math.nan if v is None else v for v in values]
 
 
-def _label_at_end(ax: Any, line: Line, text: str) -> None:
-    """Name a line beside its newest value, so no legend or colour is needed to tell it."""
-    last = max((i for i, v in enumerate(line.values) if v is not None), default=None)
-    if last is None:
-        return
-    ax.annotate(
-        text,
-        (last, line.values[last]),
-        xytext=(8, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=9,
-        color=line.colour,
-    )
+def end_labels(data: ChartData) -> list[tuple[Line, str, int, float]]:
+    """Each line's name at its newest value, (line, text, x, y), moved apart where they would overlap."""
+    found = []
+    for line in data.lines:
+        last = max((i for i, v in enumerate(line.values) if v is not None), default=None)
+        if last is None:
+            continue
+        value = line.values[last]
+        assert value is not None
+        text = f"target {data.amount(value)}" if line.role == "target" else line.label
+        found.append((line, text, last, value))
+    values = [v for line in data.lines for v in line.values if v is not None]
+    gap = (max(values) - min(values)) * LABEL_GAP if values else 0.0
+    placed: list[tuple[Line, str, int, float]] = []
+    for line, text, x, y in sorted(found, key=lambda f: (f[3], f[2])):
+        near = [p[3] for p in placed if abs(p[2] - x) <= 1]  # labels run about one period wide
+        while any(abs(y - other) < gap for other in near):
+            y = max(other for other in near if abs(y - other) < gap) + gap
+        placed.append((line, text, x, y))
+    return placed
 
 
 def render_png(data: ChartData) -> bytes:
     """The chart as PNG bytes."""
-    figure = Figure(figsize=(10, 5.6), dpi=100, layout="constrained")
+    width = min(max(10.0, 0.8 * len(data.periods) + 3), 16)  # wider for many periods, within reason
+    figure = Figure(figsize=(width, 5.6), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)  # the Agg backend, for this figure only
     ax = figure.add_subplot()
     xs = list(range(len(data.periods)))
@@ -217,8 +232,6 @@ def render_png(data: ChartData) -> bytes:
         ys = _nan(line.values)
         if line.role == "target":
             ax.plot(xs, ys, linestyle=line.style, color=line.colour, linewidth=1.5, label="target")
-            last = max(i for i, v in enumerate(line.values) if v is not None)
-            _label_at_end(ax, line, f"target {data.amount(line.values[last])}")
             continue
         width = 2.2 if line.role == "area" else 1.4
         part = [i for i, v in enumerate(line.values) if v is not None and line.partial and line.partial[i]]
@@ -255,12 +268,22 @@ def render_png(data: ChartData) -> bytes:
                         ha="center",
                         fontsize=8,
                     )
-        _label_at_end(ax, line, line.label)
     ticks = [
         textwrap.fill(label + (" (not final)" if data.partial[i] else ""), PERIOD_CHARS)
         for i, label in enumerate(data.periods)
     ]
-    ax.set_xticks(xs, ticks, fontsize=8)
+    for line, text, x, y in end_labels(data):  # named where it ends: no colour or legend needed
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(8, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=line.colour,
+        )
+    crowded = len(xs) > UPRIGHT_LABELS
+    ax.set_xticks(xs, ticks, fontsize=8, rotation=35 if crowded else 0, ha="right" if crowded else "center")
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5) + 0.9)  # room on the right for the lines' names
     ax.set_ylabel(data.unit or "unit not recorded")
     ax.grid(axis="y", color="#dddddd")
@@ -273,10 +296,10 @@ def render_png(data: ChartData) -> bytes:
     ax.set_title(subtitle, fontsize=9, loc="left", color="#444444")
     if not data.periods:
         ax.text(0.5, 0.5, "No dated values recorded", ha="center", va="center", transform=ax.transAxes)
-    handles, _ = ax.get_legend_handles_labels()
-    if handles:
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:  # below everything, the period labels too (constrained layout makes the room)
         columns = len(handles) if len(handles) <= LEGEND_ROW else 4
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncol=columns, fontsize=9, frameon=False)
+        figure.legend(handles, labels, loc="outside lower left", ncol=columns, fontsize=9, frameon=False)
     out = io.BytesIO()
     figure.savefig(out, format="png", bbox_inches="tight", pad_inches=0.2)
     return out.getvalue()

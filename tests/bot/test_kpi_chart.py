@@ -163,3 +163,40 @@ def test_a_kpis_detail_offers_a_chart_button_and_no_chart_unasked(demo_db):
     [charts] = [b for b in reply.blocks if b.get("block_id") == "kpi_charts"]
     assert [e["action_id"] for e in charts["elements"]] == ["page_chart_1", "page_chart_2"]
     assert '"t":"hwb yj-fte-rate chart"' in charts["elements"][0]["value"]
+
+
+def test_a_long_history_in_many_areas_is_cut_and_says_what_it_left_out(demo_db, tmp_path):
+    areas = [
+        "Westminster",
+        "Kensington and Chelsea",
+        "Hammersmith and Fulham",
+        "Bi-borough",
+        "Camden",
+        "Brent",
+    ]
+    with make_sessions(demo_db).begin() as session:
+        row = session.scalar(select(m.Kpi).where(m.Kpi.key == "fps-lac-count"))
+        for number, area in enumerate(areas):
+            for quarter in range(20):
+                end = date(2015 + quarter // 4, 3 * (quarter % 4) + 3, 28)
+                session.add(
+                    m.KpiValue(
+                        kpi_id=row.id,
+                        area=area,
+                        period=f"Q{quarter % 4 + 1} {2015 + quarter // 4}",
+                        period_end=end,
+                        period_kind=PeriodKind.QUARTER,
+                        value=150.0 + 10 * number + (quarter * 7 % 13),
+                        england=160.0,
+                        target=170.0,
+                    )
+                )
+    chart = chart_of(demo_db, "fps-lac-count")
+    assert len(chart.periods) == 16 and chart.periods[0] == "Q1 2016" and chart.periods[-1] == "Q4 2019"
+    assert [line.label for line in chart.areas] == ["Bi-borough", "Brent", "Camden", "Hammersmith and Fulham"]
+    assert "4 older periods not drawn" in chart.notes  # 2015's; Westminster's 31 March counts not drawn
+    assert "2 other areas not drawn: name one to see it" in chart.notes
+    assert len(chart.alt_text) <= 1000
+    png = render_png(chart)
+    (tmp_path / "long.png").write_bytes(png)
+    assert assert_a_real_picture(png).width > 1200  # wider, for sixteen periods
