@@ -10,6 +10,7 @@ from bot.db import make_sessions
 from reminders.kpi_alerts import band
 from reminders.run import plan_reminders, run_reminders
 from tests.reminders.world import TEAM, at_local, sender_for
+from tests.slack_limits import assert_fits_slack
 
 D = date.fromisoformat
 HEAD = """boardbot: 1
@@ -76,6 +77,7 @@ def test_a_new_figure_is_announced_once_in_the_channel(fresh_db, slack, tmp_path
     [(channel, text)] = alerts(slack)
     assert channel == "C0BOARD"
     [message] = [c for c in slack.posted() if c.body["channel"] == "C0BOARD"]
+    assert_fits_slack(message.body, "KPI alerts")
     body = words(message)
     assert "a new figure for *First time entrants*" in body
     assert (
@@ -140,3 +142,19 @@ def test_bands_follow_the_better_direction(fresh_db):
     assert band(lower, kpi("lower")) == "on target" and band(lower, kpi("higher")) == "off target"
     assert band(lower, kpi("neither")) is None
     assert band(m.KpiValue(value=30.0, target=35.0, rag="red"), kpi("lower")) == "red"  # the source's word
+
+
+def test_a_big_import_is_one_channel_message_within_slacks_limits(fresh_db, slack, tmp_path):
+    path = tmp_path / "b.yaml"
+    load(fresh_db, path, HEAD, D("2026-03-02"))
+    many = "".join(
+        f'  - {{kpi: fte, area: "Area {n}", period: "2022", period_end: 2022-12-31, period_kind: year, '
+        f"value: {100 + n}, source: {{doc: report, line: {n + 1}}}}}\n"
+        for n in range(40)
+    )
+    load(fresh_db, path, HEAD + many, D("2026-03-03"))
+    result = run(fresh_db, slack, at_local(D("2026-03-03"), 9, 5))
+    assert result.delivered == 40 and result.messages == 1
+    [message] = [c for c in slack.posted() if c.body["channel"] == "C0BOARD"]
+    assert_fits_slack(message.body, "40 KPI alerts")
+    assert "more" in words(message)  # past Slack's 50 blocks, the rest one line each
