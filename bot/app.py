@@ -132,7 +132,7 @@ def create_app(
                 )
             )
         )
-    app.action(re.compile(r"^page_(next|previous|open_\d+)$"))(  # open: a list item's detail
+    app.action(re.compile(r"^page_(next|previous|open_\d+|chart_\d+)$"))(  # open: an item's detail
         page_button(
             {command.name: command.run for command in COMMANDS},
             sessions,

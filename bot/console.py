@@ -11,7 +11,9 @@ import dataclasses
 import json
 import re
 import sys
+import tempfile
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any, TextIO
 
 from slack_bolt import BoltRequest
@@ -31,6 +33,7 @@ from bot.standins import stand_ins
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_CHANNEL = "DCONSOLE"
 BOARD_CHANNEL = "CCONSOLE"  # the channel of --board when the board has none on Slack
+UPLOADS = Path(tempfile.gettempdir()) / "boardbot-console"  # files BoardBot uploaded, to open
 BOLD_RE = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 ITALIC_RE = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 
@@ -286,6 +289,9 @@ class Console:
         shown = []
         for call in self.slack.take():
             message = call.body
+            if call.method == "files.completeUploadExternal":
+                shown.append(self._dim(self.show_upload(call)))
+                continue
             if call.method == "views.publish":  # the Home tab: shown when opened with !home
                 if not self.home_opened:
                     continue
@@ -331,6 +337,18 @@ class Console:
                 for button in self.buttons[before:]:
                     button["message"] = (str(posted[0]), str(message.get("thread_ts") or posted[1]))
         return "\n".join(shown)
+
+    def show_upload(self, call: Any) -> str:
+        """Where the files an upload shared were written, with their titles and alt text."""
+        UPLOADS.mkdir(exist_ok=True)
+        said = plain(call.body.get("initial_comment", ""))
+        lines = [f"→ file upload to {call.body.get('channel_id') or 'no channel'}: {said}"]
+        for shared in call.answer.get("files", []):
+            path = UPLOADS / f"{shared['id']}-{shared['name']}"
+            path.write_bytes(self.slack.uploads[shared["id"]])
+            alt = self.slack.files[shared["id"]].get("alt_txt") or "none"
+            lines.append(f"  {shared['title']}: PNG written to {path}\n  alt text: {alt}")
+        return "\n".join(lines)
 
     def _show_response(self, status: int, body: str) -> str:
         if status != 200:

@@ -21,6 +21,7 @@ BOT_SCOPES = [
     "users:read.email",  # matching a Slack user to a person by e-mail, the first time
     "im:write",  # reminders open a DM with the person they are for
     "groups:history",  # thread replies in private board channels; looking for an uncertain reminder
+    "files:write",  # KPI charts, uploaded where they were asked for (files_upload_v2)
 ]
 # message.im: DMs; message.channels and message.groups: thread replies in public and private
 # channels (the listener drops top-level channel chatter). The `message` listener needs all three.

@@ -1,7 +1,9 @@
-"""/kpi [board] [area] [words]: the board's KPI headlines, or the KPIs your words name, in an area."""
+"""/kpi [board] [area] [words] [chart]: the board's KPI headlines, or the KPIs your words name, in
+an area; with "chart" (or "graph", "plot"), the history of the KPI they name best, drawn."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from itertools import groupby
 
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.boards import BoardChoice
 from bot.kpis.areas import AreaChoice, area_names, board_areas, pick_area
+from bot.kpis.chart import chart_data
 from bot.kpis.figures import details, headlines
 from bot.kpis.info import KpiInfo, one_line
 from bot.kpis.reading import board_kpis
@@ -26,6 +29,14 @@ MATCHES_PER_PAGE = 10  # one or two lines each, with a button for the detail
 ASKED_CHARS = 80
 BUTTON_CHARS = 75
 LOOK_ALIKES = str.maketrans("<>", "‹›")
+CHART_RE = re.compile(r"\b(?:chart|charts|graph|graphs|plot|plots)\b", re.IGNORECASE)
+OTHERS_CHARTED = 3  # other matches named under a chart of the best one
+
+
+def asks_for_chart(text: str) -> tuple[str, bool]:
+    """The text without its chart words ("chart", "graph", "plot"), and whether it had any."""
+    rest, count = CHART_RE.subn(" ", text)
+    return " ".join(rest.split()), count > 0
 
 
 def run(request: CommandRequest, session: Session) -> Reply:
@@ -41,8 +52,9 @@ def kpis_found(
 ) -> dict[int, Found]:
     """The KPIs matching every word (an area's name aside), on each board that has any."""
     found = {}
+    text, _ = asks_for_chart(" ".join(choice.rest))
     for board in boards:
-        picked = pick_area(" ".join(choice.rest), area_names(session, board))
+        picked = pick_area(text, area_names(session, board))
         query = Query.parse(picked.rest)
         if not query:
             continue
@@ -57,6 +69,7 @@ def answer(request: CommandRequest, session: Session, board: m.Board, text: str)
     found = board_kpis(session, board)
     if not found.kpis:
         return reply("kpi_none.json.j2", board=board, problem="empty")
+    text, chart = asks_for_chart(text)
     picked = pick_area(text, area_names(session, board))
     query = Query.parse(picked.rest)
     if not query and picked.area is None and text.strip() and not words_of(text):
@@ -68,9 +81,17 @@ def answer(request: CommandRequest, session: Session, board: m.Board, text: str)
             example=working_example(found.kpis),
             areas=example_areas(session, board),
         )
+    if not query and chart:
+        return reply(
+            "kpi_none.json.j2",
+            board=board,
+            problem="chart",
+            area=picked.area,
+            example=working_example(found.kpis),
+        )
     if not query:
         return show_headlines(request, session, board, found.kpis, picked)
-    return show_matches(request, session, board, found.kpis, query, picked.area)
+    return show_matches(request, session, board, found.kpis, query, picked.area, chart=chart)
 
 
 def example_areas(session: Session, board: m.Board) -> list[str]:
@@ -149,17 +170,24 @@ def show_matches(
     kpis: tuple[KpiInfo, ...],
     query: Query,
     area: str | None,
+    *,
+    chart: bool = False,
 ) -> Reply:
     matches, every_word = rank(kpis, query)
     asked = one_line(query.text, ASKED_CHARS)
     named = next((k for k in kpis if compact(k.key) == query.phrase), None)
     if named is not None:  # a KPI's key: its history, with the same measure from other documents
-        return show_detail(request, session, board, [named, *partners(named, kpis)], area)
+        return show_detail(request, session, board, [named, *partners(named, kpis)], area, chart=chart)
     found = with_values_in(session, together(matches, kpis), area)
     if found and all(k in (found[0], *partners(found[0], kpis)) for k in found):
         return show_detail(
-            request, session, board, [found[0], *partners(found[0], kpis)], area
+            request, session, board, [found[0], *partners(found[0], kpis)], area, chart=chart
         )  # one measure
+    if found and chart:  # the best match drawn; the others named, to chart one of them instead
+        measure = [found[0], *partners(found[0], kpis)]
+        others = [k for k in found if k not in measure][:OTHERS_CHARTED]
+        words = one_line(" ".join(query.words), ASKED_CHARS)
+        return show_detail(request, session, board, measure, area, chart=True, asked=words, others=others)
     if not found:
         return reply(
             "kpi_none.json.j2",
@@ -200,14 +228,43 @@ def detail_button(request: CommandRequest, board: m.Board, kpi: KpiInfo, number:
     return {"action_id": f"page_open_{number}", "text": Mrkdwn(label), "value": value}
 
 
+def chart_button(
+    request: CommandRequest, board: m.Board, kpi: KpiInfo, area: str | None, number: int
+) -> dict[str, str]:
+    """A button that asks `/kpi BOARD KEY [AREA] chart`: the KPI's history drawn, posted here."""
+    asking = replace(request, text=f"{board.key} {kpi.key}{f' {area}' if area else ''} chart", share=False)
+    value = page_of(1, 1).button_value(asking, 1)
+    if value is None:  # an area name too long for a button: the chart of every area
+        value = page_of(1, 1).button_value(replace(asking, text=f"{board.key} {kpi.key} chart"), 1)
+    assert value is not None  # two keys of at most 100 characters always fit
+    label = one_line(f"Chart: {kpi.name}", BUTTON_CHARS).translate(LOOK_ALIKES)
+    return {"action_id": f"page_chart_{number}", "text": Mrkdwn(label), "value": value}
+
+
 def show_detail(
-    request: CommandRequest, session: Session, board: m.Board, kpis: list[KpiInfo], area: str | None
+    request: CommandRequest,
+    session: Session,
+    board: m.Board,
+    kpis: list[KpiInfo],
+    area: str | None,
+    *,
+    chart: bool = False,
+    asked: str | None = None,
+    others: list[KpiInfo] | None = None,
 ) -> Reply:
-    return reply(
+    """The KPIs' histories, with a Chart button each; with `chart`, the first one's chart to upload."""
+    answered = reply(
         "kpi_detail.json.j2",
         public=request.share,
         board=board,
         area=area,
         details=details(session, kpis, area),
         same=len(kpis) > 1,
+        chart=chart,
+        asked=asked,
+        others=others or [],
+        buttons=[chart_button(request, board, k, area, n) for n, k in enumerate(kpis, start=1)],
     )
+    if chart:
+        answered.extra["chart"] = chart_data(session, board, kpis[0], area)
+    return answered

@@ -37,6 +37,7 @@ from reminders import (
     away,
     brief,
     declarations,
+    kpi_alerts,
     ledger,
     meetings,
     papers,
@@ -217,6 +218,9 @@ def plan_reminders(
         ),
         *declarations.review_reminders(session, by_board, people),
         *after_meeting.after_meeting_reminders(session, by_board, people, now, lease),
+        *kpi_alerts.kpi_alerts(
+            session, by_board, now, sieve, lambda k: ledger.settled_among(session, k, now, lease)
+        ),
     ]
     found, plan.quiet = away.route(session, found, own_window)  # to delegates; held on quiet days
     due = []

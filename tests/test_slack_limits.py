@@ -298,6 +298,7 @@ def ask_everything(engine: Engine, shape: Shape, query: str) -> None:
         f"/kpi big {query}",
         "/kpi big alias1",
         "/kpi big k0",
+        "/kpi big k0 chart",
         "/actions big overdue",
         "/actions big done",
         "/actions big A-1",

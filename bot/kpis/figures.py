@@ -13,6 +13,7 @@ from bot import models as m
 from bot.kpis.info import KpiInfo, one_line, reading_order
 from bot.kpis.periods import Trend, compared_with, direction, is_partial, kind_note
 from bot.kpis.reading import RECENT_DATED, documents_cited, recent_values
+from bot.kpis.sparkline import Spark, sparkline
 
 HEADLINE_AREAS = 4
 HISTORY_AREAS = 4  # real boards report two boroughs and the partnership; more is a long read
@@ -102,6 +103,7 @@ class AreaLatest:
     figure: Figure
     trend: Trend | None
     partial: Figure | None = None
+    spark: Spark | None = None  # the area's comparable periods at a glance
 
 
 @dataclass
@@ -124,6 +126,7 @@ class AreaHistory:
     figures: list[Figure]  # oldest first, undated last
     trend: Trend | None
     trend_to: str | None = None  # the period the trend is for, when newer values are not final
+    spark: Spark | None = None
 
 
 @dataclass
@@ -207,6 +210,7 @@ def latest(rows: Sequence[m.KpiValue], kpi: KpiInfo) -> AreaLatest:
         figure(final, kpi, rows, comparators="one"),
         trend(final, rows, kpi),
         figure(partial, kpi, rows, comparators="none") if partial is not None else None,
+        sparkline(final, rows),
     )
 
 
@@ -256,7 +260,7 @@ def details(session: Session, kpis: Sequence[KpiInfo], area: str | None = None) 
             figures = [figure(r, kpi, rows) for r in [*reversed(dated), *undated]]
             final = next((r for r in rows if not is_partial(r)), rows[0])
             to = one_line(final.period, LABEL_CHARS) if final is not rows[0] else None
-            areas.append(AreaHistory(name, figures, trend(final, rows, kpi), to))
+            areas.append(AreaHistory(name, figures, trend(final, rows, kpi), to, sparkline(final, rows)))
             older = older or len(figures) < len(rows)
         detail = Detail(kpi, areas, more_areas=len(grouped) > HISTORY_AREAS, older=older)
         detail.sources = number_sources(detail, docs)

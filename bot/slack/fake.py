@@ -1,6 +1,8 @@
 """A fake Slack Web API on loopback: records every call and answers as scripted (errors, 429s).
 
-Also serves response_url posts (`/respond/...`), so one sees everything the app sent to Slack. The
+Also serves response_url posts (`/respond/...`) and file uploads (files_upload_v2: the URL that
+files.getUploadURLExternal hands out, `/upload/F…`, keeps the bytes in `uploads`), so one sees
+everything the app sent to Slack. The
 console shows what BoardBot sends through it, so it ships in the package; tests and bench/ use it too.
 Reading the calls first waits for the Slack calls BoardBot makes after its acks (bot.slack.after), so
 a reader sees all that the requests answered so far have sent. A call can be scripted to answer late
@@ -50,6 +52,8 @@ class FakeSlack:
         self.last_ts = 0  # microseconds: each message posted gets a later ts than the last
         self.teams: dict[str, tuple[str, str]] = {}  # bot token → (team id, name), for auth.test
         self.codes: dict[str, str] = {}  # OAuth code → the bot token oauth.v2.access trades it for
+        self.uploads: dict[str, bytes] = {}  # file id → the bytes uploaded to its upload URL
+        self.files: dict[str, dict[str, Any]] = {}  # file id → filename, length and alt text asked for
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,7 +61,11 @@ class FakeSlack:
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8")
+                data = self.rfile.read(length)
+                if self.path.startswith("/upload/"):  # a file's bytes, as files_upload_v2 sends them
+                    fake.receive_upload(self, data)
+                    return
+                raw = data.decode("utf-8")
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     body = json.loads(raw or "{}")
                 else:
@@ -126,6 +134,10 @@ class FakeSlack:
         if method == "conversations.replies":
             head = self.heads.get((str(body.get("channel")), str(body.get("ts"))))
             return {"ok": True, "messages": [head] if head else []}
+        if method == "files.getUploadURLExternal":
+            return self.upload_url(body)
+        if method == "files.completeUploadExternal":
+            return self.complete_upload(body)
         channel = str(body.get("channel") or "C0TEST")
         channel = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
         ts = self.next_ts()
@@ -134,6 +146,55 @@ class FakeSlack:
             with self.lock:
                 self.heads[(channel, ts)] = {"ts": ts, "user": "UBOT", "bot_id": "BBOT", **message}
         return {"ok": True, "channel": channel, "ts": ts}
+
+    def upload_url(self, body: dict[str, Any]) -> dict[str, Any]:
+        """files.getUploadURLExternal: a file id, and a URL on this fake to send the bytes to."""
+        with self.lock:
+            file_id = f"F{len(self.files) + 1:08d}"
+            self.files[file_id] = {
+                "filename": body.get("filename"),
+                "length": int(body.get("length") or 0),
+                "alt_txt": body.get("alt_txt"),
+            }
+        return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    def receive_upload(self, handler: BaseHTTPRequestHandler, data: bytes) -> None:
+        """The upload URL: keep the bytes, answer as Slack does ("OK - length")."""
+        file_id = handler.path.removeprefix("/upload/")
+        with self.lock:
+            known = file_id in self.files
+            if known:
+                self.uploads[file_id] = data
+            self.calls.append(Call(handler.path, "upload", {"file_id": file_id, "bytes": len(data)}, {}))
+        payload = f"OK - {len(data)}".encode() if known else b"unknown upload URL"
+        handler.send_response(200 if known else 404)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    def complete_upload(self, body: dict[str, Any]) -> dict[str, Any]:
+        """files.completeUploadExternal: the files shared in `channel_id` (if given), as Slack lists them."""
+        listed = body.get("files")
+        files = json.loads(listed) if isinstance(listed, str) else listed or []
+        found = []
+        with self.lock:
+            for item in files:
+                file_id = str(item.get("id"))
+                if file_id not in self.uploads:
+                    return {"ok": False, "error": "file_not_found"}
+                asked = self.files[file_id]
+                found.append({"id": file_id, "title": item.get("title"), "name": asked["filename"]})
+        return {"ok": True, "files": found}
+
+    def uploaded(self) -> list[tuple[Call, dict[str, bytes]]]:
+        """Each files.completeUploadExternal call, with the bytes of the files it shared, by id."""
+        completed = self.calls_to("files.completeUploadExternal")
+        with self.lock:
+            return [
+                (call, {f["id"]: self.uploads[f["id"]] for f in call.answer.get("files", [])})
+                for call in completed
+            ]
 
     def install_code(self, code: str, team_id: str, name: str) -> str:
         """Make `code` a valid OAuth code: oauth.v2.access trades it for a bot token of `team_id`."""

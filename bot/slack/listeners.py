@@ -19,6 +19,7 @@ from bot.request import CommandRequest
 from bot.slack.after import AFTER, SLACK_FAULTS, failure, reply_client, respond
 from bot.slack.events import SlackLookups
 from bot.slack.payloads import BadButton, command_request, page_request
+from bot.slack.uploads import upload_chart
 
 CommandFn = Callable[[CommandRequest, Session], Reply]
 log = logging.getLogger(__name__)
@@ -75,6 +76,10 @@ def slash_command(
         view = reply.extra.get("view")
         if view is None:
             ack(**reply.as_slack())  # a fast reply rides on the ack: one round trip
+            if (chart := reply.extra.get("chart")) is not None:
+                upload_chart(
+                    client, chart, command.get("channel_id"), request.user_id, command.get("response_url")
+                )
             return
         ack()  # the form opens after the ack: a slow views.open must not make the command late
         open_form(
@@ -95,7 +100,7 @@ def page_button(
 ):
     """Another page of a command's list; `reading_only` names the commands that only read."""
 
-    def listener(ack: Ack, body: dict, action: dict) -> None:
+    def listener(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         url, user = body.get("response_url"), (body.get("user") or {}).get("id")
         try:
@@ -110,6 +115,9 @@ def page_button(
             )
             return
         reply = answer(run, request, sessions, reads_only=request.command in reading_only)
+        if (chart := reply.extra.get("chart")) is not None:  # a Chart button: the message stays as it is
+            upload_chart(client, chart, (body.get("channel") or {}).get("id"), user, url)
+            return
         page = {"replace_original": True, **reply.as_slack()}
         AFTER.later("page", user, lambda: respond(url, user, "page", **page))
 

@@ -68,7 +68,10 @@ def test_reoffending_lists_both_kpis_compactly_with_each_boroughs_latest(demo_db
     assert text.index("1. Reoffending - binary rate") < text.index(
         "2. Reoffending - frequency rate per reoffender"
     )
-    assert "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4% · London 33.1%\n" in text
+    assert (
+        "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4%"
+        " · █▁ 2 years, previous–July 2020 to July 2021 · London 33.1%\n"
+    ) in text
     buttons = [b for b in reply.blocks if b.get("block_id") == "kpi_details"][0]["elements"]
     assert [json.loads(b["value"])["t"] for b in buttons] == [
         "hwb yj-reoffending-rate",
@@ -83,11 +86,13 @@ def test_a_kpis_key_shows_its_history_per_borough_each_labelled(demo_db):
     assert "Unit: % · lower is better · theme: Youth justice" in text
     westminster = (
         "Westminster · ↓ improving from 42.4%\n"
+        "█▁ 2 years, previous–July 2020 to July 2021\n"  # the source's previous, then the value
         "• July 2020 to July 2021: 37.5% · London 33.1% · England 31.1% · previous 42.4%\n"
     )
     # the live tracker is never compared: the direction is the final cohort's, against its own previous
     kensington = (
         "Kensington and Chelsea · April 2020 to March 2021: ↓ improving from 34.4% (previous cohort)\n"
+        "█▁ 2 years, previous cohort–April 2020 to March 2021, live-tracker figure left out\n"
         "• April 2020 to March 2021: 25.8% · London 33.2% · England 31.2% · previous 34.4% (previous cohort)"
         "\n"
     )
@@ -278,8 +283,8 @@ def test_target_and_rag_are_shown_only_when_recorded(demo_db):
     assert text.count("RAG") == 1 and text.count("target") == 1
     listed = kpi_text(demo_db, "hwb reoffending")
     assert (
-        "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4% · London 33.1%"
-        " · target 35% · RAG :red_circle: red"
+        "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4%"
+        " · █▁ 2 years, previous–July 2020 to July 2021 · London 33.1% · target 35% · RAG :red_circle: red"
     ) in listed
     assert listed.count("RAG") == 1
 
@@ -309,11 +314,13 @@ def test_a_part_year_figure_is_never_compared_with_a_full_year(demo_db):
     from 35 in 2022 (hwb pack lines 2123-2125): the full years are compared, the part year shown apart."""
     text = kpi_text(demo_db, "hwb victims westminster")
     assert (
-        "• Westminster: 35 (2022) · ↑ improving from 10 (2021) · newer: 1 (2023 to present June, to date)"
+        "• Westminster: 35 (2022) · ↑ improving from 10 (2021) · ▁█ 2 years, 2021–2022"
+        " · newer: 1 (2023 to present June, to date)"
     ) in text
     assert (
-        "• Westminster: 55 (2022) · ↑ up from 43 (2021) · newer: 11 (2023 to present June, to date)" in text
-    )
+        "• Westminster: 55 (2022) · ↑ up from 43 (2021) · ▁█ 2 years, 2021–2022"
+        " · newer: 11 (2023 to present June, to date)"
+    ) in text
     assert "from 35" not in text and "from 55" not in text
 
 
@@ -323,7 +330,8 @@ def test_a_live_tracker_figure_is_not_compared_with_a_final_one(demo_db):
     text = kpi_text(demo_db, "hwb reoffending rbkc")
     assert (
         "• Kensington and Chelsea: 1.75 offences per reoffender (Apr20-Mar21 cohort) · ↓ improving from 2.73"
-        " (preceding period) · London 3.15 · newer: 1.8 offences per reoffender"
+        " (preceding period) · █▁ 2 years, preceding period–Apr20-Mar21 cohort · London 3.15"
+        " · newer: 1.8 offences per reoffender"
         " (Apr22-Mar23 cohort (live tracker), not final)"
     ) in text
     assert "from 1.75" not in text
@@ -411,7 +419,10 @@ def test_the_boards_own_headlines_are_shown_when_it_chose_them(demo_db):
             row.headline = True
     text = kpi_text(demo_db, "hwb")
     assert "The 3 KPIs the board chose as its headlines" in text
-    assert "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4% · London 33.1%" in text
+    assert (
+        "• Westminster: 37.5% (July 2020 to July 2021) · ↓ improving from 42.4%"
+        " · █▁ 2 years, previous–July 2020 to July 2021 · London 33.1%"
+    ) in text
     assert "Care Leavers" not in text
     text = kpi_text(demo_db, "hwb westminster")
     assert "KPI headlines for Westminster" in text and "Kensington and Chelsea:" not in text
