@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,7 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_redirect_uri: str | None = None  # needed only when the app lists several redirect URLs
+    public_url: str | None = None  # BOARDBOT_PUBLIC_URL: where the web process is reached (calendar feeds)
 
     @property
     def has_slack(self) -> bool:
@@ -90,6 +92,12 @@ class Settings:
                 "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information > App Credentials) "
                 "to serve many workspaces, or neither to serve SLACK_BOT_TOKEN's one"
             )
+        public_url = (env.get("BOARDBOT_PUBLIC_URL") or "").strip().rstrip("/") or None
+        if public_url and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", public_url):
+            raise ConfigError(
+                f"BOARDBOT_PUBLIC_URL={env['BOARDBOT_PUBLIC_URL']!r} is not a web address; "
+                "use e.g. https://boardbot.example.org (where the web process is served)"
+            )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
@@ -104,4 +112,5 @@ class Settings:
             slack_client_id=env.get("SLACK_CLIENT_ID") or None,
             slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             slack_redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
+            public_url=public_url,
         )

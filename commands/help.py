@@ -3,6 +3,7 @@
 - `/boardbot` · `/boardbot help`: what each command does, with examples.
 - `/boardbot paper submitted [board] ITEM`: commands/paper.py.
 - `/boardbot settings [immediate|daily]`: how the asker's reminders come (commands/settings.py).
+- `/boardbot calendar [new]`: the addresses of the asker's calendar feeds (commands/calendar.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
 Each is one row of SUBCOMMANDS. Anything else gets the help, headed "I don't know …".
@@ -27,7 +28,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import paper, record, settings
+from commands import calendar, paper, record, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -60,6 +61,7 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("setting",): _settings,
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
+    ("calendar",): calendar.run,
 }
 
 

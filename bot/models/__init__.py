@@ -33,6 +33,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.calendars import CalendarFeed
 from bot.models.importers import ModernGovSync
 from bot.models.kpis import Better, Kpi, KpiScope, KpiValue
 from bot.models.provenance import FieldProvenance, LoadedFile, LoadedValue, SourceKind
@@ -56,6 +57,7 @@ __all__ = [
     "Better",
     "Board",
     "BoardReminderSettings",
+    "CalendarFeed",
     "DeliveryPreference",
     "DeliveryStatus",
     "Document",
