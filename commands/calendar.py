@@ -16,17 +16,17 @@ from bot.reply import Reply
 from bot.request import CommandRequest
 from reminders.meetings import MEETING_HOURS
 
-RENEW_WORDS = frozenset({"new", "renew", "reset", "revoke", "regenerate"})
+# Any of these asks for new addresses ("calendar new", "give me a new calendar link please"); other
+# words (a board's name, "my", "link") change nothing: the reply always has every board's address.
+RENEW_WORDS = frozenset({"new", "renew", "reset", "revoke", "regenerate", "replace", "change", "stop"})
 
 
 def run(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
-    words = [w.lower() for w in request.words[1:]]
-    renew = bool(words) and words[0] in RENEW_WORDS
-    unknown = " ".join(request.words[1:]) if words and not renew else ""
+    renew = any(word.strip("?!.,").lower() in RENEW_WORDS for word in request.words[1:])
     site = links.current()
     person = person_for(session, request) if site else None
-    common = {"asked_share": request.share, "unknown": unknown, "site": site}
-    if site is None or person is None or unknown:
+    common = {"asked_share": request.share, "site": site}
+    if site is None or person is None:
         return reply(
             "calendar.json.j2", public=False, **common, person=person, token=None, renewed=False, boards=[]
         )

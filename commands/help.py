@@ -62,6 +62,7 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
     ("calendar",): calendar.run,
+    ("calendars",): calendar.run,
 }
 
 

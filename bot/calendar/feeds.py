@@ -25,7 +25,7 @@ from bot.db import DATABASE_FAULTS, reading
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "No calendar at this address. In Slack, /boardbot calendar gives the address of yours."
-FEED_RE = re.compile(r"^([A-Za-z0-9_-]{20,64})(?:/([A-Za-z0-9_.-]{1,100}))?\.ics$")
+FEED_RE = re.compile(r"^([a-z2-7]{20,64})(?:/([A-Za-z0-9_.-]{1,100}))?\.ics$")
 CACHE = "private, max-age=900"  # calendars ask every few hours; a change shows within 15 minutes
 
 
@@ -87,7 +87,7 @@ class CalendarFeeds:
             return not_found("calendar:person" if feed.group(2) is None else "calendar:board")
         boards = boards_of(session, person, now)
         if feed.group(2) is None:
-            name = f"{person.name}'s boards (BoardBot)"
+            name = "My board meetings (BoardBot)"
             return calendar_answer(session, name, boards, now, "calendar:person", "boards.ics")
         board = next((b for b in boards if b.key == feed.group(2)), None)
         if board is None:

@@ -24,11 +24,11 @@ from bot import models as m
 from bot.config import Settings
 
 PREFIX = "/calendar/"
-TOKEN_BYTES = 24  # 192 bits: 32 URL-safe characters
-SIGNATURE_BYTES = 16  # a meeting link's signature: 128 bits, 22 characters
+TOKEN_BYTES = 24  # 192 bits: 39 characters (base32, lower case: nothing Slack's mrkdwn would format)
+SIGNATURE_BYTES = 16  # a meeting link's signature: 128 bits, 26 characters
 KEY_LABEL = b"boardbot calendar feeds v1"  # the key is the signing secret's HMAC of this label
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-MEETING_RE = re.compile(r"^meeting/(\d{1,12})-([A-Za-z0-9_-]{20,64})\.ics$")
+TOKEN_RE = re.compile(r"^[a-z2-7]{20,64}$")
+MEETING_RE = re.compile(r"^meeting/(\d{1,12})-([a-z2-7]{20,64})\.ics$")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Site:
 
     def sign(self, message: str, size: int) -> str:
         digest = hmac.new(self.key, message.encode(), hashlib.sha256).digest()[:size]
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        return base64.b32encode(digest).decode().rstrip("=").lower()
 
     def token(self, feed: m.CalendarFeed) -> str:
         return self.sign(f"feed:{feed.nonce}", TOKEN_BYTES)
