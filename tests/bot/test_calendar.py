@@ -3,6 +3,8 @@ the address from the web process (uvicorn on loopback) and reads it with parsers
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
 import re
 import socket
@@ -24,6 +26,7 @@ from bot.db import make_sessions
 from bot.slack.asgi import SlackASGI
 from commands import help, nextmeeting
 from tests.bot.slack.conftest import SECRET, Running
+from tests.bot.slack.test_served import command_body, procfile_command, start, stop
 from tests.calendar_reading import events, read, strict_lines, zone
 from tests.helpers import ask
 
@@ -306,3 +309,37 @@ def test_the_request_log_never_shows_a_token(served, demo_db, caplog):
         "calendar:person",
         "calendar:person",
     ]
+
+
+def test_the_procfile_web_process_serves_the_feed_a_member_was_given(demo_db, fake_slack, tmp_path):
+    """The real wiring: BOARDBOT_PUBLIC_URL set, a signed /boardbot calendar, then a GET of the address."""
+    with make_sessions(demo_db).begin() as session:
+        session.scalar(select(m.Person).where(m.Person.key == MEMBER)).slack_user_id = "UNAFSIKA"
+    web = start(
+        ["bash", "-c", procfile_command("web")],
+        demo_db,
+        fake_slack,
+        tmp_path / "web.log",
+        BOARDBOT_PUBLIC_URL=PUBLIC,
+    )
+    try:
+        status, body = web.signed(command_body("calendar", command="/boardbot", user_id="UNAFSIKA"))
+        assert status == 200
+        reply = json.loads(body)
+        assert reply["response_type"] == "ephemeral"
+        [path] = re.findall(
+            r"`" + re.escape(PUBLIC) + r"(/calendar/[a-z2-7]+\.ics)`", reply["blocks"][0]["text"]["text"]
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200
+        assert (
+            b"UID:T0TEST.hwb.hwb-2023-10-05@boardbot" in response.read()
+        )  # start-up moved the boards to T0TEST
+        connection.close()
+    finally:
+        stop(web)
+    log = web.log.read_text()
+    assert "path=/calendar/(token).ics kind=calendar:person" in log
+    assert path.removeprefix("/calendar/").removesuffix(".ics") not in log
