@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.calendar import links
 from bot.config import Settings
 from bot.slack import home, oauth
 from bot.slack.attendance import attendance_button
@@ -90,6 +91,7 @@ def create_app(
     With `installations` (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set) it serves every workspace that
     installs it, each with its own bot token; else the one workspace of SLACK_BOT_TOKEN.
     """
+    links.configure(settings)  # where calendar feeds are served, for /boardbot calendar and /nextmeeting
     base_url = settings.slack_api_url or WebClient.BASE_URL
     if installations is not None:
         app = App(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +53,7 @@ class Settings:
     reminder_workers: int = REMINDER_WORKERS
     reminder_batch: int = REMINDER_BATCH
     reminder_posts_per_second: float = REMINDER_POSTS_PER_SECOND
+    public_url: str | None = None  # BOARDBOT_PUBLIC_URL: where the web process is reached (calendar feeds)
 
     @property
     def has_slack(self) -> bool:
@@ -108,6 +110,12 @@ class Settings:
                 f"REMINDER_CUTOFF_SECONDS={cutoff:g} is more than half of REMINDER_LEASE_SECONDS={lease:g}: "
                 "a claim could outlive its lease; use a cut-off of at most half the lease, e.g. 300 and 600"
             )
+        public_url = (env.get("BOARDBOT_PUBLIC_URL") or "").strip().rstrip("/") or None
+        if public_url and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", public_url):
+            raise ConfigError(
+                f"BOARDBOT_PUBLIC_URL={env['BOARDBOT_PUBLIC_URL']!r} is not a web address; "
+                "use e.g. https://boardbot.example.org (where the web process is served)"
+            )
         return cls(
             reminder_lease=timedelta(seconds=lease),
             reminder_cutoff=timedelta(seconds=cutoff),
@@ -131,6 +139,7 @@ class Settings:
             slack_client_id=env.get("SLACK_CLIENT_ID") or None,
             slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             slack_redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
+            public_url=public_url,
         )
 
 

@@ -5,6 +5,7 @@
 - `/boardbot apologies|attending [board] [DATE] …`: a member's reply for a meeting (commands/apologies.py).
 - `/boardbot settings [immediate|daily|quiet DAYS]`, `/boardbot away until DATE delegate NAME`,
   `/boardbot back`: how and when the asker's reminders come (commands/settings.py).
+- `/boardbot calendar [new]`: the addresses of the asker's calendar feeds (commands/calendar.py).
 - `/boardbot action add`: the Record an action form (commands/record.py); the reply carries the form
   as `extra["view"]` and the Slack listener opens it with the command's trigger_id.
 - `/boardbot decisions [board] [words]`: a board's decisions (commands/decisions.py).
@@ -32,7 +33,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import apologies, decisions, declare, minutes, paper, record, settings
+from commands import apologies, calendar, decisions, declare, minutes, paper, record, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -83,6 +84,8 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("decision", "add"): minutes.decision_command,
     ("decisions", "add"): minutes.decision_command,
     ("minutes",): minutes.minutes_command,
+    ("calendar",): calendar.run,
+    ("calendars",): calendar.run,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.boards import can_see_restricted
+from bot.calendar import links
 from bot.meetings import agenda, last_meeting, papers_deadline, upcoming
 from bot.render import reply
 from bot.reply import Reply
@@ -53,4 +54,5 @@ def run(request: CommandRequest, session: Session) -> Reply:
         hidden=hidden,
         cancelled=cancelled,
         deadline=papers_deadline(board, meeting, today),
+        ics_url=site.meeting_url(meeting) if (site := links.current()) else None,
     )

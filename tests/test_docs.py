@@ -38,6 +38,7 @@ def test_readme_documents_every_setting_once():
         "SLACK_CLIENT_SECRET",
         "SLACK_REDIRECT_URI",
         "PORT",
+        "BOARDBOT_PUBLIC_URL",
         "BOARDBOT_NOW",
         "LOG_LEVEL",
         "LOG_FORMAT",

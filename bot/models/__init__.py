@@ -35,6 +35,7 @@ from bot.models.boards import (
     Person,
     Workspace,
 )
+from bot.models.calendars import CalendarFeed
 from bot.models.decisions import Decision, DecisionStatus, Minutes, MinutesStatus
 from bot.models.declarations import AgendaNotice, Declaration, InterestKind, StandingDeclaration
 from bot.models.importers import ModernGovSync
@@ -66,6 +67,7 @@ __all__ = [
     "Board",
     "BoardReminderSettings",
     "Declaration",
+    "CalendarFeed",
     "DeliveryPreference",
     "Decision",
     "DecisionStatus",

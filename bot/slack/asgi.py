@@ -7,7 +7,8 @@ no thread. A request reaches Bolt only whole, at most 1 MB, read within BODY_SEC
 and parsable (bot.slack.gate); Bolt's synchronous App then runs in a small thread pool, since its
 listeners and the database sessions under them are synchronous. GET /healthz (the process is up)
 and GET /readyz (database reachable, schema current, Slack takes the bot token; else 503 and why) are
-the probes.
+the probes. With BOARDBOT_PUBLIC_URL set, GET /calendar/… serves members' calendar feeds
+(bot.calendar.feeds): not signed by Slack, so the URL's token is the key; the log never shows it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import logs
 from bot.app import create_app
+from bot.calendar import links
+from bot.calendar.feeds import CalendarFeeds, loggable
 from bot.config import ConfigError, Settings
 from bot.db import check_schema, make_engine, make_sessions, unready
 from bot.slack import gate
@@ -39,6 +42,7 @@ from bot.workspaces import start_up
 log = logging.getLogger("bot.slack.asgi")  # also when run as __main__
 
 ANSWER_SECONDS = 2.5  # Slack gives up after 3 s; past this the answer says so instead (a hung database)
+FEED_SECONDS = 10.0  # a calendar client waits longer than Slack; a feed is a few queries
 INSTALL_SECONDS = 20.0  # an install's redirect asks Slack for the token (oauth.v2.access, auth.test)
 BODY_SECONDS = 10.0  # Slack sends its few KB at once; a body still arriving after this is cut off
 WORKER_PING_SECONDS = 30
@@ -68,6 +72,7 @@ class SlackASGI:
         answer_seconds: float | None = None,
         unready: Callable[[], str | None] | None = None,
         slack: SlackCheck | None = None,
+        calendars: CalendarFeeds | None = None,
     ):
         self.app = app
         self.secret = signing_secret.encode()
@@ -76,6 +81,7 @@ class SlackASGI:
         self.answer_seconds = ANSWER_SECONDS if answer_seconds is None else answer_seconds
         self.unready = unready
         self.slack = slack
+        self.calendars = calendars
 
     async def __call__(self, scope, receive, send) -> None:
         """Serve the request, then log one line of it: kind, team, status, time; never its body."""
@@ -83,7 +89,9 @@ class SlackASGI:
             await self.handle(scope, receive, send)
             return
         started = time.perf_counter()
-        fields = {"method": scope["method"], "path": scope["path"], "kind": "-", "team": None, "status": 0}
+        path = scope["path"]
+        shown = loggable(path) if path.startswith(links.PREFIX) else path  # never a feed's token
+        fields = {"method": scope["method"], "path": shown, "kind": "-", "team": None, "status": 0}
         REQUEST.set(fields)
 
         async def sending(message) -> None:
@@ -106,6 +114,9 @@ class SlackASGI:
             return  # no websockets here (uvicorn is started with ws="none")
         path = scope["path"]
         query = scope.get("query_string", b"").decode("latin-1")
+        if self.calendars is not None and path.startswith(links.PREFIX):
+            await self.calendar(scope, receive, send)
+            return
         refusal = gate.route(scope["method"], path, installs=self.app.oauth_flow is not None)
         if refusal:
             allow = ("POST" if path == gate.EVENTS_PATH else "GET") if refusal.status == 405 else None
@@ -131,6 +142,42 @@ class SlackASGI:
             await respond(send, admitted.status, admitted.reason)
             return
         await send_bolt(send, await self.dispatch(admitted))
+
+    async def calendar(self, scope, receive, send) -> None:
+        """GET /calendar/…: a feed (bot.calendar.feeds), after the same body limits as any request."""
+        path = scope["path"]
+        REQUEST.get({})["kind"] = "calendar"
+        if scope["method"] not in ("GET", "HEAD"):
+            await respond(send, 405, "A calendar is read with GET.", allow="GET")
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
+        }
+        raw = await self.read(loggable(path), headers, receive)
+        if raw is None:
+            return
+        if isinstance(raw, gate.Refusal):
+            await respond(send, raw.status, raw.reason)
+            return
+        assert self.calendars is not None  # handle() routes here only with feeds set up
+        loop = asyncio.get_running_loop()
+        try:
+            answer = await asyncio.wait_for(
+                loop.run_in_executor(self.pool, self.calendars.answer, path), FEED_SECONDS
+            )
+        except TimeoutError:
+            log.error("The calendar feed was not read within %g s", FEED_SECONDS)
+            await respond(send, 503, "The calendar could not be read in time; try again later.")
+            return
+        except Exception:
+            log.exception("The calendar feed failed (token not logged)")
+            await respond(send, 500, "BoardBot failed on this calendar; it is logged.")
+            return
+        REQUEST.get({})["kind"] = answer.kind
+        pairs = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
+        pairs.append((b"content-length", str(len(answer.body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": pairs})
+        await send({"type": "http.response.body", "body": answer.body})
 
     async def read(self, path: str, headers: dict[str, str], receive) -> bytes | gate.Refusal | None:
         """The whole body; a refusal (logged) when too large or too slow; None if the client left."""
@@ -292,6 +339,7 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
         threads=env_int("WEB_THREADS", DEFAULT_THREADS),
         unready=partial(unready, engine),
         slack=SlackCheck(app.client) if settings.slack_bot_token else None,
+        calendars=CalendarFeeds(sessions, settings) if settings.public_url else None,
     )
 
 
