@@ -44,6 +44,7 @@ from bot.models.reminders import (
     ReminderPreference,
     ReminderSnooze,
 )
+from bot.models.search import SearchEntry, SearchWatch
 
 __all__ = [
     "DEFAULT_PAPER_DEADLINE_WORKING_DAYS",
@@ -78,6 +79,8 @@ __all__ = [
     "ReminderDelivery",
     "ReminderPreference",
     "ReminderSnooze",
+    "SearchEntry",
+    "SearchWatch",
     "SourceKind",
     "Sourced",
     "UpdateOutcome",

@@ -1,0 +1,148 @@
+"""Search the index with the database's own full-text search, ranked by how much of the question
+each passage answers.
+
+A passage matches when it has any of the question's words (or a synonym: bot.search.words); it ranks
+by how many of the words it has, then by the engine's own rank (FTS5's bm25, PostgreSQL's ts_rank),
+then newest first. Terms reach the engines only as quoted words and phrases of letters and digits,
+so no operator or quote a member types can change the query: FTS5 gets `"a" OR "b c"`, PostgreSQL
+`websearch_to_tsquery`, which accepts any text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, case, column, false, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
+
+from bot import models as m
+from bot.search.words import Question, question
+
+FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0019)
+FTS_TABLE = literal_column("search_fts")
+ENGLISH = literal_column("'english'::regconfig")  # a constant, as in the GIN index's expression
+TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
+LIMIT = 8
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: m.SearchEntry
+    words: int  # how many of the question's words it has
+    of: int  # how many words the question has
+
+
+@dataclass
+class Results:
+    question: Question
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0  # passages matched, of which `hits` are the first
+
+
+def entry_text() -> ColumnElement:
+    """The English tsvector of an entry: the expression PostgreSQL's GIN index is on."""
+    joined = m.SearchEntry.title.op("||")(literal_column("' '")).op("||")(m.SearchEntry.body)
+    return func.to_tsvector(ENGLISH, joined)
+
+
+def phrase(term: str) -> str:
+    return '"' + term.replace('"', " ") + '"'
+
+
+def any_of(terms: list[str]) -> str:
+    """`"a" OR "b c"`: FTS5's query syntax, which websearch_to_tsquery also reads."""
+    return " OR ".join(phrase(t) for t in terms)
+
+
+def search(
+    session: Session,
+    workspace_id: int,
+    text: str,
+    *,
+    board_ids: Collection[int] | None = None,
+    restricted_board_ids: Collection[int] = (),
+    after_entry_id: int = 0,
+    limit: int = LIMIT,
+) -> Results:
+    """The passages of the workspace (of `board_ids` only, if given) matching the question, best first.
+
+    Restricted passages only of `restricted_board_ids` (the asker's boards, when they may see them);
+    `after_entry_id` keeps to passages added since (a watch's mark).
+    """
+    asked = question(text)
+    results = Results(asked)
+    if not asked.words:
+        return results
+    where = [
+        m.SearchEntry.workspace_id == workspace_id,
+        or_(
+            m.SearchEntry.restricted.is_(False),
+            m.SearchEntry.board_id.in_(list(restricted_board_ids)) if restricted_board_ids else false(),
+        ),
+    ]
+    if board_ids is not None:
+        where.append(m.SearchEntry.board_id.in_(list(board_ids)))
+    if after_entry_id:
+        where.append(m.SearchEntry.id > after_entry_id)
+    if session.get_bind().dialect.name == "sqlite":
+        stmt = _sqlite(asked, where)
+    else:
+        stmt = _postgresql(asked, where)
+    for entry, words, total in session.execute(stmt.limit(limit)).tuples():
+        results.hits.append(Hit(entry, int(words), len(asked.words)))
+        results.total = total
+    return results
+
+
+def _order(words: ColumnElement, rank: ColumnElement) -> list[ColumnElement]:
+    return [words.desc(), rank, m.SearchEntry.dated.desc().nulls_last(), m.SearchEntry.id.desc()]
+
+
+def _sqlite(asked: Question, where: list) -> Select:
+    def matching(terms: list[str]) -> ColumnElement[bool]:
+        return FTS_TABLE.op("MATCH")(any_of(terms))
+
+    words = sum(
+        (
+            case((m.SearchEntry.id.in_(select(FTS.c.rowid).where(matching(w.terms))), 1), else_=0)
+            for w in asked.words
+        ),
+        start=literal_column("0"),
+    )
+    matched = (
+        select(FTS.c.rowid.label("id"), func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0).label("rank"))
+        .where(matching(asked.terms))
+        .cte("matched")
+        .prefix_with("MATERIALIZED")  # bm25 is only to be had in the full-text query itself
+    )
+    return (
+        select(m.SearchEntry, words, func.count().over())
+        .join(matched, matched.c.id == m.SearchEntry.id)
+        .where(*where)
+        .order_by(*_order(words, matched.c.rank))  # bm25: lower is better
+    )
+
+
+def _postgresql(asked: Question, where: list) -> Select:
+    def query(terms: list[str]) -> ColumnElement:
+        return func.websearch_to_tsquery(ENGLISH, any_of(terms))
+
+    wanted = query(asked.terms)
+    text = entry_text()
+    matched = (
+        select(m.SearchEntry.id, text.label("tsv"))
+        .where(text.op("@@")(wanted), *where)
+        .cte("matched")
+        .prefix_with("MATERIALIZED")  # each passage's tsvector made once, not once a word
+    )
+    words = sum(
+        (case((matched.c.tsv.op("@@")(query(w.terms)), 1), else_=0) for w in asked.words),
+        start=literal_column("0"),
+    )
+    rank = func.ts_rank(matched.c.tsv, wanted).desc()
+    return (
+        select(m.SearchEntry, words, func.count().over())
+        .join(matched, matched.c.id == m.SearchEntry.id)
+        .order_by(*_order(words, rank))
+    )
