@@ -27,7 +27,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import paper, record, settings
+from commands import paper, record, search, settings
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -60,6 +60,7 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("setting",): _settings,
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
+    ("search",): search.command,
 }
 
 

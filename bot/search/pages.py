@@ -30,7 +30,8 @@ def footers(lines: list[str]) -> list[tuple[int, int | None]]:
     for i, (_, page) in enumerate(found):
         runs = [best[j] for j in range(i) if found[j][1] < page]
         best.append([*(max(runs, key=len) if runs else []), i])
-    kept = set(max(best, key=len)) if best else set()
+    longest: list[int] = max(best, key=len) if best else []
+    kept = set(longest)
     return [(line, page if i in kept else None) for i, (line, page) in enumerate(found)]
 
 

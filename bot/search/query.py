@@ -11,6 +11,7 @@ so no operator or quote a member types can change the query: FTS5 gets `"a" OR "
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, case, column, false, func, literal_column, or_, select, table
@@ -20,8 +21,8 @@ from bot import models as m
 from bot.search.words import Question, question
 
 FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0019)
-FTS_TABLE = literal_column("search_fts")
-ENGLISH = literal_column("'english'::regconfig")  # a constant, as in the GIN index's expression
+FTS_TABLE: ColumnElement[Any] = literal_column("search_fts")
+ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # a constant, as in the GIN index's expression
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
 LIMIT = 8
 
@@ -103,7 +104,7 @@ def _sqlite(asked: Question, where: list) -> Select:
     def matching(terms: list[str]) -> ColumnElement[bool]:
         return FTS_TABLE.op("MATCH")(any_of(terms))
 
-    words = sum(
+    words: ColumnElement[int] = sum(
         (
             case((m.SearchEntry.id.in_(select(FTS.c.rowid).where(matching(w.terms))), 1), else_=0)
             for w in asked.words
@@ -136,7 +137,7 @@ def _postgresql(asked: Question, where: list) -> Select:
         .cte("matched")
         .prefix_with("MATERIALIZED")  # each passage's tsvector made once, not once a word
     )
-    words = sum(
+    words: ColumnElement[int] = sum(
         (case((matched.c.tsv.op("@@")(query(w.terms)), 1), else_=0) for w in asked.words),
         start=literal_column("0"),
     )

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from bot import models as m
@@ -135,7 +135,7 @@ def action_passages(session: Session, ids: Sequence[int] | None) -> list[Passage
         if part is not None:
             stmt = stmt.where(m.Action.id.in_(part))
             history = history.where(m.ActionUpdate.action_id.in_(part))
-        notes: dict[int, list[str]] = defaultdict(list)
+        notes: dict[int, list[str | None]] = defaultdict(list)
         last: dict[int, date] = {}
         for action_id, note, at in session.execute(history.order_by(m.ActionUpdate.seq)):
             notes[action_id].append(note)
@@ -211,7 +211,7 @@ def kpis_of_values(session: Session, ids: list[int]) -> Iterable[int]:
 # --- Documents, page by page ----------------------------------------------------------------------
 
 
-def citing_boards(document_ids: Sequence[int] | None) -> Select:
+def citing_boards(document_ids: Sequence[int] | None) -> CompoundSelect:
     """(document id, board id) for each board whose data cites the document."""
     cited = [
         select(m.Meeting.source_document_id, m.Meeting.board_id),
