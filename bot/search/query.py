@@ -11,8 +11,8 @@ so no operator or quote a member types can change the query: FTS5 gets `"a" OR "
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, column, false, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
@@ -22,7 +22,9 @@ from bot.search.words import Question, question
 
 FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0019)
 FTS_TABLE: ColumnElement[Any] = literal_column("search_fts")
-ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # a constant, as in the GIN index's expression
+ENGLISH: ColumnElement[Any] = literal_column(
+    "'english'::regconfig"
+)  # a constant, as in the GIN index's expression
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
 LIMIT = 8
 
