@@ -1,8 +1,9 @@
 """The search index (one row a searchable passage) and the searches people watch.
 
 `search_entries` is derived from the board data (bot/search/sources.py) and rebuilt by `boardbot
-reindex`; the full-text machinery is in migration 0019 only, as it differs by database: an FTS5
-table over `title` and `body` on SQLite, a GIN index on their English `tsvector` on PostgreSQL.
+reindex`; the full-text machinery is in migration 0019, as it differs by database: on SQLite an FTS5
+table over `title` and `body`; on PostgreSQL `vector`, their English tsvector (title weighted above
+body), set by a trigger and GIN-indexed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base
@@ -48,6 +50,8 @@ class SearchEntry(Base):
     url: Mapped[str | None] = mapped_column(Text)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     dated: Mapped[date | None] = mapped_column(Date)  # the meeting's day, a KPI's latest period …
+    # PostgreSQL only (its trigger sets it; NULL on SQLite, whose FTS5 table holds the index)
+    vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), deferred=True)
 
 
 class SearchWatch(Base):

@@ -22,9 +22,8 @@ from bot.search.words import Question, question
 
 FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0019)
 FTS_TABLE: ColumnElement[Any] = literal_column("search_fts")
-ENGLISH: ColumnElement[Any] = literal_column(
-    "'english'::regconfig"
-)  # a constant, as in the GIN index's expression
+ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migration 0019 makes `vector`
+RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(length): a long page does not win by length alone
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
 LIMIT = 8
 
@@ -41,12 +40,6 @@ class Results:
     question: Question
     hits: list[Hit] = field(default_factory=list)
     total: int = 0  # passages matched, of which `hits` are the first
-
-
-def entry_text() -> ColumnElement:
-    """The English tsvector of an entry: the expression PostgreSQL's GIN index is on."""
-    joined = m.SearchEntry.title.op("||")(literal_column("' '")).op("||")(m.SearchEntry.body)
-    return func.to_tsvector(ENGLISH, joined)
 
 
 def phrase(term: str) -> str:
@@ -132,20 +125,14 @@ def _postgresql(asked: Question, where: list) -> Select:
         return func.websearch_to_tsquery(ENGLISH, any_of(terms))
 
     wanted = query(asked.terms)
-    text = entry_text()
-    matched = (
-        select(m.SearchEntry.id, text.label("tsv"))
-        .where(text.op("@@")(wanted), *where)
-        .cte("matched")
-        .prefix_with("MATERIALIZED")  # each passage's tsvector made once, not once a word
-    )
+    vector = m.SearchEntry.vector
     words: ColumnElement[int] = sum(
-        (case((matched.c.tsv.op("@@")(query(w.terms)), 1), else_=0) for w in asked.words),
+        (case((vector.op("@@")(query(w.terms)), 1), else_=0) for w in asked.words),
         start=literal_column("0"),
     )
-    rank = func.ts_rank(matched.c.tsv, wanted).desc()
+    rank = func.ts_rank(vector, wanted, RANK_NORMALISATION).desc()
     return (
         select(m.SearchEntry, words, func.count().over())
-        .join(matched, matched.c.id == m.SearchEntry.id)
+        .where(vector.op("@@")(wanted), *where)
         .order_by(*_order(words, rank))
     )

@@ -7,14 +7,16 @@ Create Date: 2026-12-06 17:00:00
 `search_entries` holds one row per searchable passage (bot/search/sources.py fills it). The text
 index differs by database: on SQLite an FTS5 table with external content (the rows stay in
 `search_entries`; the FTS table holds only the index, kept in step by the three triggers FTS5's
-documentation gives), with the porter stemmer; on PostgreSQL a GIN index on the English `tsvector`
-of title and body, the expression bot/search/query.py searches with, so no column is duplicated.
+documentation gives), with the porter stemmer; on PostgreSQL the `vector` column, the English
+tsvector of title (weight A) and body (weight D), set by a trigger as PostgreSQL's text-search
+documentation shows, with a GIN index. Stored, so ranking does not parse each page again.
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0019"
 down_revision: str | None = "0015"
@@ -30,6 +32,16 @@ FTS_TRIGGERS = {
     "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
     "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
 }
+
+PG_FUNCTION = """
+CREATE FUNCTION search_entries_vector() RETURNS trigger AS $$
+BEGIN
+  NEW.vector := setweight(to_tsvector('pg_catalog.english', coalesce(NEW.title, '')), 'A')
+    || setweight(to_tsvector('pg_catalog.english', coalesce(NEW.body, '')), 'D');
+  RETURN NEW;
+END
+$$ LANGUAGE plpgsql
+"""
 
 
 def upgrade() -> None:
@@ -52,6 +64,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("restricted", sa.Boolean(), nullable=False),
         sa.Column("dated", sa.Date(), nullable=True),
+        sa.Column("vector", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_entries")),
         sa.UniqueConstraint("key", name=op.f("uq_search_entries_key")),
         sqlite_autoincrement=True,
@@ -80,10 +93,12 @@ def upgrade() -> None:
         for name, body in FTS_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")
     else:
+        op.execute(PG_FUNCTION)
         op.execute(
-            "CREATE INDEX ix_search_entries_text ON search_entries USING gin "
-            "(to_tsvector('english'::regconfig, title || ' ' || body))"
+            "CREATE TRIGGER search_entries_vector BEFORE INSERT OR UPDATE OF title, body ON search_entries "
+            "FOR EACH ROW EXECUTE FUNCTION search_entries_vector()"
         )
+        op.execute("CREATE INDEX ix_search_entries_text ON search_entries USING gin (vector)")
 
 
 def downgrade() -> None:
@@ -93,6 +108,8 @@ def downgrade() -> None:
         op.execute("DROP TABLE search_fts")
     else:
         op.execute("DROP INDEX ix_search_entries_text")
+        op.execute("DROP TRIGGER search_entries_vector ON search_entries")
+        op.execute("DROP FUNCTION search_entries_vector()")
     op.drop_index("ix_search_watches_person", table_name="search_watches")
     op.drop_table("search_watches")
     op.drop_index(op.f("ix_search_entries_board_id"), table_name="search_entries")

@@ -81,7 +81,7 @@ def _kpi_version_machinery(engine) -> set[str]:
         else:
             found = connection.execute(
                 text(
-                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = 'kpis'::regclass "
                     "UNION SELECT proname FROM pg_proc WHERE proname = 'kpis_changed' "
                     "UNION SELECT relname FROM pg_class WHERE relname = 'kpi_versions'"
                 )
