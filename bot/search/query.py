@@ -85,7 +85,7 @@ def search(
         stmt = _sqlite(asked, where)
     else:
         stmt = _postgresql(asked, where)
-    for entry, words, total in session.execute(stmt.limit(limit)).tuples():
+    for entry, words, total in session.execute(stmt.limit(limit)):
         results.hits.append(Hit(entry, int(words), len(asked.words)))
         results.total = total
     return results

@@ -242,7 +242,7 @@ def page_passages(session: Session, ids: Sequence[int] | None) -> list[Passage]:
     """Each page of a document (or stretch of it, where its page is not known), once for every board
     whose data cites the document."""
     boards: dict[int, set[int]] = defaultdict(set)
-    for document_id, board_id in session.execute(citing_boards(ids)).tuples():
+    for document_id, board_id in session.execute(citing_boards(ids)):
         if document_id is not None:
             boards[document_id].add(board_id)
     found = []
