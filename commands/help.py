@@ -27,7 +27,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import paper, record, search, settings
+from commands import paper, record, search, settings, watch
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -61,6 +61,9 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("action", "add"): record.command,
     ("actions", "add"): record.command,
     ("search",): search.command,
+    ("watch",): watch.watch,
+    ("watches",): watch.listing,
+    ("unwatch",): watch.unwatch,
 }
 
 

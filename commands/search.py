@@ -8,7 +8,7 @@ Restricted (Part 2) passages only for members of their board, in a DM (bot.board
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,10 +17,10 @@ from bot import models as m
 from bot import search as s
 from bot import updates
 from bot.boards import can_see_restricted, normalise, person_for, team_boards
-from bot.render import Mrkdwn, reply
+from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from bot.search.excerpt import excerpt
+from bot.search.present import shown
 from commands.update import MessageRequest
 
 VERBS = ("search", "find")
@@ -35,24 +35,6 @@ KIND_LABELS = {
     "page": "Document",
     "decision": "Decision",
 }
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One result as the reply shows it."""
-
-    number: int
-    kind: str
-    title: str
-    board: m.Board
-    meeting: m.Meeting | None
-    page: str | None
-    url: str | None
-    excerpt: Mrkdwn
-    words: int
-    of: int
-    restricted: bool
-    follow_up: str | None  # a command that shows more: `/actions FPS-12`
 
 
 def command(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
@@ -110,15 +92,15 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
         board_ids=[b.id for b in scope] if len(scope) == 1 else None,
         restricted_board_ids=private,
     )
-    by_id = {b.id: b for b in boards}
-    shown = [_shown(session, i, hit, by_id, results) for i, hit in enumerate(results.hits, 1)]
+    terms = results.question.terms
+    found = [shown(session, h.entry, terms, i, h.words, h.of) for i, h in enumerate(results.hits, 1)]
     return reply(
         "search.json.j2",
-        problem=None if shown else "nothing",
+        problem=None if found else "nothing",
         asked=asked,
         searched=[w.word for w in results.question.words],
         synonyms=results.question.synonyms,
-        shown=shown,
+        shown=found,
         total=results.total,
         board=scope[0] if len(scope) == 1 else None,
         in_dm=request.is_direct_message and not request.share,
@@ -140,28 +122,3 @@ def _empty(example: m.Board | None = None) -> dict[str, Any]:
 
 def _names(board: m.Board) -> set[str]:
     return {normalise(n) for n in (board.key, board.short_name) if n}
-
-
-def _shown(
-    session: Session, number: int, hit: s.Hit, boards: dict[int, m.Board], results: s.Results
-) -> Shown:
-    entry = hit.entry
-    follow_up = None
-    if entry.action_id and (action := session.get(m.Action, entry.action_id)):
-        follow_up = f"/actions {action.ref}"
-    elif entry.kpi_id and (kpi := session.get(m.Kpi, entry.kpi_id)):
-        follow_up = f"/kpi {boards[entry.board_id].key} {kpi.key}"
-    return Shown(
-        number=number,
-        kind=KIND_LABELS.get(entry.kind, entry.kind),
-        title=entry.title,
-        board=boards[entry.board_id],
-        meeting=session.get(m.Meeting, entry.meeting_id) if entry.meeting_id else None,
-        page=entry.page,
-        url=entry.url,
-        excerpt=excerpt(entry.body or entry.title, results.question.terms),
-        words=hit.words,
-        of=hit.of,
-        restricted=entry.restricted,
-        follow_up=follow_up,
-    )

@@ -24,7 +24,7 @@ from bot import models as m
 from bot.config import Settings
 from bot.meetings import CHAIR_ROLES
 from bot.models.boards import in_force_today
-from reminders import actions, ledger, meetings, papers
+from reminders import actions, ledger, meetings, papers, watches
 from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, compose, group, start_of_day_utc
 from reminders.items import People, Reminder, Sieve
@@ -186,6 +186,9 @@ def plan_reminders(
         ),
         *actions.vague_action_digests(session, by_board, people, sieve),
         *meetings.meeting_notices(session, ahead, by_board, people),
+        *watches.watch_notices(
+            session, by_board, sieve, lambda keys: ledger.settled_among(session, keys, now, lease)
+        ),
     ]
     due = []
     for reminder in found:

@@ -59,12 +59,14 @@ def search(
     board_ids: Collection[int] | None = None,
     restricted_board_ids: Collection[int] = (),
     after_entry_id: int = 0,
-    limit: int = LIMIT,
+    every_word: bool = False,
+    limit: int | None = LIMIT,
 ) -> Results:
     """The passages of the workspace (of `board_ids` only, if given) matching the question, best first.
 
     Restricted passages only of `restricted_board_ids` (the asker's boards, when they may see them);
-    `after_entry_id` keeps to passages added since (a watch's mark).
+    `after_entry_id` keeps to passages added since (a watch's mark); `every_word` to those with all
+    the question's words (each itself or a synonym).
     """
     asked = question(text)
     results = Results(asked)
@@ -82,9 +84,9 @@ def search(
     if after_entry_id:
         where.append(m.SearchEntry.id > after_entry_id)
     if session.get_bind().dialect.name == "sqlite":
-        stmt = _sqlite(asked, where)
+        stmt = _sqlite(asked, where, every_word)
     else:
-        stmt = _postgresql(asked, where)
+        stmt = _postgresql(asked, where, every_word)
     for entry, words, total in session.execute(stmt.limit(limit)):
         results.hits.append(Hit(entry, int(words), len(asked.words)))
         results.total = total
@@ -95,7 +97,7 @@ def _order(words: ColumnElement, rank: ColumnElement) -> list[ColumnElement]:
     return [words.desc(), rank, m.SearchEntry.dated.desc().nulls_last(), m.SearchEntry.id.desc()]
 
 
-def _sqlite(asked: Question, where: list) -> Select:
+def _sqlite(asked: Question, where: list, every_word: bool) -> Select:
     def matching(terms: list[str]) -> ColumnElement[bool]:
         return FTS_TABLE.op("MATCH")(any_of(terms))
 
@@ -115,12 +117,12 @@ def _sqlite(asked: Question, where: list) -> Select:
     return (
         select(m.SearchEntry, words, func.count().over())
         .join(matched, matched.c.id == m.SearchEntry.id)
-        .where(*where)
+        .where(*where, *([words == len(asked.words)] if every_word else []))
         .order_by(*_order(words, matched.c.rank))  # bm25: lower is better
     )
 
 
-def _postgresql(asked: Question, where: list) -> Select:
+def _postgresql(asked: Question, where: list, every_word: bool) -> Select:
     def query(terms: list[str]) -> ColumnElement:
         return func.websearch_to_tsquery(ENGLISH, any_of(terms))
 
@@ -133,6 +135,6 @@ def _postgresql(asked: Question, where: list) -> Select:
     rank = func.ts_rank(vector, wanted, RANK_NORMALISATION).desc()
     return (
         select(m.SearchEntry, words, func.count().over())
-        .where(vector.op("@@")(wanted), *where)
+        .where(vector.op("@@")(wanted), *where, *([words == len(asked.words)] if every_word else []))
         .order_by(*_order(words, rank))
     )
