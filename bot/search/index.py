@@ -20,6 +20,7 @@ from bot import models as m
 from bot.search.sources import SOURCES, Source
 
 log = logging.getLogger(__name__)
+REINDEX_BATCH = 2000
 PENDING = "search_pending"  # session.info key: {model: (changed ids, added ids)}
 WATCHED = {model for source in SOURCES for model in (*source.touched_by, *source.touched_by_new)}
 
@@ -49,9 +50,25 @@ def refresh(session: Session, source: Source, ids: Sequence[int] | None) -> tupl
     return added, changed, removed
 
 
-def reindex(session: Session) -> dict[str, tuple[int, int, int]]:
-    """Rebuild every source's entries: what each added, changed and removed."""
-    return {source.kind: refresh(session, source, None) for source in SOURCES}
+def reindex(session: Session, batch: int = REINDEX_BATCH) -> dict[str, tuple[int, int, int]]:
+    """Rebuild every source's entries, its rows a batch at a time: what each added, changed, removed."""
+    counts = {}
+    for source in SOURCES:
+        totals = [0, 0, 0]
+        ids = list(session.scalars(select(source.model.id).order_by(source.model.id)))  # type: ignore[attr-defined]
+        for start in range(0, len(ids), batch):
+            for i, n in enumerate(refresh(session, source, ids[start : start + batch])):
+                totals[i] += n
+        orphans = select(m.SearchEntry).where(
+            m.SearchEntry.kind == source.kind,
+            m.SearchEntry.source_id.not_in(select(source.model.id)),  # type: ignore[attr-defined]
+        )
+        for entry in session.scalars(orphans):
+            session.delete(entry)
+            totals[2] += 1
+        session.flush()
+        counts[source.kind] = (totals[0], totals[1], totals[2])
+    return counts
 
 
 def newest_entry_id(session: Session) -> int:

@@ -6,7 +6,7 @@ A row's `touched_by` says which models' changes touch which of its rows, so a lo
 action update (anything written through the ORM) re-indexes what it changed (bot/search/index.py).
 
 To add a source (the minutes' decisions, say): write `decision_passages(session, ids)` returning
-Passages with kind "decision" and add `Source("decision", decision_passages, {m.Decision: same})`.
+Passages with kind "decision" and add `Source("decision", m.Decision, decision_passages, {m.Decision: same})`.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ Touches = Callable[[Session, list[int]], Iterable[int]]
 @dataclass(frozen=True)
 class Source:
     kind: str
+    model: type  # whose ids `passages` takes (a rebuild walks them in batches)
     passages: Indexer
     touched_by: dict[type, Touches]  # a changed model's ids -> this source's ids to index again
     touched_by_new: dict[type, Touches] = field(default_factory=dict)  # the same, for added rows only
@@ -279,12 +280,13 @@ def documents_cited(model: type) -> Touches:
 
 
 SOURCES: list[Source] = [
-    Source("agenda", agenda_passages, {m.AgendaItem: same, m.Meeting: items_of_meetings}),
-    Source("action", action_passages, {m.Action: same, m.ActionUpdate: actions_of_updates}),
-    Source("kpi", kpi_passages, {m.Kpi: same, m.KpiValue: kpis_of_values}),
+    Source("agenda", m.AgendaItem, agenda_passages, {m.AgendaItem: same, m.Meeting: items_of_meetings}),
+    Source("action", m.Action, action_passages, {m.Action: same, m.ActionUpdate: actions_of_updates}),
+    Source("kpi", m.Kpi, kpi_passages, {m.Kpi: same, m.KpiValue: kpis_of_values}),
     # a document's pages are indexed for the boards that cite it: again when a row first cites it
     Source(
         "page",
+        m.Document,
         page_passages,
         {m.Document: same},
         {model: documents_cited(model) for model in (m.Meeting, m.AgendaItem, m.Action, m.Kpi, m.KpiValue)},
