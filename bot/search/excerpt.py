@@ -13,6 +13,7 @@ import re
 from bot.render import Mrkdwn, slack_escape
 from bot.search.words import STOP_WORDS, tokens
 
+MARKUP_RE = re.compile(r"</?[a-zA-Z][^<>]{0,80}>|\\[a-z]+|\$\\?,?\$")  # HTML tags, LaTeX left by extraction
 TEXT_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 EXCERPT_CHARS = 260
 SHORT = 5  # words this long or shorter are kept whole as stems
@@ -35,7 +36,7 @@ def matches(word: str, found: list[str]) -> bool:
 
 def excerpt(text: str, terms: list[str], limit: int = EXCERPT_CHARS) -> Mrkdwn:
     """Up to `limit` characters of `text` around its densest run of matched words, those in bold."""
-    flat = " ".join(text.split())
+    flat = " ".join(MARKUP_RE.sub(" ", text).split())
     found = stems(terms)
     spots = [(w.start(), w.end()) for w in TEXT_WORD_RE.finditer(flat) if matches(w.group(), found)]
     start = 0

@@ -50,7 +50,7 @@ def shown(
     return Shown(
         number=number,
         kind=KIND_LABELS.get(entry.kind, entry.kind),
-        title=entry.title,
+        title=" ".join(entry.title.split()),  # one line: a title's line breaks would split its bold
         board=board,
         meeting=session.get(m.Meeting, entry.meeting_id) if entry.meeting_id else None,
         page=entry.page,

@@ -24,7 +24,7 @@ STOP_WORDS = frozenset(
     having he her here hers him his how i if in into is it its itself just me more most my no nor not
     now of off on once only or other our ours out over own same she should so some such than that the
     their theirs them then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours us let lets
+    what when where which while who whom why will with would you your yours us let lets many much
     anything everything something tell show find search look looking know say said says
     decide decided decision decisions resolve resolved agree agreed discuss discussed happen happened
     board boards meeting meetings latest last recent recently please thanks hi hello boardbot

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -190,3 +192,14 @@ def test_documents_are_indexed_for_the_boards_that_cite_them(demo_db):
         boards = set(session.scalars(select(m.SearchEntry.board_id).where(m.SearchEntry.document_id == pack)))
     assert fps in boards and hwb not in boards
     assert glob.glob("data/sources/*.txt")
+
+
+def test_the_twenty_questions_table_is_current():
+    """docs/search-questions.md shows what search answers now; rerun the script and reread if not."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "search_questions.py"
+    spec = importlib.util.spec_from_file_location("search_questions", path)
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert set(script.VERDICTS) == set(script.QUESTIONS)
+    assert script.main(["--check"]) == 0

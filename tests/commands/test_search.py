@@ -99,10 +99,10 @@ def test_raw_input_is_searched_as_words_and_echoed_escaped(demo_db, raw):
 def test_a_passage_holding_slack_markup_is_shown_escaped(demo_db):
     with make_sessions(demo_db).begin() as session:
         item = session.scalar(select(m.AgendaItem).where(m.AgendaItem.title == "BETTER CARE FUND 2023-24"))
-        item.purpose = "Quokka plan <!channel> & *everyone* <https://evil.example|click>"
+        item.purpose = "Quokka plan <!channel> & *everyone* <@U0123ABC> <b>bold</b>"
     reply = searching(demo_db, "quokka")
     blob = json.dumps(reply.blocks, ensure_ascii=False)
-    assert "&lt;!channel&gt; &amp; ∗everyone∗ &lt;https://evil.example|click&gt;" in blob
+    assert "&lt;!channel&gt; &amp; ∗everyone∗ &lt;@U0123ABC&gt; bold" in blob  # HTML tags left out
     assert "*Quokka*" in blob
 
 
