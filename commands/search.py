@@ -25,6 +25,7 @@ from commands.update import MessageRequest
 
 VERBS = ("search", "find")
 MENTION_RE = re.compile(r"<@[UW][A-Z0-9]{2,20}(?:\|[^>]*)?>")
+REF_RE = re.compile(r"\b[A-Za-z]{1,10}-\d{1,6}\b")  # an action's reference, as bot.actions writes them
 QUESTION_STARTS = frozenset(
     "what when where which who whom why how did does do is are was were has have any".split()
 )
@@ -54,8 +55,9 @@ def from_message(request: MessageRequest, session: Session) -> Reply | None:
     if not words:
         return None
     first = words[0].lower().strip(",:")
-    if first not in VERBS and not (first in QUESTION_STARTS and words[-1].endswith("?")):
-        return None
+    question = first in QUESTION_STARTS and words[-1].endswith("?") and not REF_RE.search(request.text)
+    if first not in VERBS and not question:
+        return None  # "is A-12 done?" stays with the updates, which say how to ask about one action
     asked = CommandRequest.parse(
         "boardbot",
         " ".join(words[1:] if first in VERBS else words),
