@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import models as m
@@ -44,9 +44,10 @@ def refresh(session: Session, source: Source, ids: Sequence[int] | None) -> tupl
                 setattr(entry, name, value)
                 differs = True
         changed += differs
-    session.add_all(m.SearchEntry(**p.columns()) for p in made.values())
-    added = len(made)
     session.flush()
+    if made:  # ORM bulk INSERT: a rebuild adds hundreds of thousands, so not one object each
+        session.execute(insert(m.SearchEntry), [p.columns() for p in made.values()])
+    added = len(made)
     return added, changed, removed
 
 
