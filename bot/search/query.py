@@ -1,9 +1,9 @@
 """Search the index with the database's own full-text search, ranked by how much of the question
 each passage answers.
 
-A passage matches when it has any of the question's words (or a synonym: bot.search.words); it ranks
-by how many of the words it has, then by the engine's own rank (FTS5's bm25, PostgreSQL's ts_rank),
-then newest first. Terms reach the engines only as quoted words and phrases of letters and digits,
+A passage matches when it has any of the question's words (or a synonym: bot.search.words); of the
+engine's best CANDIDATES by its own rank (FTS5's bm25, PostgreSQL's ts_rank), those with the most of
+the question's words come first, then by that rank, then newest first. A watch looks at every match. Terms reach the engines only as quoted words and phrases of letters and digits,
 so no operator or quote a member types can change the query: FTS5 gets `"a" OR "b c"`, PostgreSQL
 `websearch_to_tsquery`, which accepts any text.
 """
@@ -26,6 +26,7 @@ ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migra
 RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(length): a long page does not win by length alone
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
 LIMIT = 8
+CANDIDATES = 400  # the engine's best, among which words are counted: a bound on a common word's cost
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Results:
     question: Question
     hits: list[Hit] = field(default_factory=list)
     total: int = 0  # passages matched, of which `hits` are the first
+    more: bool = False  # `total` is the candidates ranked: more matched than that
 
 
 def phrase(term: str) -> str:
@@ -83,13 +85,15 @@ def search(
         where.append(m.SearchEntry.board_id.in_(list(board_ids)))
     if after_entry_id:
         where.append(m.SearchEntry.id > after_entry_id)
+    cap = None if limit is None else CANDIDATES
     if session.get_bind().dialect.name == "sqlite":
-        stmt = _sqlite(asked, where, every_word)
+        stmt = _sqlite(asked, where, every_word, cap)
     else:
-        stmt = _postgresql(asked, where, every_word)
+        stmt = _postgresql(asked, where, every_word, cap)
     for entry, words, total in session.execute(stmt.limit(limit)):
         results.hits.append(Hit(entry, int(words), len(asked.words)))
         results.total = total
+    results.more = cap is not None and results.total >= cap
     return results
 
 
@@ -97,7 +101,7 @@ def _order(words: ColumnElement, rank: ColumnElement) -> list[ColumnElement]:
     return [words.desc(), rank, m.SearchEntry.dated.desc().nulls_last(), m.SearchEntry.id.desc()]
 
 
-def _sqlite(asked: Question, where: list, every_word: bool) -> Select:
+def _sqlite(asked: Question, where: list, every_word: bool, cap: int | None) -> Select:
     def matching(terms: list[str]) -> ColumnElement[bool]:
         return FTS_TABLE.op("MATCH")(any_of(terms))
 
@@ -108,33 +112,45 @@ def _sqlite(asked: Question, where: list, every_word: bool) -> Select:
         ),
         start=literal_column("0"),
     )
+    bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)  # lower is better
     matched = (
-        select(FTS.c.rowid.label("id"), func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0).label("rank"))
-        .where(matching(asked.terms))
+        select(FTS.c.rowid.label("id"), bm25.label("rank"))
+        .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
+        .where(matching(asked.terms), *where)
+        .order_by(bm25)
+        .limit(cap)
         .cte("matched")
         .prefix_with("MATERIALIZED")  # bm25 is only to be had in the full-text query itself
     )
     return (
         select(m.SearchEntry, words, func.count().over())
         .join(matched, matched.c.id == m.SearchEntry.id)
-        .where(*where, *([words == len(asked.words)] if every_word else []))
-        .order_by(*_order(words, matched.c.rank))  # bm25: lower is better
+        .where(*([words == len(asked.words)] if every_word else []))
+        .order_by(*_order(words, matched.c.rank))
     )
 
 
-def _postgresql(asked: Question, where: list, every_word: bool) -> Select:
+def _postgresql(asked: Question, where: list, every_word: bool, cap: int | None) -> Select:
     def query(terms: list[str]) -> ColumnElement:
         return func.websearch_to_tsquery(ENGLISH, any_of(terms))
 
     wanted = query(asked.terms)
     vector = m.SearchEntry.vector
+    rank = func.ts_rank(vector, wanted, RANK_NORMALISATION)
+    matched = (
+        select(m.SearchEntry.id, rank.label("rank"))
+        .where(vector.op("@@")(wanted), *where)
+        .order_by(rank.desc())
+        .limit(cap)
+        .cte("matched")
+    )
     words: ColumnElement[int] = sum(
         (case((vector.op("@@")(query(w.terms)), 1), else_=0) for w in asked.words),
         start=literal_column("0"),
     )
-    rank = func.ts_rank(vector, wanted, RANK_NORMALISATION).desc()
     return (
         select(m.SearchEntry, words, func.count().over())
-        .where(vector.op("@@")(wanted), *where, *([words == len(asked.words)] if every_word else []))
-        .order_by(*_order(words, rank))
+        .join(matched, matched.c.id == m.SearchEntry.id)
+        .where(*([words == len(asked.words)] if every_word else []))
+        .order_by(*_order(words, matched.c.rank.desc()))
     )
