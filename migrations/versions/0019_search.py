@@ -34,7 +34,7 @@ FTS_TRIGGERS = {
 }
 
 PG_FUNCTION = """
-CREATE FUNCTION search_entries_vector() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION search_entries_vector() RETURNS trigger AS $$
 BEGIN
   NEW.vector := setweight(to_tsvector('pg_catalog.english', coalesce(NEW.title, '')), 'A')
     || setweight(to_tsvector('pg_catalog.english', coalesce(NEW.body, '')), 'D');
