@@ -234,7 +234,7 @@ def document_text(document: m.Document) -> str | None:
     path = path if path.is_absolute() else ROOT / path
     try:
         return path.read_text(encoding="utf-8")
-    except OSError as error:
+    except (OSError, UnicodeDecodeError) as error:  # missing, or not text (an imported pack's PDF)
         log.warning("document %s not indexed: %s", document.key, error)
         return None
 
