@@ -13,6 +13,7 @@ from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
 from bot.importers.command import add_import_parser, report
 from bot.importers.tracker_export import add_export_parser
+from bot.search.cli import add_reindex_parser
 
 log = logging.getLogger("boardbot")
 SLACK_IDS_HELP = (
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.set_defaults(run=cmd_load)
     add_import_parser(sub)
+    add_reindex_parser(sub)
 
     workspace = sub.add_parser("workspace", help="show or change which Slack workspace each board belongs to")
     workspace_sub = workspace.add_subparsers(dest="workspace_command", metavar="ACTION")

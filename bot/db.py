@@ -65,8 +65,11 @@ class WriteInReadOnlySession(RuntimeError):
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    from bot.search.index import track  # the index's models import nothing of this module's users
+
     sessions = sessionmaker(engine, expire_on_commit=False)
     event.listen(sessions, "before_flush", _refuse_read_only_flush)
+    track(sessions)
     return sessions
 
 

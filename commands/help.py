@@ -33,7 +33,7 @@ from bot.meetings import last_meeting, next_meeting
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands import apologies, calendar, decisions, declare, minutes, paper, record, settings
+from commands import apologies, calendar, decisions, declare, minutes, paper, record, search, settings, watch
 from commands.common import today_at
 
 TOPICS = ("help", "")
@@ -86,6 +86,10 @@ SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {
     ("minutes",): minutes.minutes_command,
     ("calendar",): calendar.run,
     ("calendars",): calendar.run,
+    ("search",): search.command,
+    ("watch",): watch.watch,
+    ("watches",): watch.listing,
+    ("unwatch",): watch.unwatch,
 }
 
 

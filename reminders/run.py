@@ -42,6 +42,7 @@ from reminders import (
     meetings,
     papers,
     quorum,
+    watches,
 )
 from reminders.delivery import Outcome, Sender, make_client
 from reminders.digest import Message, group, start_of_day_utc
@@ -220,6 +221,9 @@ def plan_reminders(
         *after_meeting.after_meeting_reminders(session, by_board, people, now, lease),
         *kpi_alerts.kpi_alerts(
             session, by_board, now, sieve, lambda k: ledger.settled_among(session, k, now, lease)
+        ),
+        *watches.watch_notices(
+            session, by_board, sieve, lambda keys: ledger.settled_among(session, keys, now, lease)
         ),
     ]
     found, plan.quiet = away.route(session, found, own_window)  # to delegates; held on quiet days

@@ -14,6 +14,7 @@ fi
 # Only into an empty database, or when the demo files changed: a reload would still keep what was
 # done in Slack (docs/data-format.md), but there is nothing new to load.
 .venv/bin/boardbot load --if-changed data/demo/*.yaml
+.venv/bin/boardbot reindex --if-empty >/dev/null  # a database made before search came has no index
 # The demo data is from 2019-2023: pin the clock so "next meeting" means something.
 export BOARDBOT_NOW=${BOARDBOT_NOW:-2023-09-01T09:00:00+01:00}
 echo "No Slack tokens set: the local console, on the demo boards, with the clock at $BOARDBOT_NOW." >&2

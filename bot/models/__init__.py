@@ -49,6 +49,7 @@ from bot.models.reminders import (
     ReminderPreference,
     ReminderSnooze,
 )
+from bot.models.search import SearchEntry, SearchWatch
 
 __all__ = [
     "DEFAULT_MINUTES_DUE_WORKING_DAYS",
@@ -96,6 +97,8 @@ __all__ = [
     "ReminderDelivery",
     "ReminderPreference",
     "ReminderSnooze",
+    "SearchEntry",
+    "SearchWatch",
     "SourceKind",
     "Sourced",
     "StandingDeclaration",

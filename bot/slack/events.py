@@ -26,7 +26,7 @@ from bot.reply import Reply
 from bot.slack.after import AFTER, SlackUnavailable, failure, lookup_client, reply_client, transient
 from bot.slack.payloads import message_request
 from bot.updates import SlackProfile
-from commands import update
+from commands import search, update
 
 log = logging.getLogger(__name__)
 ACTION_VALUE_RE = re.compile(r"^action:(\d{1,12})$")
@@ -127,7 +127,10 @@ def message_listener(
         if request is None:
             return
         lookups = SlackLookups(client, context)
-        reply = in_transaction(sessions, lambda session: update.run(request, session, lookups))
+        reply = in_transaction(
+            sessions,
+            lambda session: search.from_message(request, session) or update.run(request, session, lookups),
+        )
         if reply is not None:
             _post(client, request, reply)
 

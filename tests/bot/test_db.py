@@ -59,8 +59,16 @@ def test_migrations_match_the_models(empty_engine):
     slack_sdk's installation and state stores with migration 0013."""
     upgrade(empty_engine)
     with empty_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _not_full_text_machinery}
+        )
         assert compare_metadata(context, [Base.metadata, store_metadata()]) == []  # type: ignore[arg-type]
+
+
+def _not_full_text_machinery(name, type_, parent_names) -> bool:
+    """The full-text index of search_entries (migration 0019), which differs by database and no model
+    describes: SQLite's FTS5 virtual table and its shadow tables, PostgreSQL's GIN tsvector index."""
+    return not (type_ == "table" and name.startswith("search_fts") or name == "ix_search_entries_text")
 
 
 def _kpi_version_machinery(engine) -> set[str]:
@@ -68,12 +76,12 @@ def _kpi_version_machinery(engine) -> set[str]:
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             found = connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'kpis'")
             ).scalars()
         else:
             found = connection.execute(
                 text(
-                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = 'kpis'::regclass "
                     "UNION SELECT proname FROM pg_proc WHERE proname = 'kpis_changed' "
                     "UNION SELECT relname FROM pg_class WHERE relname = 'kpi_versions'"
                 )

@@ -1,0 +1,112 @@
+"""Time full-text search on the large generated database (bench.generate), as members ask.
+
+    .venv/bin/python -m bench.generate --url sqlite:////tmp/bench.db          # once
+    .venv/bin/python -m bench.search --url sqlite:////tmp/bench.db [--rounds 10]
+
+The generator writes rows directly, so the first run builds the search index (`boardbot reindex`,
+timed). Then each of QUESTIONS is asked `--rounds` times, in a read-only session as the Slack edge
+opens one: `search` alone (the query), and `/boardbot search` whole (query, excerpts, rendering).
+Prints p50, p99 and the slowest, in milliseconds, and the rows behind them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time as timer
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from bot import models as m
+from bot.config import normalise_database_url
+from bot.db import make_engine, make_sessions, reading
+from bot.request import CommandRequest
+from bot.search import reindex, search
+from commands import search as search_command
+
+TEAM = "TBENCH"
+QUESTIONS = (
+    "better care fund",
+    "what did we decide about the BCF?",
+    "youth justice plan",
+    "LAC placements",
+    "SEND inspection action plan",
+    "hospital discharge",
+    "winter pressures",
+    "first time entrants",
+    "suicide prevention audit",
+    "rough sleeping pathway",
+    "childhood immunisation uptake",
+    "domestic abuse strategy",
+    "carers' strategy",
+    "air quality",
+    "terms of reference",
+    "awaiting data from NHS partners",
+    "health inequalities dashboard",
+    "what happened with fuel poverty?",
+    "reoffending rate",
+    "xylophone quokka",
+)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="a database bench.generate filled")
+    parser.add_argument("--rounds", type=int, default=10, help="times each question is asked")
+    args = parser.parse_args(argv)
+    engine = make_engine(normalise_database_url(args.url))
+    sessions = make_sessions(engine)
+    with sessions() as session:
+        entries = session.scalar(select(func.count()).select_from(m.SearchEntry)) or 0
+    if not entries:
+        started = timer.perf_counter()
+        with sessions.begin() as session:
+            counts = reindex(session)
+        print(f"reindex: {timer.perf_counter() - started:.1f} s, {counts}")
+    with sessions() as session:
+        entries = session.scalar(select(func.count()).select_from(m.SearchEntry)) or 0
+        workspace_id = session.scalar(select(m.Workspace.id).where(m.Workspace.team_id == TEAM))
+    if workspace_id is None:
+        print(
+            f"bench.search: no workspace {TEAM}: fill the database with bench.generate first", file=sys.stderr
+        )
+        return 2
+    print(f"{engine.dialect.name}: {entries:,} search entries")
+    queried: list[float] = []
+    whole: list[float] = []
+    matched: dict[str, int] = {}
+    for _ in range(args.rounds):
+        for question in QUESTIONS:
+            with reading(sessions) as session:
+                started = timer.perf_counter()
+                results = search(session, workspace_id, question)
+                queried.append((timer.perf_counter() - started) * 1000)
+                matched[question] = results.total
+            request = CommandRequest.parse(
+                "boardbot", question, team_id=TEAM, user_id="UB00001", channel_id="DB1",
+                is_direct_message=True, now=datetime(2026, 11, 22, 9, tzinfo=UTC),
+            )  # fmt: skip
+            with reading(sessions) as session:
+                started = timer.perf_counter()
+                search_command.answer(request, session, request.words)
+                whole.append((timer.perf_counter() - started) * 1000)
+    for name, values in (("search()", queried), ("/boardbot search", whole)):
+        print(
+            f"{name:<18} n={len(values)} p50 {statistics.median(values):.1f} ms · "
+            f"p99 {percentile(values, 0.99):.1f} ms · max {max(values):.1f} ms"
+        )
+    for question, total in matched.items():
+        print(f"  {total:>8,} matches  {question}")
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""/boardbot watch WORDS · /boardbot watches · /boardbot unwatch N: saved searches that notify.
+
+A watch tells its owner of each passage added after it was set (a new agenda item, action, KPI or
+document page; decisions once they are indexed) that has every one of its words, itself or a synonym:
+reminders/watches.py finds them in the reminder run, so they come at once or in the daily digest, as
+the person chose with `/boardbot settings`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import models as m
+from bot import search as s
+from bot import updates
+from bot.boards import person_for
+from bot.render import reply
+from bot.reply import Reply
+from bot.request import CommandRequest
+from bot.search.words import STOP_WORDS, question
+
+MAX_WATCHES = 20  # a person's watches; more is a search, not a watch
+MAX_WORDS_CHARS = 200
+
+
+def watches_of(session: Session, person: m.Person) -> list[m.SearchWatch]:
+    """The person's watches, oldest first: the numbers `/boardbot watches` shows."""
+    return list(
+        session.scalars(
+            select(m.SearchWatch).where(m.SearchWatch.person_id == person.id).order_by(m.SearchWatch.id)
+        )
+    )
+
+
+def _reply(problem: str | None, person: m.Person | None, **context: Any) -> Reply:
+    defaults: dict[str, Any] = {
+        "watch": None,
+        "words": "",
+        "synonyms": [],
+        "watches": [],
+        "asked": "",
+        "daily": False,
+    }
+    return reply("watches.json.j2", problem=problem, person=person, **(defaults | context))
+
+
+def _daily(session: Session, person: m.Person) -> bool:
+    preference = session.get(m.ReminderPreference, person.id)
+    return preference is not None and preference.delivery == m.DeliveryPreference.DAILY
+
+
+def watch(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
+    """`/boardbot watch WORDS`: notify me of new passages with these words."""
+    person = person_for(session, request)
+    words = " ".join(request.words[1:])[:MAX_WORDS_CHARS].strip()
+    if person is None:
+        return _reply("not_a_person", None)
+    asked = question(words)
+    if not any(w.word not in STOP_WORDS for w in asked.words):
+        return _reply("usage", person, asked=words)
+    wanted = " ".join(w.word for w in asked.words)
+    mine = watches_of(session, person)
+    same = next((w for w in mine if w.words == wanted), None)
+    if same is not None:
+        return _reply("already", person, watch=same, words=wanted, watches=mine)
+    if len(mine) >= MAX_WATCHES:
+        return _reply("too_many", person, watches=mine)
+    created = m.SearchWatch(
+        person_id=person.id, words=wanted, created_at=request.now, after_entry_id=s.newest_entry_id(session)
+    )
+    session.add(created)
+    session.flush()
+    return _reply(
+        None,
+        person,
+        watch=created,
+        words=wanted,
+        synonyms=asked.synonyms,
+        watches=[*mine, created],
+        daily=_daily(session, person),
+    )
+
+
+def listing(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
+    """`/boardbot watches`: mine, numbered, with how to remove one."""
+    person = person_for(session, request)
+    if person is None:
+        return _reply("not_a_person", None)
+    return _reply("list", person, watches=watches_of(session, person), daily=_daily(session, person))
+
+
+def unwatch(request: CommandRequest, session: Session, slack: updates.Directory | None = None) -> Reply:
+    """`/boardbot unwatch N` (its number in the list) or `/boardbot unwatch WORDS`."""
+    person = person_for(session, request)
+    if person is None:
+        return _reply("not_a_person", None)
+    mine = watches_of(session, person)
+    asked = " ".join(request.words[1:]).strip().lstrip("#")
+    found = None
+    if asked.isdigit() and 1 <= int(asked) <= len(mine):
+        found = mine[int(asked) - 1]
+    elif asked:
+        wanted = " ".join(w.word for w in question(asked).words)
+        found = next((w for w in mine if w.words == wanted), None)
+    if found is None:
+        return _reply("which", person, watches=mine, asked=asked)
+    session.delete(found)
+    return _reply("removed", person, words=found.words, watches=[w for w in mine if w is not found])

@@ -1,0 +1,144 @@
+"""Watched searches on the demo boards: a new matching passage is told to its watcher once, with what
+it is and where, in the reminder run (at once, or in the daily message); old passages never."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot import models as m
+from bot.db import make_sessions
+from commands import help as boardbot
+from reminders.run import plan_reminders, run_reminders
+from tests.helpers import ask, text_of
+from tests.reminders.test_demo_preview import preview_of
+from tests.reminders.world import sender_for
+
+MONDAY = datetime(2023, 9, 4, 8, 5, tzinfo=UTC)  # 09:05 in London, a working day
+
+
+def on_slack(engine) -> None:
+    with make_sessions(engine).begin() as session:
+        for person in session.scalars(select(m.Person)):
+            person.slack_user_id = "U" + person.key.upper().replace("-", "")[:12]
+
+
+def boardbot_says(engine, text: str, person: str = "josh-rendall") -> str:
+    return text_of(ask(engine, boardbot.run, "boardbot", text, person_hint=person))
+
+
+def add_item(engine, title: str, purpose: str | None = None, *, restricted: bool = False) -> None:
+    with make_sessions(engine).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == "hwb-2023-11-23"))
+        added = session.scalars(
+            select(m.AgendaItem).where(m.AgendaItem.meeting == meeting, m.AgendaItem.number >= "90")
+        )
+        number = 90 + len(added.all())  # 90, 91 … in the order added
+        session.add(
+            m.AgendaItem(
+                meeting=meeting,
+                number=str(number),
+                position=number * 10,
+                title=title,
+                purpose=purpose,
+                restricted=restricted,
+            )
+        )
+
+
+def watch_notices(engine, now=MONDAY) -> list:
+    with make_sessions(engine).begin() as session:
+        plan = plan_reminders(session, now)
+        return [
+            (r.recipient.key, r.summary, r.context["h"])
+            for msg in plan.messages
+            for r in msg.reminders
+            if r.kind == "watch"
+        ]
+
+
+def test_a_new_agenda_item_with_the_watched_words_is_told_once_with_its_summary(demo_db, slack):
+    on_slack(demo_db)
+    assert "Watching “hospital discharge”" in boardbot_says(demo_db, "watch hospital discharge")
+    assert watch_notices(demo_db) == []  # what the boards said before the watch is not news
+    add_item(demo_db, "Hospital discharge grant", "To agree the spending plan for the discharge fund")
+    add_item(demo_db, "Hospital parking")  # one word of two: not for this watch
+    notices = watch_notices(demo_db)
+    assert len(notices) == 1
+    recipient, summary, shown = notices[0]
+    assert summary == "New for your watch “hospital discharge”: Item 90 Hospital discharge grant"
+    assert (shown.kind, shown.meeting.key, shown.board.key) == ("Agenda item", "hwb-2023-11-23", "hwb")
+    assert shown.excerpt == "To agree the spending plan for the *discharge* fund"
+    result = run_reminders(make_sessions(demo_db), sender_for(slack), now=MONDAY)
+    assert result.delivered >= 1 and result.failed == 0
+    posted = [
+        c.body for c in slack.calls_to("chat.postMessage") if "New for your watch" in json.dumps(c.body)
+    ]
+    assert len(posted) == 1
+    assert "Hospital discharge grant" in json.dumps(posted[0]) and "meeting of Thu 23 Nov 2023" in json.dumps(
+        posted[0]
+    )
+    assert watch_notices(demo_db) == []
+    run_reminders(make_sessions(demo_db), sender_for(slack), now=MONDAY.replace(day=5))
+    again = [c for c in slack.calls_to("chat.postMessage") if "New for your watch" in json.dumps(c.body)]
+    assert len(again) == 1
+
+
+def test_a_synonym_of_the_watched_words_matches_too(demo_db):
+    on_slack(demo_db)
+    boardbot_says(demo_db, "watch better care fund")
+    add_item(demo_db, "BCF quarterly return")
+    assert [s for _, s, _ in watch_notices(demo_db)] == [
+        "New for your watch “better care fund”: Item 90 BCF quarterly return"
+    ]
+
+
+def test_a_restricted_item_is_told_only_to_members_of_its_board(demo_db):
+    on_slack(demo_db)
+    boardbot_says(demo_db, "watch hospital discharge", person="josh-rendall")  # on the HWB
+    boardbot_says(demo_db, "watch hospital discharge", person="jonathan-glanz")  # on the FPS committee only
+    add_item(demo_db, "Hospital discharge contract award", restricted=True)
+    assert [r for r, _, _ in watch_notices(demo_db)] == [f"person:{person_id(demo_db, 'josh-rendall')}"]
+
+
+def person_id(engine, key: str) -> int:
+    with make_sessions(engine)() as session:
+        return session.scalar(select(m.Person.id).where(m.Person.key == key))
+
+
+def test_a_person_lists_and_removes_their_watches(demo_db):
+    assert "You watch nothing yet" in boardbot_says(demo_db, "watches")
+    boardbot_says(demo_db, "watch youth justice")
+    assert "already watching “youth justice”" in boardbot_says(demo_db, "watch Youth Justice!")
+    boardbot_says(demo_db, "watch what about the BCF?")
+    listed = boardbot_says(demo_db, "watches")
+    assert "1. youth justice" in listed and "2. bcf" in listed
+    assert "None of your watches is “knitting”" in boardbot_says(demo_db, "unwatch knitting")
+    assert "no longer watch “youth justice”" in boardbot_says(demo_db, "unwatch 1")
+    assert "no longer watch “bcf”" in boardbot_says(demo_db, "unwatch bcf")
+    assert "You have no watches to remove" in boardbot_says(demo_db, "unwatch 1")
+
+
+def test_watching_needs_words_and_a_person_in_the_records(demo_db):
+    assert "has no words to watch for" in boardbot_says(demo_db, "watch the what")
+    assert "Say what to watch for" in boardbot_says(demo_db, "watch")
+    nobody = text_of(ask(demo_db, boardbot.run, "boardbot", "watch youth justice", user_id="UNOBODY"))
+    assert "I can't find you in the board records" in nobody
+
+
+def test_a_daily_digest_person_is_told_in_their_daily_message(demo_db):
+    on_slack(demo_db)
+    boardbot_says(demo_db, "settings daily")
+    assert "in your daily message" in boardbot_says(demo_db, "watch hospital discharge")
+    add_item(demo_db, "Hospital discharge grant")
+    assert len(watch_notices(demo_db)) == 1
+
+
+def test_the_reminders_preview_shows_the_notice_on_the_day_it_is_found(demo_db):
+    on_slack(demo_db)
+    boardbot_says(demo_db, "watch hospital discharge")
+    add_item(demo_db, "Hospital discharge grant")
+    text = preview_of(demo_db, "2023-09-01")
+    assert "New for your watch “hospital discharge”: Item 90 Hospital discharge grant" in text
