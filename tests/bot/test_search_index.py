@@ -43,6 +43,13 @@ def test_the_demo_load_indexes_every_kind_of_passage(demo_db):
         assert counts["action"] == session.scalar(select(func.count()).select_from(m.Action))
         assert counts["kpi"] == session.scalar(select(func.count()).select_from(m.Kpi))
         assert counts["page"] > 100  # five documents, page by page (or 60 lines where no page is known)
+        assert counts["decision"] == session.scalar(select(func.count()).select_from(m.Decision))
+
+
+def test_what_the_board_resolved_is_found_as_its_decision(demo_db):
+    """ "What did we resolve on X?": the minuted resolution itself, not only the item it was on."""
+    top_three = ask(demo_db, "what did we resolve on immunisation?")[1][:3]
+    assert ("decision", "Item 5 Immunisation Programmes in Westminster") in [(k, t) for k, t, _ in top_three]
 
 
 def test_a_plain_question_finds_the_board_items_that_answer_it_first(demo_db):
@@ -173,12 +180,13 @@ def test_a_reload_with_a_changed_title_changes_the_passage_and_keeps_its_id(demo
 
 def test_reindex_rebuilds_a_lost_index_and_changes_nothing_on_a_whole_one(demo_db):
     with make_sessions(demo_db).begin() as session:
-        assert reindex(session) == {kind: (0, 0, 0) for kind in ("agenda", "action", "kpi", "page")}
+        kinds = ("agenda", "action", "kpi", "decision", "page")
+        assert reindex(session) == {kind: (0, 0, 0) for kind in kinds}
         whole = session.scalar(select(func.count()).select_from(m.SearchEntry))
         for entry in session.scalars(select(m.SearchEntry).where(m.SearchEntry.kind == "agenda")):
             session.delete(entry)
     assert titles(demo_db, "better care fund", limit=60)  # pages and actions still say it
-    assert not any(t.startswith("Item ") for t in titles(demo_db, "better care fund", limit=60))
+    assert "agenda" not in {kind for kind, _, _ in ask(demo_db, "better care fund", limit=60)[1]}
     with make_sessions(demo_db).begin() as session:
         assert reindex(session)["agenda"] == (61, 0, 0)
         assert session.scalar(select(func.count()).select_from(m.SearchEntry)) == whole
