@@ -1,7 +1,7 @@
 """The search index (one row a searchable passage) and the searches people watch.
 
 `search_entries` is derived from the board data (bot/search/sources.py) and rebuilt by `boardbot
-reindex`; the full-text machinery is in migration 0019, as it differs by database: on SQLite an FTS5
+reindex`; the full-text machinery is in migration 0021, as it differs by database: on SQLite an FTS5
 table over `title` and `body`; on PostgreSQL `vector`, their English tsvector (title weighted above
 body), set by a trigger and GIN-indexed.
 """

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.search.words import Question, question
 
-FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0019)
+FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0021)
 FTS_TABLE: ColumnElement[Any] = literal_column("search_fts")
-ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migration 0019 makes `vector`
+ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migration 0021 makes `vector`
 RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(length): a long page does not win by length alone
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
 LIMIT = 8

@@ -66,7 +66,7 @@ def test_migrations_match_the_models(empty_engine):
 
 
 def _not_full_text_machinery(name, type_, parent_names) -> bool:
-    """The full-text index of search_entries (migration 0019), which differs by database and no model
+    """The full-text index of search_entries (migration 0021), which differs by database and no model
     describes: SQLite's FTS5 virtual table and its shadow tables, PostgreSQL's GIN tsvector index."""
     return not (type_ == "table" and name.startswith("search_fts") or name == "ix_search_entries_text")
 

@@ -1,7 +1,7 @@
 """decisions and minutes: a meeting's resolutions, its minutes' status, a board's minutes rule
 
-Revision ID: 0021
-Revises: 0022
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06 17:00:00
 
 `decisions` holds each resolution on an agenda item (its status is derived from the minutes);
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021"
-down_revision: str | None = "0022"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

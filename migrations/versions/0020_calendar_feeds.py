@@ -1,7 +1,7 @@
 """calendar feeds: each person's revocable calendar feed token, stored as a hash
 
-Revision ID: 0017
-Revises: 0021
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 17:10:00
 
 A person's calendar feed (bot/calendar) is read at a URL carrying a token. The token is derived from
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0021"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

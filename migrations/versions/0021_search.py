@@ -1,7 +1,7 @@
 """full-text search over the board's data, and watched searches
 
-Revision ID: 0019
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 17:00:00
 
 `search_entries` holds one row per searchable passage (bot/search/sources.py fills it). The text
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0019"
-down_revision: str | None = "0017"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """declarations of interest, and the agenda as members were last told it
 
-Revision ID: 0022
-Revises: 0020
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 16:50:27
 
 `declarations`: a person's interest in an agenda item of a meeting; `standing_declarations`: a
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0022"
-down_revision: str | None = "0020"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
