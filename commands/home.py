@@ -5,8 +5,8 @@ Slack listener (bot/slack/home.py) only publishes it. Each list shows its first 
 the command with the rest, so a heavy user (5 boards, 50 actions) stays inside Slack's 100 blocks.
 Restricted (Part 2) items are never shown: the Home tab is one view whatever the reader does next.
 
-Places left for other work, by name: `apologies` (a "Send apologies" button on each meeting, from
-the meeting-lifecycle work) and `search` (a search box at the top); both are None here.
+Each meeting carries the person's reply and the Attending / Send apologies buttons (bot/attendance.py).
+A place is left for a search box at the top (`search`, None here).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from bot import attendance as att
 from bot import models as m
 from bot.actions.format import OPEN_STATUSES, derived_due, is_restricted, lead_name
 from bot.boards import boards_of
@@ -48,7 +49,7 @@ class MeetingLine:
     meeting: m.Meeting
     board: m.Board
     calendar: dict[str, str]
-    apologies: dict[str, Any] | None = None  # the meeting-lifecycle work's "Send apologies" button
+    reply: str = "not said yet"  # the person's own reply for it (bot/attendance.py), for the buttons
 
 
 @dataclass
@@ -112,7 +113,7 @@ def gather(session: Session, person: m.Person | None, now: datetime) -> Home:
     today = today_for(session, person, now)
     boards = boards_of(session, person, now)
     home = Home(person, boards, today=today, settings=status_of(session, person, today))
-    home.meetings = my_meetings(session, boards, now)
+    home.meetings = my_meetings(session, person, boards, now)
     home.papers, home.papers_total = my_papers(session, person, now)
     home.actions, home.action_counts, home.restricted_actions = my_actions(session, person, now)
     home.watches = [w for b in boards if (w := watching(session, person, b, now)) is not None]
@@ -121,13 +122,27 @@ def gather(session: Session, person: m.Person | None, now: datetime) -> Home:
     return home
 
 
-def my_meetings(session: Session, boards: list[m.Board], now: datetime) -> list[MeetingLine]:
+def my_meetings(
+    session: Session, person: m.Person, boards: list[m.Board], now: datetime
+) -> list[MeetingLine]:
     found = []
     for board in boards:
         meeting = next_meeting(session, board, board_today(board, now))
         if meeting is not None:
-            found.append(MeetingLine(meeting, board, calendar_links(meeting, board)))
+            line = MeetingLine(meeting, board, calendar_links(meeting, board))
+            line.reply = reply_text(att.reply_of(session, meeting, person))
+            found.append(line)
     return sorted(found, key=lambda line: (line.meeting.meets_on, line.board.name))[:MEETINGS_SHOWN]
+
+
+def reply_text(row: m.Attendance | None) -> str:
+    """The person's own reply for a meeting, as the Home tab says it beside the buttons."""
+    if row is None or row.status == m.AttendanceStatus.WITHDRAWN:
+        return "not said yet"
+    if row.status == m.AttendanceStatus.APOLOGIES:
+        sub = row.substitute_as_named
+        return f"apologies sent ({'substitute: ' + sub if sub else 'no substitute named'})"
+    return "attending" + (f" ({row.mode.replace('-', ' ')})" if row.mode else "")
 
 
 def _deadline(item: m.AgendaItem, board: m.Board) -> tuple[date, bool]:

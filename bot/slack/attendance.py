@@ -49,13 +49,21 @@ def attendance_button(sessions: sessionmaker[Session], settings: Settings, *, tr
                     origin.person_hint,
                 ),
             )
-        _tell(body, answer)
+        _tell(body, answer, client)
 
     return listener
 
 
-def _tell(body: dict, answer: Reply) -> None:
+def _tell(body: dict, answer: Reply, client: WebClient) -> None:
+    """Answer privately where the press was; a press on the Home tab (no response_url) by DM."""
     url, user = body.get("response_url"), (body.get("user") or {}).get("id")
+    if not url and user:
+        AFTER.later(
+            "attendance answer",
+            user,
+            lambda: client.chat_postMessage(channel=user, text=answer.text, blocks=answer.blocks),
+        )
+        return
     message = {
         "replace_original": False,
         "response_type": "ephemeral",

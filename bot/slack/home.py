@@ -33,10 +33,28 @@ from reminders.ledger import set_delivery
 
 log = logging.getLogger(__name__)
 # presses and forms that change what someone's Home tab shows (its own settings publish it themselves)
-UPDATE_ACTIONS = {"action_done", "action_in_progress", "action_blocked", "action_new_date", "paper_submitted"}
+UPDATE_ACTIONS = {
+    "action_done",
+    "action_in_progress",
+    "action_blocked",
+    "action_new_date",
+    "paper_submitted",
+    "attendance_attending",
+    "attendance_apologies",
+}
 UPDATE_FORMS = {"action_new_date_modal", "action_add_note_modal", "record_action_modal"}
 UPDATE_COMMANDS = {"/boardbot"}
-UPDATE_SUBCOMMANDS = {"settings", "setting", "away", "back", "paper", "action", "actions"}
+UPDATE_SUBCOMMANDS = {
+    "settings",
+    "setting",
+    "away",
+    "back",
+    "paper",
+    "action",
+    "actions",
+    "apologies",
+    "attending",
+}
 
 
 def person_of(session: Session, origin: Origin) -> m.Person | None:

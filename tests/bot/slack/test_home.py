@@ -201,3 +201,27 @@ def test_a_heavy_users_home_fits_in_100_blocks_and_points_to_the_full_lists(runn
     assert said.count("(as secretary)") == 5 and "Other Lead 10" in said
     assert "15 overdue · 5 due in the next 14 days · 30 other open" in said
     assert said.count("Was due") == 8  # the most urgent first: the overdue ones
+
+
+def test_sending_apologies_from_the_home_tab_records_them_says_so_by_dm_and_shows_the_reply(
+    running, fake_slack, demo_db
+):
+    link_people(demo_db, {"sarah-newman": "USARAH"})
+    open_home(running, "USARAH")
+    [before] = published(fake_slack, "USARAH")
+    assert "Your reply: not said yet" in words(before)
+    [button] = [
+        e
+        for block in before["blocks"]
+        if block.get("type") == "actions" and block.get("block_id", "").startswith("home_attendance:")
+        for e in block["elements"]
+        if e["action_id"] == "attendance_apologies"
+    ]
+    press_on_home(running, "USARAH", {"action_id": button["action_id"], "value": button["value"]})
+    after = published(fake_slack, "USARAH")[-1]
+    assert "Your reply: apologies sent (no substitute named)" in words(after)
+    [dm] = [c.body for c in fake_slack.calls_to("chat.postMessage") if c.body.get("channel") == "USARAH"]
+    assert "Apologies recorded from Sarah Newman" in dm["text"].replace("*", "")
+    with make_sessions(demo_db)() as session:
+        row = session.scalar(select(m.Attendance).where(m.Attendance.minuted.is_(False)))
+        assert (row.person.key, row.status) == ("sarah-newman", "apologies")
