@@ -79,13 +79,13 @@ def dated_open_actions(session: Session, days: list[BoardDay]) -> list[Candidate
     # one simple range query per week, glued with UNION ALL: with an OR of ranges SQLite's planner
     # prefers reading a whole covering index of the table once the statistics say it is large
     columns = (m.Action.id, m.Action.board_id, m.Action.lead_id, m.Action.deadline)
+    open_here = (m.Action.status.in_(OPEN_STATUSES), m.Action.board_id.in_(boards))
     selects = [
-        select(*columns).where(m.Action.deadline.between(low, high), m.Action.status.in_(OPEN_STATUSES))
-        for low, high in ranges
+        select(*columns).where(m.Action.deadline.between(low, high), *open_here) for low, high in ranges
     ]
     late = escalation_reached_by(days)
     if late is not None:  # every action past the first escalation: its rungs are reached, not hit
-        selects.append(select(*columns).where(m.Action.deadline <= late, m.Action.status.in_(OPEN_STATUSES)))
+        selects.append(select(*columns).where(m.Action.deadline <= late, *open_here))
     stmt = selects[0] if len(selects) == 1 else union_all(*selects)
     found: dict[int, Candidate] = {}
     for id, board, lead, due in session.execute(stmt):

@@ -71,13 +71,20 @@ def _recorded(session: Session, days: dict[int, BoardDay]) -> dict[int, datetime
     the last time. An action's recording is its first history row, or the load that set its `ref`."""
     since = datetime.combine(min(d.first_nominal for d in days.values()) - timedelta(days=2), time(), UTC)
     A, P, U = m.Action, m.FieldProvenance, m.ActionUpdate
+    theirs = select(m.Meeting.id).where(m.Meeting.board_id.in_(list(days)))  # the run's boards only
     queries = (
-        select(m.Decision.meeting_id, m.Decision.recorded_at).where(m.Decision.recorded_at >= since),
-        select(m.Minutes.meeting_id, m.Minutes.updated_at).where(m.Minutes.updated_at >= since),
-        select(A.meeting_id, U.at).join(A, A.id == U.action_id).where(U.seq == 1, U.at >= since),
+        select(m.Decision.meeting_id, m.Decision.recorded_at).where(
+            m.Decision.recorded_at >= since, m.Decision.meeting_id.in_(theirs)
+        ),
+        select(m.Minutes.meeting_id, m.Minutes.updated_at).where(
+            m.Minutes.updated_at >= since, m.Minutes.meeting_id.in_(theirs)
+        ),
+        select(A.meeting_id, U.at)
+        .join(A, A.id == U.action_id)
+        .where(U.seq == 1, U.at >= since, A.board_id.in_(list(days))),
         select(A.meeting_id, P.at)
         .join(A, A.id == P.record_id)
-        .where(P.kind == "actions", P.field == "ref", P.at >= since),
+        .where(P.kind == "actions", P.field == "ref", P.at >= since, A.board_id.in_(list(days))),
     )
     found: dict[int, datetime] = {}
     for stmt in queries:

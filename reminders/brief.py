@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import declarations as dec
@@ -111,31 +111,46 @@ def kpi_lines(session: Session, meeting: m.Meeting) -> list[str]:
     if previous is None:
         return ["*KPIs:* no earlier meeting is recorded to compare with."]
     since = previous.meets_on
+    v = m.KpiValue
+    later = v.period_end > since
+    ranked = (  # the last value on or before `since` and the last after it, per KPI and area
+        select(
+            v.kpi_id,
+            v.area,
+            v.period,
+            v.rag,
+            later.label("later"),
+            func.row_number()
+            .over(partition_by=(v.kpi_id, v.area, later), order_by=(v.period_end.desc(), v.id.desc()))
+            .label("n"),
+        )
+        .join(m.Kpi, m.Kpi.id == v.kpi_id)
+        .where(
+            m.Kpi.board_id == meeting.board_id, v.period_end.is_not(None), v.period_end <= meeting.meets_on
+        )
+        .subquery()
+    )
     rows = session.execute(
-        select(m.KpiValue, m.Kpi.name)
-        .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
-        .where(m.Kpi.board_id == meeting.board_id, m.KpiValue.period_end.is_not(None))
-        .order_by(m.KpiValue.kpi_id, m.KpiValue.area, m.KpiValue.period_end, m.KpiValue.id)
-    ).all()
-    series: dict[tuple[int, str], list[tuple[m.KpiValue, str]]] = defaultdict(list)
-    for value, name in rows:
-        series[(value.kpi_id, value.area)].append((value, name))
+        select(ranked.c.kpi_id, ranked.c.area, ranked.c.period, ranked.c.rag, ranked.c.later, m.Kpi.name)
+        .join(m.Kpi, m.Kpi.id == ranked.c.kpi_id)
+        .where(ranked.c.n == 1)
+        .order_by(ranked.c.kpi_id, ranked.c.area)
+    )
+    series: dict[tuple[int, str], dict[bool, tuple[str, str | None, str]]] = defaultdict(dict)
+    for kpi_id, area, period, rag, is_later, name in rows:
+        series[(kpi_id, area)][bool(is_later)] = (period, rag, name)
     worse, unknown, new = [], 0, 0
-    for values in series.values():
-        before = [v for v, _ in values if v.period_end is not None and v.period_end <= since]
-        after = [
-            v for v, _ in values if v.period_end is not None and since < v.period_end <= meeting.meets_on
-        ]
-        if not after or not before:
+    for (_, area), pair in series.items():
+        if len(pair) < 2:
             continue
         new += 1
-        then, now = before[-1], after[-1]
-        if then.rag is None or now.rag is None:
+        (then_period, then_rag, name), (now_period, now_rag, _) = pair[False], pair[True]
+        if then_rag is None or now_rag is None:
             unknown += 1
-        elif RAG_RANK[now.rag] > RAG_RANK[then.rag]:
+        elif RAG_RANK[now_rag] > RAG_RANK[then_rag]:
             worse.append(
-                f"• {slack_escape(values[0][1])} ({slack_escape(now.area)}): {then.rag} → *{now.rag}* "
-                f"({slack_escape(then.period)} → {slack_escape(now.period)})"
+                f"• {slack_escape(name)} ({slack_escape(area)}): {then_rag} → *{now_rag}* "
+                f"({slack_escape(then_period)} → {slack_escape(now_period)})"
             )
     head = f"*KPIs whose RAG worsened since the last meeting ({short_date(since)}):*"
     if not new:

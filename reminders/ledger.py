@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, tuple_, update
+from sqlalchemy import any_, case, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,21 +46,44 @@ def _insert(session: Session):
     raise NotImplementedError(f"the reminder ledger supports SQLite and PostgreSQL, not {dialect}")
 
 
+def _one_of(session: Session, column, values: list):
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter, so the statement's
+    text is the same whatever the count and the driver parses it once, not once per batch."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(values), postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _insert_new(session: Session, rows: list[dict]):
+    """INSERT the new rows unclaimed, skipping keys another clock inserted first; returns the
+    statement and its parameters. On PostgreSQL the rows go as one array per column (unnest):
+    one short statement for any number of rows, instead of a VALUES list the driver must parse."""
+    if session.get_bind().dialect.name != "postgresql":
+        return _insert(session), rows
+    columns = list(rows[0])
+    arrays = [literal([row[c] for row in rows], postgresql.ARRAY(T.c[c].type)) for c in columns]
+    source = func.unnest(*arrays).table_valued(*columns).render_derived()
+    return postgresql.insert(T).from_select(columns, select(*(source.c[c] for c in columns))), None
+
+
 def _utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes: they are UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def settled_keys(session: Session, since: date, now: datetime, lease: timedelta = LEASE) -> set[Key]:
+def settled_keys(
+    session: Session, since: date, now: datetime, lease: timedelta = LEASE, boards: list[int] | None = None
+) -> set[Key]:
     """Keys a run need not try: sent, failed for good, or claimed by a run whose lease still holds.
 
-    Reads the rows first due on or after `since`: a reminder is only due within a few working days
-    of its day, so older rows cannot match.
+    Reads the rows first due on or after `since` (of `boards` only, if given): a reminder is only
+    due within a few working days of its day, so older rows cannot match.
     """
     cutoff = now - lease
-    rows = session.execute(
-        select(T.c.kind, T.c.recipient, T.c.occasion, T.c.status, T.c.claimed_at).where(T.c.day >= since)
-    )
+    stmt = select(T.c.kind, T.c.recipient, T.c.occasion, T.c.status, T.c.claimed_at).where(T.c.day >= since)
+    if boards is not None:
+        stmt = stmt.where(_one_of(session, T.c.board_id, boards))
+    rows = session.execute(stmt)
     settled = set()
     for kind, recipient, occasion, status, claimed_at in rows:
         if status != m.DeliveryStatus.PENDING or (claimed_at is not None and _utc(claimed_at) > cutoff):
@@ -70,19 +93,29 @@ def settled_keys(session: Session, since: date, now: datetime, lease: timedelta 
 
 def settled_among(session: Session, keys: list[Key], now: datetime, lease: timedelta = LEASE) -> set[Key]:
     """Which of these keys are settled, however long ago: for ladder rungs reached late (an action
-    already weeks overdue when loaded), whose rows may be older than `settled_keys` reads."""
+    already weeks overdue when loaded), whose rows may be older than `settled_keys` reads.
+
+    Read by kind and recipient, the unique key's leading columns: the keys of one run name tens of
+    thousands of occasions but few recipients (secretaries, chairs, channels), so few statements.
+    """
     cutoff = now - lease
+    wanted = set(keys)
+    kinds = sorted({kind for kind, _, _ in wanted})
+    recipients = sorted({recipient for _, recipient, _ in wanted})
     settled: set[Key] = set()
-    ordered = sorted(set(keys))
-    for start in range(0, len(ordered), 300):
+    for start in range(0, len(recipients), CHUNK):
         rows = session.execute(
             select(T.c.kind, T.c.recipient, T.c.occasion, T.c.status, T.c.claimed_at).where(
-                tuple_(T.c.kind, T.c.recipient, T.c.occasion).in_(ordered[start : start + 300])
+                _one_of(session, T.c.kind, kinds),
+                _one_of(session, T.c.recipient, recipients[start : start + CHUNK]),
             )
         )
         for kind, recipient, occasion, status, claimed_at in rows:
-            if status != m.DeliveryStatus.PENDING or (claimed_at is not None and _utc(claimed_at) > cutoff):
-                settled.add((kind, recipient, occasion))
+            key = (kind, recipient, occasion)
+            if key in wanted and (
+                status != m.DeliveryStatus.PENDING or (claimed_at is not None and _utc(claimed_at) > cutoff)
+            ):
+                settled.add(key)
     return settled
 
 
@@ -129,17 +162,18 @@ def claim(
     for start in range(0, len(recipients), CHUNK):  # rows already there are not inserted again
         found = session.execute(
             select(T.c.id, T.c.kind, T.c.recipient, T.c.occasion).where(
-                T.c.recipient.in_(recipients[start : start + CHUNK])
+                _one_of(session, T.c.recipient, recipients[start : start + CHUNK])
             )
         )
         ids.update(((k, r, o), id) for id, k, r, o in found if (k, r, o) in wanted)
     new = [row for row in rows if (row["kind"], row["recipient"], row["occasion"]) not in ids]
-    if new:  # one cached statement, its rows sent in batches (SQLAlchemy's "insertmanyvalues")
+    if new:
+        statement, parameters = _insert_new(session, new)
         inserted = session.execute(
-            _insert(session)
-            .on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"])
-            .returning(T.c.id, T.c.kind, T.c.recipient, T.c.occasion),
-            new,
+            statement.on_conflict_do_nothing(index_elements=["kind", "recipient", "occasion"]).returning(
+                T.c.id, T.c.kind, T.c.recipient, T.c.occasion
+            ),
+            parameters,
         )
         ids.update(((k, r, o), id) for id, k, r, o in inserted)
     claims: dict[Key, Claim] = {}
@@ -148,7 +182,7 @@ def claim(
         free = session.scalars(
             select(T.c.id)
             .where(
-                T.c.id.in_(ordered[start : start + CHUNK]),
+                _one_of(session, T.c.id, ordered[start : start + CHUNK]),
                 T.c.status == m.DeliveryStatus.PENDING,
                 or_(T.c.claimed_at.is_(None), T.c.claimed_at < now - lease),
             )
@@ -159,7 +193,7 @@ def claim(
             continue
         taken = session.execute(
             update(T)
-            .where(T.c.id.in_(free))
+            .where(_one_of(session, T.c.id, list(free)))
             .values(
                 claimed_by=run_id,
                 claimed_at=now,
@@ -185,8 +219,8 @@ def pending_count(session: Session, since: date) -> int:
     )
 
 
-def _held(ids: list[int], run_id: str):
-    return (T.c.id.in_(ids), T.c.claimed_by == run_id, T.c.status == m.DeliveryStatus.PENDING)
+def _held(session: Session, ids: list[int], run_id: str):
+    return (_one_of(session, T.c.id, ids), T.c.claimed_by == run_id, T.c.status == m.DeliveryStatus.PENDING)
 
 
 def mark_sent(
@@ -195,7 +229,7 @@ def mark_sent(
     """Slack accepted the message holding these rows."""
     session.execute(
         update(T)
-        .where(*_held(ids, run_id))
+        .where(*_held(session, ids, run_id))
         .values(
             status=m.DeliveryStatus.SENT,
             sent_at=now,
@@ -211,7 +245,7 @@ def release(session: Session, ids: list[int], run_id: str, error: str, *, uncert
     """Leave the rows pending for the next run (which may claim them at once)."""
     session.execute(
         update(T)
-        .where(*_held(ids, run_id))
+        .where(*_held(session, ids, run_id))
         .values(
             claimed_by=None,
             claimed_at=None,
@@ -226,7 +260,7 @@ def mark_failed(session: Session, ids: list[int], run_id: str, error: str) -> No
     """Slack refused the message for good (no such user, archived channel …): never retried."""
     session.execute(
         update(T)
-        .where(*_held(ids, run_id))
+        .where(*_held(session, ids, run_id))
         .values(status=m.DeliveryStatus.FAILED, attempts=T.c.attempts + 1, last_error=error[:2000])
     )
 
