@@ -147,6 +147,7 @@ def one_run(args, engine: Engine, clocks: int, due: int, messages: int, kill: bo
             killed = fake.counts.accepted
         first = results(processes)
         last_at = fake.counts.last_at
+        team_last_at, by_team = dict(fake.counts.team_last_at), dict(fake.counts.by_team)
         accepted_first = fake.counts.accepted
         # the clock's next run, five minutes on; with a clock killed, the first run after all its
         # claims' leases have run out (it claimed within the first 5 minutes): 09:15
@@ -163,6 +164,8 @@ def one_run(args, engine: Engine, clocks: int, due: int, messages: int, kill: bo
         "delay_after_nine": span,  # the clocks start at 09:00:00 (their pinned now)
         "first_run": first, "catch_up": catch_up, **checks,
         "over_limit": dict(counts.over_limit), "during_retry_after": dict(counts.during_retry_after), "in_flight_429": dict(counts.in_flight),
+        "slowest_workspaces": sorted(((round(at - began, 1), team, by_team[team])
+                                      for team, at in team_last_at.items()), reverse=True)[:3],
         "injected_429": counts.injected_429, "errors_5xx": counts.errors_5xx, "timeouts": counts.timeouts,
     }  # fmt: skip
 

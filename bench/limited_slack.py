@@ -66,6 +66,8 @@ class Counts:
     timeouts: int = 0
     first_at: float = 0.0
     last_at: float = 0.0
+    by_team: Counter = field(default_factory=Counter)  # accepted messages per workspace
+    team_last_at: dict[str, float] = field(default_factory=dict)  # each workspace's last accepted
 
 
 class LimitedSlack(FakeSlack):
@@ -152,4 +154,7 @@ class LimitedSlack(FakeSlack):
         self.counts.accepted += 1
         self.counts.first_at = self.counts.first_at or now
         self.counts.last_at = now
+        team = call.headers.get("Authorization", "").removeprefix("Bearer xoxb-")
+        self.counts.by_team[team] += 1
+        self.counts.team_last_at[team] = now
         return {"ok": True, "channel": channel, "ts": ts}

@@ -64,12 +64,9 @@ class Posted:
     unchecked: bool = False  # an earlier try may have reached Slack and Slack could not be asked
 
 
-def fair_order(messages: list[Message], team_of: Callable[[Message], str]) -> list[tuple[str, Message]]:
+def fair_order(by_team: dict[str, list[Message]]) -> list[tuple[str, Message]]:
     """Messages round-robin across workspaces, each workspace's in its own order."""
-    by_team: dict[str, list[Message]] = {}
-    for message in messages:
-        by_team.setdefault(team_of(message), []).append(message)
-    queues = [(team, deque(found)) for team, found in sorted(by_team.items())]
+    queues = [(team, deque(found)) for team, found in sorted(by_team.items()) if found]
     ordered = []
     while queues:
         for team, queue in queues:

@@ -7,9 +7,10 @@ stage in today's window, the ledger's last few days). Sending then goes one mess
 round-robin across workspaces: claimed in batches, posted by a pool of workers within each
 workspace's Slack limits, recorded as they come back (reminders/pool.py).
 
-Every clock decides the whole run itself and the ledger's claims divide the sending: deciding is
-read-only and repeatable, messages are rendered from what was decided, and the ledger keeps keys,
-not messages, so a single deciding leader would have to store every rendered message for the others.
+A run is split by workspace (reminders/turns.py): a clock decides and sends each workspace no other
+clock is reminding at that moment, so two clocks never decide the same workspace at once and each
+workspace's Slack limits are kept in one process. The ledger's claims still make every reminder go
+once, whatever clocks run and die.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from reminders.ledger import LEASE, Claim, Key
 from reminders.limits import Limits
 from reminders.pool import Dispatcher, Job, fair_order, post, record
 from reminders.timing import BoardDay, Rules, board_day
+from reminders.turns import Turns, workspaces
 
 log = logging.getLogger(__name__)
 CHUNK = 900  # ids per IN list
@@ -84,6 +86,7 @@ class RunResult:
     delivered: int = 0  # reminders in them
     pending: int = 0  # left for the next run: Slack failed, or did not answer in time
     elsewhere: int = 0  # claimed by another run (another clock) first
+    others: int = 0  # workspaces another clock was reminding (reminders/turns.py)
     failed: int = 0  # refused by Slack for good
     held: int = 0
     unreachable: int = 0
@@ -101,6 +104,7 @@ class RunResult:
             "messages": self.messages,
             "pending": self.pending,
             "elsewhere": self.elsewhere,
+            "others": self.others,
             "failed": self.failed,
             "held": self.held,
             "unreachable": self.unreachable,
@@ -195,7 +199,8 @@ def plan_reminders(
     first_nominal = min(d.first_nominal for d in open_days)
     snoozes = ledger.snoozes_since(session, first_nominal)
 
-    settled = ledger.settled_keys(session, first_nominal, now, lease) | assume_sent
+    boards = [d.board.id for d in plan.days] if team_id is not None else None  # one workspace's rows
+    settled = ledger.settled_keys(session, first_nominal, now, lease, boards) | assume_sent
     sieve = Sieve(settled, keep_unreachable=keep_unreachable)
     digests, covered = papers.papers_digests(awaited, by_board, ahead, people)
     found: list[Reminder] = [
@@ -331,33 +336,40 @@ def run_reminders(
     """
     result = RunResult(run_id or uuid.uuid4().hex[:16], now)
     cutoff = lease / 2 if cutoff is None else min(cutoff, lease / 2)
-    started = timer.perf_counter()
-    with sessions.begin() as session:
-        plan = plan_reminders(session, now, team_id=team_id, lease=lease)
-        teams = dict(session.execute(select(m.Board.id, m.Workspace.team_id).join(m.Board.workspace)).all())
-    result.decide_seconds = timer.perf_counter() - started
-    result.due = len(plan.due)
-    result.held, result.unreachable, result.settled = len(plan.held), plan.unreachable_count, plan.settled
     senders = _senders(sender)
-    ordered = []
-    for team, message in fair_order(plan.messages, lambda message: teams[message.reminders[0].day.board.id]):
-        if senders(team) is None:
-            result.pending += len(message.reminders)
-        else:
-            ordered.append((team, message))
     started = timer.perf_counter()
-    dispatcher = Dispatcher(
-        sessions,
-        _known(senders),
-        run_id=result.run_id,
-        now=now + timedelta(seconds=result.decide_seconds),  # claimed and marked at the real time
-        lease=lease,
-        cutoff=cutoff - timedelta(seconds=result.decide_seconds),
-        workers=workers,
-        batch=batch,
-        after_claim=after_claim,
-    )
-    tally = dispatcher.run(ordered)
+    with Turns(sessions) as turns:
+        by_team: dict[str, list[Message]] = {}
+        with sessions() as session:
+            teams = workspaces(session, team_id)
+        for team in teams:
+            if not turns.take(team):  # another clock is reminding it now
+                result.others += 1
+                continue
+            with sessions.begin() as session:
+                plan = plan_reminders(session, now, team_id=team, lease=lease)
+            result.due += len(plan.due)
+            result.held += len(plan.held)
+            result.unreachable += plan.unreachable_count
+            result.settled += plan.settled
+            if senders(team) is None:
+                result.pending += len(plan.due)
+            else:
+                by_team[team] = plan.messages
+        result.decide_seconds = timer.perf_counter() - started
+        started = timer.perf_counter()
+        dispatcher = Dispatcher(
+            sessions,
+            _known(senders),
+            run_id=result.run_id,
+            now=now + timedelta(seconds=result.decide_seconds),  # claimed and marked at the real time
+            lease=lease,
+            cutoff=cutoff - timedelta(seconds=result.decide_seconds),
+            workers=workers,
+            batch=batch,
+            after_claim=after_claim,
+        )
+        tally = dispatcher.run(fair_order(by_team))
     result.messages, result.delivered, result.failed = tally.messages, tally.delivered, tally.failed
     result.elsewhere, result.pending = tally.elsewhere, result.pending + tally.pending + tally.left
     if tally.left and dispatcher.out_of_time():
