@@ -172,6 +172,8 @@ class Sender:
                     return Outcome("sent", found.channel, found.ts, tries=attempt - 1)
             if not turn_taken:
                 self._wait_turn(POST, target)
+            elif self.limits is not None and (pause := self.limits.paused_for(self.team, POST)) > 0:
+                self.sleep(pause)  # a Retry-After heard since the dispatcher gave this call its turn
             turn_taken = False
             try:
                 response = self.client.chat_postMessage(

@@ -90,6 +90,11 @@ class Limits:
                 self.due[key] = max(self.due.get(key, now), start) + rate.interval
             return start - now
 
+    def paused_for(self, team: str, method: str) -> float:
+        """Seconds left of a Retry-After for this workspace and method (0: none)."""
+        with self.lock:
+            return max(0.0, self.paused.get((team, method), 0.0) - self.clock())
+
     def retry_after(self, team: str, method: str, seconds: float) -> None:
         """Slack answered 429: no call of this method in this workspace for `seconds`."""
         with self.lock:

@@ -4,9 +4,11 @@ workspaces, within each workspace's Slack limits.
 The messages come in round-robin order across workspaces (`fair_order`), so a workspace's k-th
 message is claimed after at most k messages of each other workspace, and the dispatcher skips a
 workspace that must wait (its rate, a Retry-After) instead of waiting on it: one huge or rate-limited
-workspace cannot hold up another's. The bound: with W workspaces due, P workers and a round trip
-of R seconds, a workspace's k-th message is posted about k·W·R/P seconds after sending starts (plus
-its own rate limit), however large the largest workspace. Workers only talk to Slack; the dispatcher thread does every
+workspace cannot hold up another's. A workspace's turn is what its own limits allow at once (its
+burst, then its pace), so a large one keeps to Slack's pace for it. The bound: with W workspaces
+due, each turn at most B messages (the posting burst), P workers and a round trip of R seconds, a
+workspace's k-th message is posted within about k·W·B·R/P seconds after sending starts (plus its
+own rate limit), however large the largest workspace. Workers only talk to Slack; the dispatcher thread does every
 database write (claims, outcomes), each in its own short transaction, so SQLite sees one writer.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import time as timer
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -147,8 +149,8 @@ class Tally:
 
 
 class Dispatcher:
-    """Claims the next batch when workers run short, hands each job to a worker when its workspace
-    may post, and records outcomes as they come back."""
+    """Claims a batch whenever a workspace has less than a batch claimed and waiting, hands each job
+    to a worker when its workspace may post, and records outcomes as they come back."""
 
     def __init__(
         self,
@@ -171,6 +173,7 @@ class Dispatcher:
         self.queues: dict[str, deque[Job]] = {}
         self.rotation: deque[str] = deque()
         self.running: dict[Future[Posted], Job] = {}
+        self.claimed_turns = 0  # where the next claim's round-robin starts
 
     def at(self) -> datetime:
         """The run's now, moved on by the time it has taken: claims and marks carry the real time."""
@@ -180,21 +183,23 @@ class Dispatcher:
         return timer.monotonic() - self.started > self.cutoff.total_seconds()
 
     def run(self, ordered: list[tuple[str, Message]]) -> Tally:
-        todo: Iterator[tuple[str, Message]] = iter(ordered)
-        remaining = len(ordered)
+        todo: dict[str, deque[Message]] = {}
+        for team, message in ordered:
+            todo.setdefault(team, deque()).append(message)
         failure: BaseException | None = None
         with ThreadPoolExecutor(self.workers, thread_name_prefix="reminders") as pool:
             while True:
-                if failure is None and not self.out_of_time() and self._ready_count() < 2 * self.workers:
-                    taken = self._claim([next(todo) for _ in range(min(self.batch, remaining))])
-                    remaining -= taken
+                if failure is None and not self.out_of_time():
+                    chunk = self._wanted(todo)
+                    if chunk:
+                        self._claim(chunk)
                 if failure is None and not self.out_of_time():
                     try:
                         self._dispatch(pool)
                     except BaseException as exc:  # noqa: BLE001 (re-raised once the workers are done)
                         failure = exc
                 if not self.running and (failure is not None or self.out_of_time() or
-                                         (remaining == 0 and not any(self.queues.values()))):  # fmt: skip
+                                         (not any(todo.values()) and not any(self.queues.values()))):  # fmt: skip
                     break
                 if not self.running:
                     timer.sleep(self._idle())
@@ -202,18 +207,34 @@ class Dispatcher:
                 done, _ = wait(list(self.running), timeout=self._idle(), return_when=FIRST_COMPLETED)
                 failure = self._finish([(future, self.running.pop(future)) for future in done]) or failure
         self._leave([job for queue in self.queues.values() for job in queue], "the run ran out of time")
-        self.tally.left += sum(len(message.reminders) for _, message in todo)
+        self.tally.left += sum(len(message.reminders) for queue in todo.values() for message in queue)
         if failure is not None:
             raise failure
         return self.tally
 
-    def _claim(self, chunk: list[tuple[str, Message]]) -> int:
+    def _wanted(self, todo: dict[str, deque[Message]]) -> list[tuple[str, Message]]:
+        """The next batch to claim: round-robin across the workspaces (taking up where the last
+        batch stopped) that have fewer than a batch of claimed jobs waiting, so each workspace has
+        work ready whenever its limits let it post."""
+        room = {team: self.batch - len(self.queues.get(team, ())) for team, queue in todo.items() if queue}
+        turns = deque(team for team in todo if room.get(team, 0) > 0)
+        turns.rotate(-self.claimed_turns % len(turns) if turns else 0)
+        chunk: list[tuple[str, Message]] = []
+        while turns and len(chunk) < self.batch:
+            team = turns.popleft()
+            chunk.append((team, todo[team].popleft()))
+            self.claimed_turns += 1
+            room[team] -= 1
+            if room[team] and todo[team]:
+                turns.append(team)
+        return chunk
+
+    def _claim(self, chunk: list[tuple[str, Message]]) -> None:
         """Claim a batch (one transaction); queue what this run got, count what another clock holds."""
-        taken = len(chunk)
         self.tally.left += sum(len(m.reminders) for team, m in chunk if team in self.tally.stopped)
         chunk = [(team, m) for team, m in chunk if team not in self.tally.stopped]
         if not chunk:
-            return taken
+            return
         with self.sessions.begin() as session:
             claims = ledger.claim(session, [r for _, m in chunk for r in m.reminders], self.run_id, self.at(),
                                   self.lease)  # fmt: skip
@@ -226,10 +247,6 @@ class Dispatcher:
                 self.queues[team] = deque()
                 self.rotation.append(team)
             self.queues[team].append(Job(message, team, mine))
-        return taken
-
-    def _ready_count(self) -> int:
-        return sum(len(queue) for team, queue in self.queues.items() if self._wait(team, queue) == 0)
 
     def _wait(self, team: str, queue: deque[Job]) -> float:
         sender = self.senders(team)
@@ -238,7 +255,10 @@ class Dispatcher:
         return sender.limits.wait(team, POST, queue[0].target)
 
     def _dispatch(self, pool: ThreadPoolExecutor) -> None:
-        """Hand jobs to free workers, one workspace after another, skipping workspaces that must wait."""
+        """Hand jobs to free workers, one workspace after another, skipping workspaces that must wait.
+
+        A workspace's turn is as many jobs as its limits allow at once (one without limits): a large
+        workspace keeps to its own Slack pace while the others still get a turn every round."""
         idle = 0
         while len(self.running) < self.workers and self.rotation and idle < len(self.rotation):
             team = self.rotation[0]
@@ -248,18 +268,25 @@ class Dispatcher:
                 idle += 1
                 continue
             idle = 0
-            job = queue.popleft()
             sender = self.senders(team)
-            taken = sender.limits is not None
-            if sender.limits is not None:
-                sender.limits.take(team, POST, job.target)
-            try:
-                if self.after_claim is not None:
-                    self.after_claim(job.message, job.claims)
-            except BaseException:
-                self._leave([job], "the run failed before sending")
-                raise
-            self.running[pool.submit(post, sender, job, turn_taken=taken)] = job
+            while True:
+                self._start(pool, sender, team, queue.popleft())
+                if sender.limits is None or not queue or len(self.running) >= self.workers:
+                    break
+                if self._wait(team, queue) > 0:
+                    break
+
+    def _start(self, pool: ThreadPoolExecutor, sender: Sender, team: str, job: Job) -> None:
+        taken = sender.limits is not None
+        if sender.limits is not None:
+            sender.limits.take(team, POST, job.target)
+        try:
+            if self.after_claim is not None:
+                self.after_claim(job.message, job.claims)
+        except BaseException:
+            self._leave([job], "the run failed before sending")
+            raise
+        self.running[pool.submit(post, sender, job, turn_taken=taken)] = job
 
     def _idle(self) -> float:
         waits = [self._wait(team, queue) for team, queue in self.queues.items() if queue]

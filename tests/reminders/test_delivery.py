@@ -10,7 +10,8 @@ import socket
 from datetime import date, timedelta
 
 from bot import models as m
-from reminders.delivery import Policy
+from reminders.delivery import Policy, Sender
+from reminders.limits import POST, Limits
 from tests.fake_slack import Scripted
 from tests.reminders.world import Sleeps, at_local, run_at, sender_for
 
@@ -175,3 +176,15 @@ def test_a_delivery_row_records_where_and_when(world, slack):
         "event_type": "boardbot_reminder",
         "event_payload": {"deliveries": str(row.id)},
     }
+
+
+def test_a_post_given_its_turn_before_a_retry_after_was_heard_waits_it_out(slack):
+    """The dispatcher reserves a turn, then a 429 for the workspace comes back to another worker:
+    the post waits out the pause before it goes, instead of calling Slack inside it."""
+    sleeps = Sleeps()
+    limits = Limits.posting(100, clock=sleeps.clock)
+    sender = Sender(sender_for(slack).client, sleep=sleeps, clock=sleeps.clock, limits=limits, team="T1")
+    limits.take("T1", POST, "U0LEO")  # the dispatcher's reservation
+    limits.retry_after("T1", POST, 3.0)  # heard by another worker meanwhile
+    outcome = sender.deliver("U0LEO", "Reminder", [], [1], turn_taken=True)
+    assert outcome.status == "sent" and len(sleeps.calls) == 1 and 2.9 < sleeps.calls[0] <= 3.0

@@ -71,3 +71,14 @@ def test_posting_sets_the_workspace_ceiling_and_keeps_the_tiers(clock):
     assert sum(1 for _ in range(40) if limits.take("T1", POST) == 0) == 40
     assert limits.take("T1", POST) == pytest.approx(0.05)
     assert limits.methods["conversations.open"] == METHODS["conversations.open"]
+
+
+def test_paused_for_tells_what_is_left_of_a_retry_after(clock):
+    limits = Limits(clock=clock)
+    assert limits.paused_for("T1", POST) == 0
+    limits.retry_after("T1", POST, 2.0)
+    clock.now += 0.5
+    assert limits.paused_for("T1", POST) == pytest.approx(1.5)
+    assert limits.paused_for("T2", POST) == 0  # another workspace is not paused
+    clock.now += 2
+    assert limits.paused_for("T1", POST) == 0
