@@ -68,6 +68,7 @@ class Counts:
     last_at: float = 0.0
     by_team: Counter = field(default_factory=Counter)  # accepted messages per workspace
     team_last_at: dict[str, float] = field(default_factory=dict)  # each workspace's last accepted
+    team_first_at: dict[str, float] = field(default_factory=dict)  # and its first
 
 
 class LimitedSlack(FakeSlack):
@@ -81,6 +82,12 @@ class LimitedSlack(FakeSlack):
         self.delivered: Counter = Counter()  # ledger row id -> accepted messages carrying it
         self.state = threading.Lock()
         super().__init__()
+
+    def time_passes(self) -> None:
+        """The minutes between two runs go by: every bucket drains and every Retry-After ends."""
+        with self.state:
+            self.buckets.clear()
+            self.paused.clear()
 
     def _bucket(self, key: tuple[str, str], rate: float, burst: float) -> Bucket:
         if key not in self.buckets:
@@ -157,4 +164,5 @@ class LimitedSlack(FakeSlack):
         team = call.headers.get("Authorization", "").removeprefix("Bearer xoxb-")
         self.counts.by_team[team] += 1
         self.counts.team_last_at[team] = now
+        self.counts.team_first_at.setdefault(team, now)
         return {"ok": True, "channel": channel, "ts": ts}

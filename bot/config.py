@@ -14,7 +14,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 REMINDER_LEASE_SECONDS = 600  # a claim's life: longer than any one delivery, Retry-After included
 REMINDER_CUTOFF_SECONDS = 300  # no new claims after this far into a run (at most half the lease)
-REMINDER_WORKERS = 16  # messages in flight at once per clock
+REMINDER_WORKERS = 32  # messages in flight at once per clock (threads waiting on Slack)
 REMINDER_BATCH = 32  # messages claimed per transaction
 REMINDER_POSTS_PER_SECOND = 5.0  # per workspace per clock (reminders/limits.py)  # bot.logs: `key=value` text, or one JSON object a line
 

@@ -245,7 +245,7 @@ def test_the_runs_lease_and_cut_off_are_settings_with_clear_errors():
         timedelta(minutes=15),
         timedelta(minutes=2),
     )
-    assert Settings.from_env({}).reminder_workers == 16
+    assert Settings.from_env({}).reminder_workers == 32
     with pytest.raises(ConfigError, match="more than half of REMINDER_LEASE_SECONDS=600"):
         Settings.from_env({"REMINDER_CUTOFF_SECONDS": "400"})
     with pytest.raises(
