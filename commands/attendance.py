@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot import attendance as att
 from bot import models as m
-from bot.meetings import last_meeting, upcoming
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from commands.common import find_board, today_at
+from commands.common import coming_meeting, find_board, today_at
 
 WORDS = frozenset({"attendance", "attending", "apologies", "rsvp", "rsvps"})
 WHO_IS_COMING_RE = re.compile(
@@ -43,18 +42,10 @@ def run(request: CommandRequest, session: Session) -> Reply:
     board = choice.board
     assert board is not None  # find_board answers with a problem otherwise
     today = today_at(board, request)
-    meeting, cancelled = upcoming(session, board, today)
-    if meeting is None:
-        return reply(
-            "no_meeting.json.j2",
-            public=request.share,
-            board=board,
-            today=today,
-            looking="next",
-            last=last_meeting(session, board, today),
-            later=None,
-            cancelled=cancelled,
-        )
+    coming = coming_meeting(session, request, board, today)
+    if isinstance(coming, Reply):
+        return coming
+    meeting, _ = coming
     found = att.roll(session, meeting, today)
     return reply(
         "attendance.json.j2",

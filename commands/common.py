@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.blockkit import BUTTON_VALUE, slack_len
 from bot.boards import IDLE_WORDS, LISTED_BOARDS, QUESTION_WORDS, BoardChoice, resolve_board, team_boards
+from bot.meetings import last_meeting, upcoming
 from bot.render import Mrkdwn, fallback_text, render_blocks, reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -172,3 +173,23 @@ class Page:
 def page_of(total: int, wanted: int, size: int = PAGE_SIZE) -> Page:
     count = max((total + size - 1) // size, 1)
     return Page(min(max(wanted, 1), count), count, total, size)
+
+
+def coming_meeting(
+    session: Session, request: CommandRequest, board: m.Board, today: date
+) -> tuple[m.Meeting, list[m.Meeting]] | Reply:
+    """The board's next meeting with the cancelled ones before it, or the reply saying it has none
+    ahead (and when it last met)."""
+    meeting, cancelled = upcoming(session, board, today)
+    if meeting is not None:
+        return meeting, cancelled
+    return reply(
+        "no_meeting.json.j2",
+        public=request.share,
+        board=board,
+        today=today,
+        looking="next",
+        last=last_meeting(session, board, today),
+        later=None,
+        cancelled=cancelled,
+    )

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from bot.boards import can_see_restricted
 from bot.calendar import links
-from bot.meetings import agenda, last_meeting, papers_deadline, upcoming
+from bot.meetings import agenda, papers_deadline
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from commands import attendance
-from commands.common import find_board, today_at
+from commands.common import coming_meeting, find_board, today_at
 
 ITEMS_SHOWN = 10  # the rest are a command away, and the reply stays well inside Slack's 50 blocks
 
@@ -28,18 +28,10 @@ def run(request: CommandRequest, session: Session) -> Reply:
     board = choice.board
     assert board is not None  # find_board answers with a problem otherwise
     today = today_at(board, request)
-    meeting, cancelled = upcoming(session, board, today)
-    if meeting is None:
-        return reply(
-            "no_meeting.json.j2",
-            public=request.share,
-            board=board,
-            today=today,
-            looking="next",
-            last=last_meeting(session, board, today),
-            later=None,
-            cancelled=cancelled,
-        )
+    found = coming_meeting(session, request, board, today)
+    if isinstance(found, Reply):
+        return found
+    meeting, cancelled = found
     show_restricted = can_see_restricted(session, request, choice.person, board)
     items, hidden, chairs = agenda(session, board, meeting, show_restricted=show_restricted, today=today)
     return reply(

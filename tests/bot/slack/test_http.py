@@ -86,12 +86,12 @@ def test_junk_gets_a_helpful_reply_never_a_trace(running, caplog):
 def test_a_failing_command_is_logged_with_its_traceback_and_the_user_told(
     bolt_app, running, monkeypatch, caplog
 ):
-    import commands.nextmeeting
+    import commands.common
 
     def broken(*args):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(commands.nextmeeting, "upcoming", broken)
+    monkeypatch.setattr(commands.common, "upcoming", broken)  # /nextmeeting finds the meeting there
     with caplog.at_level(logging.ERROR):
         status, reply = running.command("/nextmeeting", "hwb")
     assert status == 200 and reply["response_type"] == "ephemeral"

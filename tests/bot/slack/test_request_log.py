@@ -53,7 +53,7 @@ def member_asks(text: str) -> bytes:
 
 
 def test_a_members_question_is_one_json_line_with_its_kind_team_status_and_time(web_json):
-    before = len(request_lines(web_json))
+    before = len(request_lines(web_json, expect=1))  # the start-up probe's own line
     status, body = web_json.signed(member_asks(f"health and wellbeing {TYPED}"))
     reply = json.loads(body)["text"]
     assert status == 200 and "Wellbeing Board" in reply and TYPED in reply  # the reply has it, the log not
@@ -92,7 +92,7 @@ def test_in_json_mode_every_log_line_parses_and_nothing_secret_is_in_it(web_json
 
 
 def test_by_default_the_line_is_plain_key_value_text(web_text):
-    before = len(request_lines(web_text))
+    before = len(request_lines(web_text, expect=1))  # the start-up probe's own line
     web_text.signed(member_asks("fps"))
     [line] = request_lines(web_text, before, expect=1)
     fields = dict(pair.split("=", 1) for pair in line.split(": request ", 1)[1].split())
