@@ -1,0 +1,55 @@
+"""Search from the Home tab: the same search as `/boardbot search`, its results in a modal.
+
+The Home tab's box (Enter, or its Search button) opens the results, and the modal's own box searches
+again. A modal is shown only to the person, but it is not a DM: like the Home tab, and like
+`/boardbot search` anywhere but a DM, it leaves restricted (Part 2) passages out and says where to
+ask for them. The Home tab promises restricted items never appear on it; its modal keeps that promise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.blockkit import fit_view
+from bot.render import render_blocks
+from bot.request import CommandRequest
+from commands import search
+
+CALLBACK_ID = "home_search_modal"
+BOX = "words"  # the modal's input: block id and action id
+MAX_WORDS = 200  # what the box takes; longer is not a search anyone types
+
+
+def home_request(request: CommandRequest) -> CommandRequest:
+    """The request as the Home tab asks it: never a DM, never shared."""
+    return CommandRequest.parse(
+        "boardbot",
+        request.text,
+        team_id=request.team_id,
+        user_id=request.user_id,
+        channel_id=None,
+        is_direct_message=False,
+        now=request.now,
+        board_hint=request.board_hint,
+        person_hint=request.person_hint,
+    )
+
+
+def search_view(session: Session, request: CommandRequest) -> dict[str, Any]:
+    """The modal for the words in `request.text`: their results, or what to type when there are none."""
+    request = home_request(request)
+    asked = request.text[:MAX_WORDS]
+    view: dict[str, Any] = render_blocks("home_search_modal.json.j2", asked=asked)  # type: ignore[assignment]
+    for block in view["blocks"]:
+        if block.get("block_id") == BOX and asked:
+            block["element"]["initial_value"] = asked  # plain text: as typed, not escaped for mrkdwn
+    if asked:
+        view["blocks"] += search.answer(request, session, asked.split()).blocks
+    return fit_view(view)
+
+
+def empty_box() -> str:
+    """What a submitted empty box is told, beside the box."""
+    return "Type a few words to look for, e.g. better care fund."
