@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.blockkit import fit_view
 from bot.render import render_blocks
 from bot.request import CommandRequest
+from bot.search.words import STOP_WORDS, question
 from commands import search
 
 CALLBACK_ID = "home_search_modal"
@@ -41,11 +42,12 @@ def search_view(session: Session, request: CommandRequest) -> dict[str, Any]:
     """The modal for the words in `request.text`: their results, or what to type when there are none."""
     request = home_request(request)
     asked = request.text[:MAX_WORDS]
-    view: dict[str, Any] = render_blocks("home_search_modal.json.j2", asked=asked)  # type: ignore[assignment]
+    common = bool(asked) and all(w.word in STOP_WORDS for w in question(asked).words)
+    view: dict[str, Any] = render_blocks("home_search_modal.json.j2", asked=asked, common=common)  # type: ignore[assignment]
     for block in view["blocks"]:
         if block.get("block_id") == BOX and asked:
             block["element"]["initial_value"] = asked  # plain text: as typed, not escaped for mrkdwn
-    if asked:
+    if asked and not common:
         view["blocks"] += search.answer(request, session, asked.split()).blocks
     return fit_view(view)
 
