@@ -8,6 +8,7 @@ ask for them. The Home tab promises restricted items never appear on it; its mod
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,24 +19,14 @@ from bot.request import CommandRequest
 from bot.search.words import STOP_WORDS, question
 from commands import search
 
-CALLBACK_ID = "home_search_modal"
 BOX = "words"  # the modal's input: block id and action id
 MAX_WORDS = 200  # what the box takes; longer is not a search anyone types
+EMPTY_BOX = "Type a few words to look for, e.g. better care fund."  # told beside a submitted empty box
 
 
 def home_request(request: CommandRequest) -> CommandRequest:
-    """The request as the Home tab asks it: never a DM, never shared."""
-    return CommandRequest.parse(
-        "boardbot",
-        request.text,
-        team_id=request.team_id,
-        user_id=request.user_id,
-        channel_id=None,
-        is_direct_message=False,
-        now=request.now,
-        board_hint=request.board_hint,
-        person_hint=request.person_hint,
-    )
+    """The request as the Home tab asks it: never a DM, never shared (its words as typed, "share" too)."""
+    return replace(request, channel_id=None, is_direct_message=False, share=False)
 
 
 def search_view(session: Session, request: CommandRequest) -> dict[str, Any]:
@@ -50,8 +41,3 @@ def search_view(session: Session, request: CommandRequest) -> dict[str, Any]:
     if asked and not common:
         view["blocks"] += search.answer(request, session, asked.split()).blocks
     return fit_view(view)
-
-
-def empty_box() -> str:
-    """What a submitted empty box is told, beside the box."""
-    return "Type a few words to look for, e.g. better care fund."

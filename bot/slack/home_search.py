@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import clock
 from bot.config import Settings
 from bot.db import reading
-from bot.request import CommandRequest
+from bot.request import MAX_TEXT, CommandRequest
 from bot.slack.listeners import open_form
 from bot.slack.payloads import Origin, clean_text, form_state, origin_of
 from commands import home_search
@@ -26,14 +26,15 @@ BOX = "home_search"  # the Home tab's input: block id and action id (Enter dispa
 
 
 def _request(origin: Origin, typed: str, now: datetime) -> CommandRequest:
+    """The words as typed (spaces tidied, cut as any request is): a trailing "share" is a word here."""
     return home_search.home_request(
-        CommandRequest.parse(
-            "boardbot",
-            clean_text(typed),
+        CommandRequest(
+            command="boardbot",
             team_id=origin.team_id,
             user_id=origin.user_id,
             channel_id=None,
             is_direct_message=False,
+            text=" ".join(clean_text(typed).split())[:MAX_TEXT],
             now=now,
             board_hint=origin.board_hint,
             person_hint=origin.person_hint,
@@ -72,7 +73,7 @@ def search_submitted(sessions: sessionmaker[Session], settings: Settings, *, tru
         _, state = form_state(view)
         typed = str((state.get(home_search.BOX) or {}).get("value") or "").strip()
         if not typed:
-            ack(response_action="errors", errors={home_search.BOX: home_search.empty_box()})
+            ack(response_action="errors", errors={home_search.BOX: home_search.EMPTY_BOX})
             return
         origin = origin_of(body, trust_console=trust_console)
         with reading(sessions) as session:

@@ -17,14 +17,14 @@ MEMBER = "josh-rendall"  # HWB co-chair
 OUTSIDER = "jonathan-glanz"  # FPS committee only
 
 
-def modal(engine, words: str, person: str | None = MEMBER) -> dict:
+def modal(engine, words: str, person: str | None = MEMBER, *, dm: bool = False) -> dict:
     request = CommandRequest.parse(
         "boardbot",
         words,
         team_id="local",
         user_id="UNOBODY",
         channel_id=None,
-        is_direct_message=False,
+        is_direct_message=dm,
         now=SEPT_2023,
         person_hint=person,
     )
@@ -94,8 +94,8 @@ def test_restricted_items_stay_out_even_for_a_member_and_the_modal_says_where_to
     assert "(restricted): Item 10 BETTER CARE FUND 2023-24" in says(
         demo_db, "better care fund", person_hint=MEMBER
     )  # in a DM, /boardbot search shows it to the member
-    for person in (MEMBER, OUTSIDER, None):
-        said = text(modal(demo_db, "better care fund", person))
+    for person, dm in ((MEMBER, False), (MEMBER, True), (OUTSIDER, False), (None, False)):
+        said = text(modal(demo_db, "better care fund", person, dm=dm))  # the Home tab is never a DM
         assert "Item 10 BETTER CARE FUND 2023-24" not in said and "(restricted)" not in said
         assert "Restricted (Part 2) items are searched only for the board's members, in a DM" in said
 
