@@ -202,3 +202,4 @@ def test_a_heavy_users_home_with_twenty_watches_stays_within_100_blocks(running,
     [view] = published(fake_slack, HEAVY)  # checked against Slack's limits, 100 blocks among them
     assert len(watch_buttons(view["blocks"])) == 5
     assert "And 15 more: `/boardbot watches` lists them all" in words(view)
+    assert "No reminders delivered to you yet" in words(view)  # the last block: nothing was cut
