@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.calendar import links
 from bot.config import Settings
-from bot.slack import home, oauth
+from bot.slack import home, home_search, oauth, watches
 from bot.slack.attendance import attendance_button
 from bot.slack.buttons import (
     form_submitted,
@@ -175,6 +175,11 @@ def create_app(
     app.action("home_away")(home.away_button(sessions, settings))
     app.action("home_back")(home.back_button(sessions, settings, trust_console=console))
     app.view("home_away_modal")(home.away_submitted(sessions, settings, trust_console=console))
+    app.action(re.compile(r"^home_search(_go)?$"))(
+        home_search.search_box(sessions, settings, trust_console=console)
+    )
+    app.view("home_search_modal")(home_search.search_submitted(sessions, settings, trust_console=console))
+    app.action("watch_stop")(refresh(watches.stop_button(sessions, settings, trust_console=console)))
     for callback_id, submit in SUBMITS.items():  # the secretary's decision and minutes forms
         app.view(callback_id)(
             refresh(minutes_form_submitted(sessions, settings, submit, trust_console=console))

@@ -241,6 +241,9 @@ class Console:
         if answer.get("response_action") == "errors":
             problems = "\n".join(f"  [{k}] {v}" for k, v in answer.get("errors", {}).items())
             return f"The form was not accepted; correct these and submit again:\n{problems}"
+        if answer.get("response_action") == "update":  # the form's own answer replaces it
+            self.form = Form(answer["view"])
+            return self._style(self.form.show())
         self.form = None
         return self.drain()
 
@@ -277,7 +280,8 @@ class Console:
             body["container"] = {"channel_id": button["message"][0], "message_ts": button["message"][1]}
             body["channel"] = {"id": button["message"][0]}
         self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
-        return self.drain()
+        shown, self.home_opened = self.drain(), False  # a press that opened a form publishes no tab
+        return shown
 
     def _trigger_id(self) -> str:
         """Each interaction's own trigger_id, as Slack gives (a press is claimed under its action_ts)."""

@@ -6,7 +6,8 @@ the command with the rest, so a heavy user (5 boards, 50 actions) stays inside S
 Restricted (Part 2) items are never shown: the Home tab is one view whatever the reader does next.
 
 Each meeting carries the person's reply and the Attending / Send apologies buttons (bot/attendance.py).
-A place is left for a search box at the top (`search`, None here).
+At the top, a search box (commands/home_search.py opens its results); with the settings, the
+person's saved searches, each with a Stop watching button (commands/watch.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.models.boards import in_force_today
 from bot.render import Mrkdwn, render_blocks
 from bot.workdays import paper_deadline
 from commands.settings import DAY_NAMES, Status, status_of, today_for
+from commands.watch import watches_of
 from reminders.meetings import calendar_links
 from reminders.papers import Paper, when_due
 from reminders.timing import Rules
@@ -42,6 +44,7 @@ LEADS_SHOWN = 5
 ESCALATED_SHOWN = 5
 KPIS_SHOWN = 3  # a board's KPIs with new figures since its last meeting
 DELIVERIES_SHOWN = 3
+WATCHES_SHOWN = 5  # saved searches, each a block with its Stop watching button
 
 
 @dataclass
@@ -99,7 +102,8 @@ class Home:
     settings: Status | None = None
     deliveries: list[tuple[str, Mrkdwn]] = field(default_factory=list)
     today: date | None = None
-    search: dict[str, Any] | None = None  # the search work's input block goes here
+    saved_searches: list[m.SearchWatch] = field(default_factory=list)  # `/boardbot watch`, oldest first
+    saved_total: int = 0
 
 
 def home_view(session: Session, person: m.Person | None, now: datetime) -> dict[str, Any]:
@@ -119,6 +123,8 @@ def gather(session: Session, person: m.Person | None, now: datetime) -> Home:
     home.watches = [w for b in boards if (w := watching(session, person, b, now)) is not None]
     home.kpis = [k for b in boards if (k := kpi_news(session, b, now)) is not None]
     home.deliveries = last_deliveries(session, person)
+    saved = watches_of(session, person)
+    home.saved_searches, home.saved_total = saved[:WATCHES_SHOWN], len(saved)
     return home
 
 

@@ -1,5 +1,8 @@
 """/boardbot watch WORDS · /boardbot watches · /boardbot unwatch N: saved searches that notify.
 
+`/boardbot watches` (and the Home tab) shows each watch with a Stop watching button: `stop` removes it
+for its owner only, and a press on one already gone says so.
+
 A watch tells its owner of each passage added after it was set (a new agenda item, action, KPI or
 document page; decisions once they are indexed) that has every one of its words, itself or a synonym:
 reminders/watches.py finds them in the reminder run, so they come at once or in the daily digest, as
@@ -43,6 +46,7 @@ def _reply(problem: str | None, person: m.Person | None, **context: Any) -> Repl
         "watches": [],
         "asked": "",
         "daily": False,
+        "pressed": False,
     }
     return reply("watches.json.j2", problem=problem, person=person, **(defaults | context))
 
@@ -109,3 +113,22 @@ def unwatch(request: CommandRequest, session: Session, slack: updates.Directory 
         return _reply("which", person, watches=mine, asked=asked)
     session.delete(found)
     return _reply("removed", person, words=found.words, watches=[w for w in mine if w is not found])
+
+
+def stop(request: CommandRequest, session: Session, watch_id: int) -> Reply:
+    """A Stop watching button: remove that watch if it is the presser's own."""
+    person = person_for(session, request)
+    if person is None:
+        return _reply("not_a_person", None)
+    found = session.get(m.SearchWatch, watch_id)
+    mine = watches_of(session, person)
+    if found is not None and found.person_id != person.id:
+        return _reply("not_yours", person)  # said to the presser only; the list stays as it was
+    if found is None:
+        answer = _reply("gone", person, watches=mine)
+    else:
+        session.delete(found)
+        rest = [w for w in mine if w.id != found.id]
+        answer = _reply("removed", person, words=found.words, watches=rest, pressed=True)
+    answer.extra["replace"] = True  # the list pressed on is out of date: this answer replaces it
+    return answer

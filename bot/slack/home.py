@@ -41,6 +41,7 @@ UPDATE_ACTIONS = {
     "paper_submitted",
     "attendance_attending",
     "attendance_apologies",
+    "watch_stop",
 }
 UPDATE_FORMS = {"action_new_date_modal", "action_add_note_modal", "record_action_modal"}
 UPDATE_COMMANDS = {"/boardbot"}
@@ -54,6 +55,8 @@ UPDATE_SUBCOMMANDS = {
     "actions",
     "apologies",
     "attending",
+    "watch",
+    "unwatch",
 }
 
 
