@@ -342,7 +342,7 @@ def run_reminders(
         by_team: dict[str, list[Message]] = {}
         with sessions() as session:
             teams = workspaces(session, team_id)
-        for team in teams:
+        for team in teams:  # taken one at a time, each decided before the next: clocks share them out
             if not turns.take(team):  # another clock is reminding it now
                 result.others += 1
                 continue
@@ -357,7 +357,6 @@ def run_reminders(
             else:
                 by_team[team] = plan.messages
         result.decide_seconds = timer.perf_counter() - started
-        started = timer.perf_counter()
         dispatcher = Dispatcher(
             sessions,
             _known(senders),
@@ -375,11 +374,11 @@ def run_reminders(
     if tally.left and dispatcher.out_of_time():
         log.warning(
             "reminder run out of time after %s: %d reminders left, to go at the next run (%s UTC)",
-            timedelta(seconds=round(timer.perf_counter() - started + result.decide_seconds)),
+            timedelta(seconds=round(timer.perf_counter() - started)),
             tally.left,
             f"{next_run_after(dispatcher.at()):%H:%M}",
         )
-    result.send_seconds = timer.perf_counter() - started
+    result.send_seconds = timer.perf_counter() - started - result.decide_seconds
     log.info("reminder run", extra={"fields": result.fields(team_id)})
     return result
 
