@@ -109,7 +109,7 @@ def search(
     every_word = every_word or len(asked.words) == 1  # the same, without counting words
     engine = Sqlite(asked) if session.get_bind().dialect.name == "sqlite" else Postgresql(asked)
     if limit is None:
-        rows = session.execute(engine.ranked(where, every_word=every_word, cap=None)).all()
+        rows = list(session.execute(engine.ranked(where, every_word=every_word, cap=None)))
         results.total = len(rows)
     else:
         found = engine.matches(where, every_word=every_word).limit(CANDIDATES + 1).subquery()
@@ -118,11 +118,16 @@ def search(
         results.total = min(results.total, CANDIDATES)
         # too many to rank them all: the passages with every word first, any word if too few have
         first_every = every_word or (results.more and len(asked.words) > 1)
-        rows = session.execute(
-            engine.ranked(where, every_word=first_every, cap=CANDIDATES).limit(limit)
-        ).all()
-        if len(rows) < limit and first_every and not every_word:
-            rows = session.execute(engine.ranked(where, every_word=False, cap=CANDIDATES).limit(limit)).all()
+        rows = list(
+            session.execute(engine.ranked(where, every_word=first_every, cap=CANDIDATES).limit(limit))
+        )
+        if len(rows) < min(limit, CANDIDATES) and first_every and not every_word:
+            # all the passages with every word are in `rows`; then those with fewer, among the newest
+            having_all = {entry.id for entry, _ in rows}
+            fewer = session.execute(
+                engine.ranked(where, every_word=False, cap=CANDIDATES).limit(limit + len(rows))
+            )
+            rows += [row for row in fewer if row[0].id not in having_all][: limit - len(rows)]
     results.hits = [Hit(entry, int(words), len(asked.words)) for entry, words in rows]
     return results
 
