@@ -214,13 +214,8 @@ class Postgresql:
         return both
 
     def matches(self, where: list, *, every_word: bool) -> Select:
-        """The matches' ids, newest first, found with the GIN index without ranking them."""
-        wanted = self.wanted(every_word)
-        return (
-            select(m.SearchEntry.id)
-            .where(m.SearchEntry.vector.op("@@")(wanted), *where)
-            .order_by(m.SearchEntry.id.desc())
-        )
+        """The matches' ids, in the order the GIN index finds them, without ranking them."""
+        return select(m.SearchEntry.id).where(m.SearchEntry.vector.op("@@")(self.wanted(every_word)), *where)
 
     def ranked(self, where: list, *, every_word: bool, cap: int | None) -> Select:
         """The newest `cap` matches (all, if None), ranked; with every word, only those having all."""
@@ -228,9 +223,10 @@ class Postgresql:
         wanted = self.wanted(every_word)
         rank = func.ts_rank(vector, wanted, RANK_NORMALISATION)
         matched = (
+            # the first `cap` the GIN index finds, in table order: choosing the newest would visit every
+            # match in the table, and a backward scan of the primary key reads all when they are old
             select(m.SearchEntry.id, rank.label("rank"))
             .where(vector.op("@@")(wanted), *where)
-            .order_by(m.SearchEntry.id.desc())  # the newest `cap`: ranked only once chosen
             .limit(cap)
             .cte("matched")
         )
