@@ -4,10 +4,10 @@ each passage answers.
 A passage matches when it has any of the question's words (or a synonym: bot.search.words). Those
 with the most of the question's words come first, then by the engine's rank (FTS5's bm25,
 PostgreSQL's ts_rank), then newest first. Ranking every match costs time in proportion to the
-matches (tens of thousands for a common word), so the engines rank only CANDIDATES of them, the
-newest in the index, which they find without ranking: first among the passages with every word
-(the best answers, when there are enough of them), else among those with any. A watch ranks every
-match. Terms reach the engines only as quoted words and phrases of letters and digits, so no
+matches (tens of thousands for a common word), so when more match the engines rank only CANDIDATES
+of them, found without ranking (FTS5: the newest in the index; PostgreSQL: the first its GIN index
+finds): of the passages with every word (the best answers) while there are enough of them, then
+of those with any. A watch ranks every match. Terms reach the engines only as quoted words and phrases of letters and digits, so no
 operator or quote a member types can change the query: FTS5 gets `"a" OR "b c"`, PostgreSQL
 `websearch_to_tsquery`, which accepts any text.
 """
