@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -79,7 +80,13 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
         words = [w for w in words if normalise(w) not in _names(named[0])]
     scope = named[:1] if len(named) == 1 and len(words) >= 1 else boards
     person = person_for(session, request)
-    private = [b.id for b in scope if can_see_restricted(session, request, person, b)]
+    # the boards they have a seat on, in one query, before asking each whether it holds today
+    seats = (
+        set(session.scalars(select(m.Membership.board_id).where(m.Membership.person_id == person.id)))
+        if person
+        else set()
+    )
+    private = [b.id for b in scope if b.id in seats and can_see_restricted(session, request, person, b)]
     results = s.search(
         session,
         boards[0].workspace_id,

@@ -1,10 +1,14 @@
 """Search the index with the database's own full-text search, ranked by how much of the question
 each passage answers.
 
-A passage matches when it has any of the question's words (or a synonym: bot.search.words); of the
-engine's best CANDIDATES by its own rank (FTS5's bm25, PostgreSQL's ts_rank), those with the most of
-the question's words come first, then by that rank, then newest first. A watch looks at every match. Terms reach the engines only as quoted words and phrases of letters and digits,
-so no operator or quote a member types can change the query: FTS5 gets `"a" OR "b c"`, PostgreSQL
+A passage matches when it has any of the question's words (or a synonym: bot.search.words). Those
+with the most of the question's words come first, then by the engine's rank (FTS5's bm25,
+PostgreSQL's ts_rank), then newest first. Ranking every match costs time in proportion to the
+matches (tens of thousands for a common word), so when more match the engines rank only CANDIDATES
+of them, found without ranking (FTS5: the newest in the index; PostgreSQL: the first its GIN index
+finds): of the passages with every word (the best answers) while there are enough of them, then
+of those with any. A watch ranks every match. Terms reach the engines only as quoted words and phrases of letters and digits, so no
+operator or quote a member types can change the query: FTS5 gets `"a" OR "b c"`, PostgreSQL
 `websearch_to_tsquery`, which accepts any text.
 """
 
@@ -14,7 +18,19 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, column, false, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from bot import models as m
@@ -26,7 +42,7 @@ ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migra
 RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(length): a long page does not win by length alone
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
 LIMIT = 8
-CANDIDATES = 400  # the engine's best, among which words are counted: a bound on a common word's cost
+CANDIDATES = 400  # matches ranked: a bound on a common word's cost
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,11 @@ def any_of(terms: list[str]) -> str:
     return " OR ".join(phrase(t) for t in terms)
 
 
+def every_one(asked: Question) -> str:
+    """`("a" OR "b c") AND "d"`: each word of the question, itself or a synonym (FTS5's syntax)."""
+    return " AND ".join(f"({any_of(w.terms)})" for w in asked.words)
+
+
 def search(
     session: Session,
     workspace_id: int,
@@ -68,7 +89,7 @@ def search(
 
     Restricted passages only of `restricted_board_ids` (the asker's boards, when they may see them);
     `after_entry_id` keeps to passages added since (a watch's mark); `every_word` to those with all
-    the question's words (each itself or a synonym).
+    the question's words (each itself or a synonym); `limit` None ranks every match.
     """
     asked = question(text)
     results = Results(asked)
@@ -85,72 +106,138 @@ def search(
         where.append(m.SearchEntry.board_id.in_(list(board_ids)))
     if after_entry_id:
         where.append(m.SearchEntry.id > after_entry_id)
-    cap = None if limit is None else CANDIDATES
-    if session.get_bind().dialect.name == "sqlite":
-        stmt = _sqlite(asked, where, every_word, cap)
+    every_word = every_word or len(asked.words) == 1  # the same, without counting words
+    engine = Sqlite(asked) if session.get_bind().dialect.name == "sqlite" else Postgresql(asked)
+    if limit is None:
+        rows = list(session.execute(engine.ranked(where, every_word=every_word, cap=None)))
+        results.total = len(rows)
     else:
-        stmt = _postgresql(asked, where, every_word, cap)
-    for entry, words, total in session.execute(stmt.limit(limit)):
-        results.hits.append(Hit(entry, int(words), len(asked.words)))
-        results.total = total
-    results.more = cap is not None and results.total >= cap
+        found = engine.matches(where, every_word=every_word).limit(CANDIDATES + 1).subquery()
+        results.total = session.scalar(select(func.count()).select_from(found)) or 0
+        results.more = results.total > CANDIDATES
+        results.total = min(results.total, CANDIDATES)
+        # too many to rank them all: the passages with every word first, any word if too few have
+        first_every = every_word or (results.more and len(asked.words) > 1)
+        rows = list(
+            session.execute(engine.ranked(where, every_word=first_every, cap=CANDIDATES).limit(limit))
+        )
+        if len(rows) < min(limit, CANDIDATES) and first_every and not every_word:
+            # all the passages with every word are in `rows`; then those with fewer, among the newest
+            having_all = {entry.id for entry, _ in rows}
+            fewer = session.execute(
+                engine.ranked(where, every_word=False, cap=CANDIDATES).limit(limit + len(rows))
+            )
+            rows += [row for row in fewer if row[0].id not in having_all][: limit - len(rows)]
+    results.hits = [Hit(entry, int(words), len(asked.words)) for entry, words in rows]
     return results
 
 
-def _order(words: ColumnElement, rank: ColumnElement) -> list[ColumnElement]:
-    return [words.desc(), rank, m.SearchEntry.dated.desc().nulls_last(), m.SearchEntry.id.desc()]
+def _order(words: ColumnElement | None, rank: ColumnElement) -> list[ColumnElement]:
+    """Most words first (None: all have every word), then by rank, then newest first."""
+    then = [rank, m.SearchEntry.dated.desc().nulls_last(), m.SearchEntry.id.desc()]
+    return then if words is None else [words.desc(), *then]
 
 
-def _sqlite(asked: Question, where: list, every_word: bool, cap: int | None) -> Select:
-    def matching(terms: list[str]) -> ColumnElement[bool]:
-        return FTS_TABLE.op("MATCH")(any_of(terms))
+class Sqlite:
+    """FTS5: `search_fts MATCH` with bm25, its rows in `search_entries`' id order."""
 
-    words: ColumnElement[int] = sum(
-        (
-            case((m.SearchEntry.id.in_(select(FTS.c.rowid).where(matching(w.terms))), 1), else_=0)
-            for w in asked.words
-        ),
-        start=literal_column("0"),
-    )
-    bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)  # lower is better
-    matched = (
-        select(FTS.c.rowid.label("id"), bm25.label("rank"))
-        .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
-        .where(matching(asked.terms), *where)
-        .order_by(bm25)
-        .limit(cap)
-        .cte("matched")
-        .prefix_with("MATERIALIZED")  # bm25 is only to be had in the full-text query itself
-    )
-    return (
-        select(m.SearchEntry, words, func.count().over())
-        .join(matched, matched.c.id == m.SearchEntry.id)
-        .where(*([words == len(asked.words)] if every_word else []))
-        .order_by(*_order(words, matched.c.rank))
-    )
+    def __init__(self, asked: Question) -> None:
+        self.asked = asked
+
+    def matches(self, where: list, *, every_word: bool) -> Select:
+        """The matches' ids, newest first, found by FTS5 without ranking them."""
+        wanted = every_one(self.asked) if every_word else any_of(self.asked.terms)
+        return (
+            select(FTS.c.rowid)
+            .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
+            .where(FTS_TABLE.op("MATCH")(wanted), *where)
+            .order_by(FTS.c.rowid.desc())
+        )
+
+    def ranked(self, where: list, *, every_word: bool, cap: int | None) -> Select:
+        """The newest `cap` matches (all, if None), ranked; with every word, only those having all."""
+        wanted = every_one(self.asked) if every_word else any_of(self.asked.terms)
+        bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)  # lower is better
+        matched = (
+            select(FTS.c.rowid.label("id"), bm25.label("rank"))
+            .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
+            .where(FTS_TABLE.op("MATCH")(wanted), *where)
+            .order_by(FTS.c.rowid.desc())  # FTS5's own order: the newest `cap` without ranking the rest
+            .limit(cap)
+            .cte("matched")
+            .prefix_with("MATERIALIZED")  # bm25 is only to be had in the full-text query itself
+        )
+        oldest = select(func.min(matched.c.id)).scalar_subquery()
+        words: ColumnElement[int] = literal(len(self.asked.words))  # a parameter: ORDER BY 1 is a position
+        if not every_word:
+            words = sum(
+                (
+                    case(
+                        (
+                            m.SearchEntry.id.in_(
+                                select(FTS.c.rowid).where(
+                                    FTS_TABLE.op("MATCH")(any_of(w.terms)), FTS.c.rowid >= oldest
+                                )  # each word's matches among the candidates' ids only
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                    for w in self.asked.words
+                ),
+                start=literal_column("0"),
+            )
+        return (
+            select(m.SearchEntry, words)
+            .join(matched, matched.c.id == m.SearchEntry.id)
+            .order_by(*_order(None if every_word else words, matched.c.rank))
+        )
 
 
-def _postgresql(asked: Question, where: list, every_word: bool, cap: int | None) -> Select:
-    def query(terms: list[str]) -> ColumnElement:
-        return func.websearch_to_tsquery(ENGLISH, any_of(terms))
+class Postgresql:
+    """The stored, GIN-indexed `vector` matched with websearch_to_tsquery and ranked with ts_rank."""
 
-    wanted = query(asked.terms)
-    vector = m.SearchEntry.vector
-    rank = func.ts_rank(vector, wanted, RANK_NORMALISATION)
-    matched = (
-        select(m.SearchEntry.id, rank.label("rank"))
-        .where(vector.op("@@")(wanted), *where)
-        .order_by(rank.desc())
-        .limit(cap)
-        .cte("matched")
-    )
-    words: ColumnElement[int] = sum(
-        (case((vector.op("@@")(query(w.terms)), 1), else_=0) for w in asked.words),
-        start=literal_column("0"),
-    )
-    return (
-        select(m.SearchEntry, words, func.count().over())
-        .join(matched, matched.c.id == m.SearchEntry.id)
-        .where(*([words == len(asked.words)] if every_word else []))
-        .order_by(*_order(words, matched.c.rank.desc()))
-    )
+    def __init__(self, asked: Question) -> None:
+        self.asked = asked
+
+    @staticmethod
+    def query(text: str) -> ColumnElement:
+        return func.websearch_to_tsquery(ENGLISH, text)
+
+    def wanted(self, every_word: bool) -> ColumnElement:
+        if not every_word:
+            return self.query(any_of(self.asked.terms))
+        queries = [self.query(any_of(w.terms)) for w in self.asked.words]
+        both = queries[0]
+        for other in queries[1:]:
+            both = both.op("&&")(other)
+        return both
+
+    def matches(self, where: list, *, every_word: bool) -> Select:
+        """The matches' ids, in the order the GIN index finds them, without ranking them."""
+        return select(m.SearchEntry.id).where(m.SearchEntry.vector.op("@@")(self.wanted(every_word)), *where)
+
+    def ranked(self, where: list, *, every_word: bool, cap: int | None) -> Select:
+        """The newest `cap` matches (all, if None), ranked; with every word, only those having all."""
+        vector = m.SearchEntry.vector
+        wanted = self.wanted(every_word)
+        rank = func.ts_rank(vector, wanted, RANK_NORMALISATION)
+        matched = (
+            # the first `cap` the GIN index finds, in table order: choosing the newest would visit every
+            # match in the table, and a backward scan of the primary key reads all when they are old
+            select(m.SearchEntry.id, rank.label("rank"))
+            .where(vector.op("@@")(wanted), *where)
+            .limit(cap)
+            .cte("matched")
+        )
+        words: ColumnElement[int] = literal(len(self.asked.words))  # a parameter: ORDER BY 1 is a position
+        if not every_word:
+            words = sum(
+                (case((vector.op("@@")(self.query(any_of(w.terms))), 1), else_=0) for w in self.asked.words),
+                start=literal_column("0"),
+            )
+        return (
+            select(m.SearchEntry, words)
+            .join(matched, matched.c.id == m.SearchEntry.id)
+            .order_by(*_order(None if every_word else words, matched.c.rank.desc()))
+        )

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot import models as m
 from bot.boarddata import load_files
 from bot.db import make_sessions
-from bot.search import reindex, search
+from bot.search import query, reindex, search
 from tests.commands.test_update import link_people, message, say
 from tests.conftest import DEMO_FILES, LOAD_TIME
 
@@ -66,6 +66,42 @@ def test_passages_with_more_of_the_words_come_first(demo_db):
     assert words == sorted(words, reverse=True)
     assert hits[0][2] == len(results.question.words) - 1 or hits[0][2] == len(results.question.words)
     assert results.total > len(hits)
+
+
+def test_when_too_many_match_to_rank_all_those_with_every_word_are_ranked(demo_db, monkeypatch):
+    """More matches than CANDIDATES: the engine ranks the newest passages having every word."""
+    monkeypatch.setattr(query, "CANDIDATES", 5)
+    results, hits = ask(demo_db, "What did we decide about the Better Care Fund?", limit=3)
+    assert results.more and results.total == 5  # "more than 5"
+    assert [words for _, _, words in hits] == [3, 3, 3]
+
+
+def test_too_many_matches_without_every_word_together_still_answer(demo_db, monkeypatch):
+    """A plain question whose words never all appear together: passages with some of them, most first."""
+    monkeypatch.setattr(query, "CANDIDATES", 20)
+    results, hits = ask(demo_db, "How many care leavers play the xylophone?")
+    assert results.more and [w.word for w in results.question.words] == [
+        "care",
+        "leavers",
+        "play",
+        "xylophone",
+    ]
+    words = [w for _, _, w in hits]
+    assert len(hits) == 8 and words == sorted(words, reverse=True) and 1 <= words[0] < 4
+    assert all("care" in (title + body).lower() for title, body in bodies(demo_db, results))
+
+
+def test_the_few_passages_with_every_word_come_before_the_newest_with_fewer(demo_db, monkeypatch):
+    """Fewer than a page have every word: they lead, then the rest from the newest candidates."""
+    monkeypatch.setattr(query, "CANDIDATES", 10)
+    results, hits = ask(demo_db, "memory cafe committee")
+    assert results.more
+    assert hits[0][2] == 3 and "memory cafe" in bodies(demo_db, results)[0][1].lower()
+    assert all(words < 3 for _, _, words in hits[1:])
+
+
+def bodies(engine, results) -> list[tuple[str, str]]:
+    return [(h.entry.title, h.entry.body) for h in results.hits]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import models as m
 from bot.db import make_sessions
 from bot.reply import Reply
+from bot.search import query
 from commands import help as boardbot
 from commands import search
 from commands.update import MessageRequest
@@ -66,6 +67,12 @@ def test_naming_the_board_last_keeps_to_that_board(demo_db):
     text = says(demo_db, "better care fund fps")
     assert "of Family and People Services Policy and Scrutiny Committee match" in text
     assert "HWB ·" not in text and "FPS P&S ·" in text
+
+
+def test_more_matches_than_are_ranked_says_more_than(demo_db, monkeypatch):
+    monkeypatch.setattr(query, "CANDIDATES", 5)
+    text = says(demo_db, "better care fund")
+    assert "More than 5 passages match “better care fund”, those with the most of your words first" in text
 
 
 def test_nothing_found_says_what_was_searched_and_what_might_work(demo_db):
