@@ -12,7 +12,7 @@ runs in a child process (a fresh one per run), so the CPU seconds (`time.process
 process) are the sender's alone. Two settings of socketserver are changed in that child only, so the
 fake does not hold up one client more than the other: a listen backlog of 1024, not 5 (W connections
 opened at once), and TCP_NODELAY on its sockets. Without it the fake writes an answer's headers and
-body in two packets and Nagle holds the body back until the client's delayed ACK (about 40 ms) on a
+body in two packets and Nagle holds the body back until the client's delayed ACK on a
 kept-alive connection, which aiohttp's is and urllib's (a new connection per call) is not. Each
 message goes to a conversation of its own.
 """
