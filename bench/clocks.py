@@ -173,6 +173,8 @@ def one_run(args, engine: Engine, clocks: int, due: int, messages: int, kill: bo
         "over_limit": dict(counts.over_limit), "during_retry_after": dict(counts.during_retry_after), "in_flight_429": dict(counts.in_flight),
         "slowest_workspaces": sorted(((round(at - began, 1), round(team_first_at[team] - began, 1), team,
                                        by_team[team]) for team, at in team_last_at.items()), reverse=True)[:3],
+        "ignored_retry_after": [(round(at - began, 2), team, method, round(told - began, 2), round(until - began, 2))
+                                for at, team, method, told, until in counts.ignored[:8]],
         "injected_429": counts.injected_429, "errors_5xx": counts.errors_5xx, "timeouts": counts.timeouts,
     }  # fmt: skip
 

@@ -66,6 +66,7 @@ class Counts:
     timeouts: int = 0
     first_at: float = 0.0
     last_at: float = 0.0
+    ignored: list = field(default_factory=list)  # (when, team, method, told, until) of each such call
     by_team: Counter = field(default_factory=Counter)  # accepted messages per workspace
     team_last_at: dict[str, float] = field(default_factory=dict)  # each workspace's last accepted
     team_first_at: dict[str, float] = field(default_factory=dict)  # and its first
@@ -102,6 +103,8 @@ class LimitedSlack(FakeSlack):
             told, until = self.paused.get((team, method), (0.0, 0.0))
             if until > now:  # still limited: a violation only if the client had been told when it sent
                 (self.counts.during_retry_after if now >= told else self.counts.in_flight)[method] += 1
+                if now >= told:
+                    self.counts.ignored.append((now, team, method, told, until))
                 return self._retry(team, method, until - now)
             waits = []
             if method == "chat.postMessage":
