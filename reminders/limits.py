@@ -29,7 +29,7 @@ class Rate:
         return 1.0 / self.per_second
 
 
-TIER_3 = Rate(50 / 60, 3)
+TIER_3 = Rate(50 / 60, 2)  # a burst of 2, not 3: one call kept back for the jitter before Slack sees it
 # chat.postMessage's workspace-wide limit is not published: 5 a second (300 a minute) is BoardBot's own
 # ceiling, a setting (REMINDER_POSTS_PER_SECOND); the per-conversation limit is Slack's 1 a second.
 METHODS = {POST: Rate(5.0, 10), "conversations.open": TIER_3, "conversations.history": TIER_3}
