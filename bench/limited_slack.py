@@ -132,15 +132,24 @@ class LimitedSlack(FakeSlack):
         return Scripted(200, body, delay=shape.timeout_after if timed_out else shape.rtt)
 
     def _retry(self, team: str, method: str, seconds: float) -> Scripted:
+        """A 429: a new pause counts as told when its answer is written, not when decided (a busy
+        fake writes late, and the client cannot know before)."""
         after = max(1, math.ceil(seconds))
         now = time.monotonic()
         told, until = self.paused.get((team, method), (0.0, 0.0))
-        if until <= now:  # a new pause: the client hears of it one round trip from now
-            told = now + self.shape.rtt
+        new = until <= now
+        if new:
+            told = math.inf
         self.paused[(team, method)] = (told, max(until, now + after))
-        return Scripted(
-            429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(after)}, self.shape.rtt
-        )
+
+        def sent() -> None:
+            with self.state:
+                if (team, method) in self.paused:  # not emptied by time_passes meanwhile
+                    told_at, until_at = self.paused[(team, method)]
+                    self.paused[(team, method)] = (min(told_at, time.monotonic()), until_at)
+
+        return Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(after)}, self.shape.rtt,
+                        sent if new else None)  # fmt: skip
 
     @staticmethod
     def _dm(channel: str) -> str:

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -40,6 +41,7 @@ class Scripted:
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    sent: Callable[[], None] | None = None  # called once the answer is written (benchmarks time it)
 
 
 class FakeSlack:
@@ -86,6 +88,8 @@ class FakeSlack:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+                if scripted.sent is not None:
+                    scripted.sent()
 
             def log_message(self, *args) -> None:
                 pass
