@@ -44,6 +44,13 @@ class Scripted:
     sent: Callable[[], None] | None = None  # called once the answer is written (benchmarks time it)
 
 
+class Listener(ThreadingHTTPServer):
+    """Accepts as many connections at once as a pool of clients opens: with the standard backlog of
+    5, connections past it wait for the kernel to retry them, a second later."""
+
+    request_queue_size = 128
+
+
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -94,7 +101,7 @@ class FakeSlack:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = Listener(("127.0.0.1", 0), Handler)
         report = self.server.handle_error
 
         def handle_error(request, client_address) -> None:
