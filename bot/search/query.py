@@ -36,11 +36,12 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot.search.words import Question, question
 
-FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migration 0021)
+FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index over search_entries (migrations 0021, 0022)
 FTS_TABLE: ColumnElement[Any] = literal_column("search_fts")
 ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migration 0021 makes `vector`
 RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(length): a long page does not win by length alone
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
+FTS_BOARDS = 20  # a search of this many boards or fewer has FTS5 keep to them (more: the join does)
 LIMIT = 8
 CANDIDATES = 400  # matches ranked: a bound on a common word's cost
 
@@ -107,7 +108,7 @@ def search(
     if after_entry_id:
         where.append(m.SearchEntry.id > after_entry_id)
     every_word = every_word or len(asked.words) == 1  # the same, without counting words
-    engine = Sqlite(asked) if session.get_bind().dialect.name == "sqlite" else Postgresql(asked)
+    engine = Sqlite(asked, board_ids) if session.get_bind().dialect.name == "sqlite" else Postgresql(asked)
     if limit is None:
         rows = list(session.execute(engine.ranked(where, every_word=every_word, cap=None)))
         results.total = len(rows)
@@ -139,29 +140,39 @@ def _order(words: ColumnElement | None, rank: ColumnElement) -> list[ColumnEleme
 
 
 class Sqlite:
-    """FTS5: `search_fts MATCH` with bm25, its rows in `search_entries`' id order."""
+    """FTS5: `search_fts MATCH` with bm25, its rows in `search_entries`' id order.
 
-    def __init__(self, asked: Question) -> None:
+    The question's words are matched in title and body only; a search of a few boards also matches
+    `board_id` inside FTS5 (migration 0022), so it never visits the rest of the workspace's matches.
+    """
+
+    def __init__(self, asked: Question, board_ids: Collection[int] | None = None) -> None:
         self.asked = asked
+        few = sorted(board_ids) if board_ids is not None and len(board_ids) <= FTS_BOARDS else []
+        self.boards = f"board_id : ({' OR '.join(phrase(str(b)) for b in few)}) AND " if few else ""
+
+    def match(self, words: str) -> ColumnElement[bool]:
+        return FTS_TABLE.op("MATCH")(f"{self.boards}{{title body}} : ({words})")
+
+    def wanted(self, every_word: bool) -> ColumnElement[bool]:
+        return self.match(every_one(self.asked) if every_word else any_of(self.asked.terms))
 
     def matches(self, where: list, *, every_word: bool) -> Select:
         """The matches' ids, newest first, found by FTS5 without ranking them."""
-        wanted = every_one(self.asked) if every_word else any_of(self.asked.terms)
         return (
             select(FTS.c.rowid)
             .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
-            .where(FTS_TABLE.op("MATCH")(wanted), *where)
+            .where(self.wanted(every_word), *where)
             .order_by(FTS.c.rowid.desc())
         )
 
     def ranked(self, where: list, *, every_word: bool, cap: int | None) -> Select:
         """The newest `cap` matches (all, if None), ranked; with every word, only those having all."""
-        wanted = every_one(self.asked) if every_word else any_of(self.asked.terms)
-        bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)  # lower is better
+        bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0, 0.0)  # lower is better; the board counts for nothing
         matched = (
             select(FTS.c.rowid.label("id"), bm25.label("rank"))
             .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
-            .where(FTS_TABLE.op("MATCH")(wanted), *where)
+            .where(self.wanted(every_word), *where)
             .order_by(FTS.c.rowid.desc())  # FTS5's own order: the newest `cap` without ranking the rest
             .limit(cap)
             .cte("matched")
@@ -175,10 +186,8 @@ class Sqlite:
                     case(
                         (
                             m.SearchEntry.id.in_(
-                                select(FTS.c.rowid).where(
-                                    FTS_TABLE.op("MATCH")(any_of(w.terms)), FTS.c.rowid >= oldest
-                                )  # each word's matches among the candidates' ids only
-                            ),
+                                select(FTS.c.rowid).where(self.match(any_of(w.terms)), FTS.c.rowid >= oldest)
+                            ),  # each word's matches among the candidates' ids only
                             1,
                         ),
                         else_=0,

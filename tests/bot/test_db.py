@@ -19,7 +19,8 @@ from bot.db import (
     schema_revisions,
     upgrade,
 )
-from bot.models import Base, Workspace
+from bot.models import Base, SearchEntry, Workspace
+from bot.search import search
 from bot.slack.oauth import store_metadata
 from tests.conftest import engine_for
 
@@ -132,6 +133,42 @@ def _in_transaction(session) -> bool:
     if hasattr(dbapi, "in_transaction"):  # sqlite3
         return dbapi.in_transaction
     return dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
+def test_a_database_at_0021_with_search_entries_keeps_them_searchable_by_board(empty_engine):
+    """Migration 0022 makes SQLite's FTS5 table again with the board in it and rebuilds it from the
+    passages already there; downgrading makes the board-less one, rebuilt as well."""
+    upgrade(empty_engine, "0021")
+    with empty_engine.begin() as connection:
+        connection.execute(text("INSERT INTO workspaces (id, team_id) VALUES (1, 'T1')"))
+        connection.execute(
+            text(
+                "INSERT INTO search_entries (key, kind, source_id, workspace_id, board_id, title, body, "
+                "restricted) VALUES ('agenda:1', 'agenda', 1, 1, 7, 'Better Care Fund', 'plan', false), "
+                "('agenda:2', 'agenda', 2, 1, 8, 'Better Care Fund', 'plan', false)"
+            )
+        )
+
+    def found(**kwargs) -> list[str]:
+        with make_sessions(empty_engine)() as session:
+            return [h.entry.key for h in search(session, 1, "care fund", limit=None, **kwargs).hits]
+
+    upgrade(empty_engine)
+    assert found(board_ids=[7]) == ["agenda:1"]
+    assert sorted(found()) == ["agenda:1", "agenda:2"]
+    command.downgrade(alembic_config(empty_engine), "0021")
+    with make_sessions(empty_engine)() as session:
+        assert [e.key for e in _search_0021(session)] == ["agenda:2", "agenda:1"]
+
+
+def _search_0021(session):
+    """The query of revision 0021's code: FTS5 over title and body only."""
+    if session.get_bind().dialect.name == "sqlite":
+        asked = "SELECT rowid FROM search_fts WHERE search_fts MATCH 'care' ORDER BY rowid DESC"
+    else:
+        asked = "SELECT id FROM search_entries WHERE vector @@ to_tsquery('english', 'care') ORDER BY id DESC"
+    ids = session.scalars(text(asked))
+    return [session.get(SearchEntry, i) for i in ids]
 
 
 def test_reading_runs_without_a_transaction_and_refuses_to_write(fresh_db):

@@ -181,6 +181,30 @@ def test_restricted_items_are_found_only_for_the_boards_whose_members_may_see_th
     )
 
 
+def test_a_search_kept_to_boards_finds_theirs_and_the_board_is_never_a_word(demo_db, monkeypatch):
+    """Kept to one or a few boards (FTS5 matches the board itself on SQLite, migration 0022) or to
+    more (the join does): the same passages as the whole search, of those boards; and a number asked
+    for finds the number in the text, never a passage because its board has that id."""
+    with make_sessions(demo_db).begin() as session:
+        hwb, fps = board_id(session, "hwb"), board_id(session, "fps")
+        hwb_meeting = session.scalar(select(m.Meeting).where(m.Meeting.board_id == hwb).limit(1))
+        session.add(m.AgendaItem(meeting=hwb_meeting, number="98", position=98, title="Ward 4242 reopening"))
+        board = m.Board(id=4242, workspace_id=hwb_meeting.board.workspace_id, key="test", name="Test Board")
+        meeting = m.Meeting(board=board, key="test-1", meets_on=date(2023, 11, 1), status="confirmed")
+        session.add(m.AgendaItem(meeting=meeting, number="1", position=1, title="Care home beds"))
+    everywhere, _ = ask(demo_db, "care", limit=None)
+    for boards in ([hwb], [hwb, fps], [4242]):
+        for few in (20, 0):  # FTS5 keeps to the boards; or, with none "few", the join does
+            monkeypatch.setattr(query, "FTS_BOARDS", few)
+            kept, _ = ask(demo_db, "care", board_ids=boards, limit=None)
+            assert {h.entry.board_id for h in kept.hits} == set(boards)
+            assert [h.entry.id for h in kept.hits] == [
+                h.entry.id for h in everywhere.hits if h.entry.board_id in boards
+            ]
+    monkeypatch.setattr(query, "FTS_BOARDS", 20)
+    assert titles(demo_db, "4242", board_ids=[hwb, 4242], limit=None) == ["Item 98 Ward 4242 reopening"]
+
+
 def test_an_action_update_is_searchable_at_once(demo_db):
     assert titles(demo_db, "echocardiography") == []
     link_people(demo_db)
