@@ -21,7 +21,7 @@ from bot.boards import can_see_restricted, normalise, person_for, team_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from bot.search.present import shown
+from bot.search.present import shown_all
 from commands.update import MessageRequest
 
 VERBS = ("search", "find")
@@ -75,7 +75,8 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
         return reply("search.json.j2", problem="no_boards", asked=asked, **_empty())
     if not asked:
         return reply("search.json.j2", problem="usage", asked="", **_empty(example=boards[0]))
-    named = [b for b in boards if _names(b) & {normalise(w) for w in words}]
+    said = {normalise(w) for w in words}
+    named = [b for b in boards if _names(b) & said]
     if len(named) == 1 and len(words) > 1:
         words = [w for w in words if normalise(w) not in _names(named[0])]
     scope = named[:1] if len(named) == 1 and len(words) >= 1 else boards
@@ -94,8 +95,7 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
         board_ids=[b.id for b in scope] if len(scope) == 1 else None,
         restricted_board_ids=private,
     )
-    terms = results.question.terms
-    found = [shown(session, h.entry, terms, i, h.words, h.of) for i, h in enumerate(results.hits, 1)]
+    found = shown_all(session, results.hits, results.question.terms)
     return reply(
         "search.json.j2",
         problem=None if found else "nothing",

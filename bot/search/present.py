@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import models as m
 from bot.render import Mrkdwn
 from bot.search.excerpt import excerpt
+from bot.search.query import Hit
 
 KIND_LABELS = {
     "agenda": "Agenda item",
@@ -63,3 +66,21 @@ def shown(
         restricted=entry.restricted,
         follow_up=follow_up,
     )
+
+
+def shown_all(session: Session, hits: Sequence[Hit], terms: list[str]) -> list[Shown]:
+    """Each hit as shown, numbered from 1, with the rows they name read in one query a kind, not one
+    a result (`shown` then finds them in the session: Session.get reads its identity map first)."""
+    entries = [h.entry for h in hits]
+    named = (
+        (m.Board, {e.board_id for e in entries}),
+        (m.Meeting, {e.meeting_id for e in entries if e.meeting_id}),
+        (m.Action, {e.action_id for e in entries if e.action_id}),
+        (m.Kpi, {e.kpi_id for e in entries if e.kpi_id}),
+    )
+    held = [  # the identity map holds rows weakly: these are kept until the results are made
+        session.scalars(select(model).where(model.id.in_(ids))).all() for model, ids in named if ids
+    ]
+    found = [shown(session, h.entry, terms, i, h.words, h.of) for i, h in enumerate(hits, 1)]
+    del held
+    return found
