@@ -282,6 +282,22 @@ def _by_name(
     )
 
 
+def named_in_full(
+    session: Session, request: CommandRequest, words: list[str]
+) -> tuple[m.Board | None, list[str]]:
+    """The one board the words name by its whole name, short name or key ("the health and wellbeing
+    board", "hwb"), and the other words; (None, words) if they name none or several. For commands
+    whose words are free text (search), where a word that only starts a board's name is not a board."""
+    named = _names(session, request)
+    spans = [span for span in _spans(named, words, lambda word: False) if span.strength == 3]
+    longest = max((span.end - span.start for span in spans), default=0)
+    boards = {board_id for span in spans if span.end - span.start == longest for board_id in span.ids}
+    if len(boards) != 1:
+        return None, words
+    taken = next(span for span in spans if span.end - span.start == longest)
+    return session.get(m.Board, boards.pop()), words[: taken.start] + words[taken.end :]
+
+
 def _from_first_name_word(words: list[str]) -> list[str]:
     """The words from the first that is more than filler: "scrutiny committee", not "the scrutiny …"."""
     while len(words) > 1 and normalise(words[0]) in BOARD_NAME_FILLER:

@@ -1,7 +1,8 @@
 """/boardbot search WORDS (and "@BoardBot search …" or a question): what the boards have said about it.
 
 Searches agenda items, actions, KPIs and the boards' documents page by page (bot.search), in the
-asker's workspace: one board when the words name one by its key or short name ("LAC hwb"), else all.
+asker's workspace: one board when the words name one in full, by name, short name or key ("LAC hwb",
+"carers in the health and wellbeing board"), else all.
 Restricted (Part 2) passages only for members of their board, in a DM (bot.boards.can_see_restricted).
 """
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot import models as m
 from bot import search as s
 from bot import updates
-from bot.boards import can_see_restricted, normalise, person_for, team_boards
+from bot.boards import can_see_restricted, named_in_full, person_for, team_boards
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
@@ -75,11 +76,10 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
         return reply("search.json.j2", problem="no_boards", asked=asked, **_empty())
     if not asked:
         return reply("search.json.j2", problem="usage", asked="", **_empty(example=boards[0]))
-    said = {normalise(w) for w in words}
-    named = [b for b in boards if _names(b) & said]
-    if len(named) == 1 and len(words) > 1:
-        words = [w for w in words if normalise(w) not in _names(named[0])]
-    scope = named[:1] if len(named) == 1 and len(words) >= 1 else boards
+    named, rest = named_in_full(session, request, words)
+    if named is not None and rest:
+        words = rest  # "carers in the health and wellbeing board": carers, in that board
+    scope = [named] if named is not None else boards
     person = person_for(session, request)
     # the boards they have a seat on, in one query, before asking each whether it holds today
     seats = (
@@ -122,7 +122,3 @@ def _empty(example: m.Board | None = None) -> dict[str, Any]:
         "in_dm": False,
         "example": example,
     }
-
-
-def _names(board: m.Board) -> set[str]:
-    return {normalise(n) for n in (board.key, board.short_name) if n}

@@ -69,6 +69,26 @@ def test_naming_the_board_last_keeps_to_that_board(demo_db):
     assert "HWB ·" not in text and "FPS P&S ·" in text
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "carers in the health and wellbeing board",
+        "carers Health & Wellbeing Board",
+        "what did the health and wellbeing board say about carers?",
+        "hwb carers",
+    ],
+)
+def test_a_board_named_in_full_keeps_the_search_to_it(demo_db, words):
+    text = says(demo_db, words)
+    assert "of Health & Wellbeing Board match" in text
+    assert "Be told of new matches: `/boardbot watch carers`" in text  # the board's words are not searched
+
+
+def test_a_word_that_only_begins_a_boards_name_is_searched_everywhere(demo_db):
+    text = says(demo_db, "health inequalities")
+    assert "passages match “health inequalities”" in text and " of Health & Wellbeing Board" not in text
+
+
 def test_more_matches_than_are_ranked_says_more_than(demo_db, monkeypatch):
     monkeypatch.setattr(query, "CANDIDATES", 5)
     text = says(demo_db, "better care fund")
