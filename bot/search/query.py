@@ -108,7 +108,11 @@ def search(
     if after_entry_id:
         where.append(m.SearchEntry.id > after_entry_id)
     every_word = every_word or len(asked.words) == 1  # the same, without counting words
-    engine = Sqlite(asked, board_ids) if session.get_bind().dialect.name == "sqlite" else Postgresql(asked)
+    engine = (
+        Sqlite(asked, board_ids, after_entry_id)
+        if session.get_bind().dialect.name == "sqlite"
+        else Postgresql(asked)
+    )
     rows: list[tuple[m.SearchEntry, int]]
     if limit is None:
         rows = [
@@ -147,10 +151,15 @@ class Sqlite:
 
     The question's words are matched in title and body only; a search of a few boards also matches
     `board_id` inside FTS5 (migration 0022), so it never visits the rest of the workspace's matches.
+    A watch's mark is a rowid range FTS5 seeks to: without it SQLite may loop over the workspace's
+    newer passages and ask FTS5 about each one.
     """
 
-    def __init__(self, asked: Question, board_ids: Collection[int] | None = None) -> None:
+    def __init__(
+        self, asked: Question, board_ids: Collection[int] | None = None, after_entry_id: int = 0
+    ) -> None:
         self.asked = asked
+        self.after = after_entry_id
         few = sorted(board_ids) if board_ids is not None and len(board_ids) <= FTS_BOARDS else []
         self.boards = f"board_id : ({' OR '.join(phrase(str(b)) for b in few)}) AND " if few else ""
 
@@ -165,8 +174,8 @@ class Sqlite:
         bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0, 0.0)  # lower is better; the board counts for nothing
         matched = (
             select(FTS.c.rowid.label("id"), bm25.label("rank"))
-            .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid)
-            .where(self.wanted(every_word), *where)
+            .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid + 0)  # FTS5 first: see the class
+            .where(self.wanted(every_word), FTS.c.rowid > self.after, *where)
             .order_by(FTS.c.rowid.desc())  # FTS5's own order: the newest `cap` without ranking the rest
             .limit(cap)
             .cte("matched")
