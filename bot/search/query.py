@@ -113,29 +113,26 @@ def search(
         if session.get_bind().dialect.name == "sqlite"
         else Postgresql(asked)
     )
-    rows: list[tuple[m.SearchEntry, int]]
     if limit is None:
-        rows = [
-            (entry, words)
-            for entry, words in session.execute(engine.ranked(where, every_word=every_word, cap=None))
-        ]
+        rows = list(session.execute(engine.ranked(where, every_word=every_word, cap=None)))
         results.total = len(rows)
     else:
-        # the candidates with any word (or all, for one), ranked, counted as they are found: one more
-        # than CANDIDATES says that more match; the rows after `limit` fill in below
-        counted = engine.ranked(where, every_word=every_word, cap=CANDIDATES + 1).add_columns(
-            func.count().over()
+        found = engine.matches(where, every_word=every_word).limit(CANDIDATES + 1).subquery()
+        results.total = session.scalar(select(func.count()).select_from(found)) or 0
+        results.more = results.total > CANDIDATES
+        results.total = min(results.total, CANDIDATES)
+        # too many to rank them all: the passages with every word first, any word if too few have
+        first_every = every_word or (results.more and len(asked.words) > 1)
+        rows = list(
+            session.execute(engine.ranked(where, every_word=first_every, cap=CANDIDATES).limit(limit))
         )
-        ranked = list(session.execute(counted.limit(2 * limit)))
-        results.total = min(ranked[0][2] if ranked else 0, CANDIDATES)
-        results.more = bool(ranked) and ranked[0][2] > CANDIDATES
-        rows = [(entry, words) for entry, words, _ in ranked[:limit]]
-        if results.more and not every_word:
-            # too many to rank them all: those with every word first, then with fewer among the newest
-            every = engine.ranked(where, every_word=True, cap=CANDIDATES).limit(limit)
-            rows = [(entry, words) for entry, words in session.execute(every)]
+        if len(rows) < min(limit, CANDIDATES) and first_every and not every_word:
+            # all the passages with every word are in `rows`; then those with fewer, among the newest
             having_all = {entry.id for entry, _ in rows}
-            rows += [(e, w) for e, w, _ in ranked if e.id not in having_all][: limit - len(rows)]
+            fewer = session.execute(
+                engine.ranked(where, every_word=False, cap=CANDIDATES).limit(limit + len(rows))
+            )
+            rows += [row for row in fewer if row[0].id not in having_all][: limit - len(rows)]
     results.hits = [Hit(entry, int(words), len(asked.words)) for entry, words in rows]
     return results
 
@@ -151,8 +148,7 @@ class Sqlite:
 
     The question's words are matched in title and body only; a search of a few boards also matches
     `board_id` inside FTS5 (migration 0022), so it never visits the rest of the workspace's matches.
-    A watch's mark is a rowid range FTS5 seeks to: without it SQLite may loop over the workspace's
-    newer passages and ask FTS5 about each one.
+    A watch's mark is a rowid range FTS5 seeks to.
     """
 
     def __init__(
@@ -169,15 +165,25 @@ class Sqlite:
     def wanted(self, every_word: bool) -> ColumnElement[bool]:
         return self.match(every_one(self.asked) if every_word else any_of(self.asked.terms))
 
+    def matches(self, where: list, *, every_word: bool, columns: tuple = (FTS.c.rowid,)) -> Select:
+        """The matches' ids (or `columns`), newest first, found by FTS5 without ranking them.
+
+        FTS5 is read first, then each match's entry: the join cannot look FTS5 up by rowid (`+ 0`),
+        else, with a watch's mark, SQLite loops over the newer passages asking FTS5 about each.
+        """
+        return (
+            select(*columns)
+            .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid + 0)
+            .where(self.wanted(every_word), FTS.c.rowid > self.after, *where)
+            .order_by(FTS.c.rowid.desc())
+        )
+
     def ranked(self, where: list, *, every_word: bool, cap: int | None) -> Select:
         """The newest `cap` matches (all, if None), ranked; with every word, only those having all."""
         bm25 = func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0, 0.0)  # lower is better; the board counts for nothing
         matched = (
-            select(FTS.c.rowid.label("id"), bm25.label("rank"))
-            .join(m.SearchEntry, m.SearchEntry.id == FTS.c.rowid + 0)  # FTS5 first: see the class
-            .where(self.wanted(every_word), FTS.c.rowid > self.after, *where)
-            .order_by(FTS.c.rowid.desc())  # FTS5's own order: the newest `cap` without ranking the rest
-            .limit(cap)
+            self.matches(where, every_word=every_word, columns=(FTS.c.rowid.label("id"), bm25.label("rank")))
+            .limit(cap)  # FTS5's own order: the newest `cap` without ranking the rest
             .cte("matched")
             .prefix_with("MATERIALIZED")  # bm25 is only to be had in the full-text query itself
         )
@@ -224,6 +230,10 @@ class Postgresql:
         for other in queries[1:]:
             both = both.op("&&")(other)
         return both
+
+    def matches(self, where: list, *, every_word: bool) -> Select:
+        """The matches' ids, in the order the GIN index finds them, without ranking them."""
+        return select(m.SearchEntry.id).where(m.SearchEntry.vector.op("@@")(self.wanted(every_word)), *where)
 
     def ranked(self, where: list, *, every_word: bool, cap: int | None) -> Select:
         """The newest `cap` matches (all, if None), ranked; with every word, only those having all."""
