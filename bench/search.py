@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from bot import models as m
+from bot import process
 from bot.config import normalise_database_url
 from bot.db import make_engine, make_sessions, reading
 from bot.request import CommandRequest
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     print(f"{engine.dialect.name}: {entries:,} search entries")
+    process.started()  # as a web worker does once its app is built
     with sessions() as session:
         boards = list(
             session.execute(select(m.Board.id, m.Board.key).where(m.Board.workspace_id == workspace_id))

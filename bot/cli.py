@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import clock, logs
+from bot import clock, logs, process
 from bot.boarddata import export_yaml, load_files, loaded_unchanged, remember_export
 from bot.config import ConfigError, Settings
 from bot.db import SchemaOutOfDate, check_schema, make_engine, make_sessions, schema_revisions, upgrade
@@ -323,6 +323,7 @@ def cmd_serve(args, settings: Settings, engine) -> int:
         sessions = make_sessions(engine)
         start_up(settings, sessions)
         handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
+        process.started()
         handler.start()
         return 0
     engine.dispose()
@@ -379,6 +380,7 @@ def cmd_run(args, settings: Settings, engine) -> int:
     team = start_up(settings, sessions)
     handler = SocketModeHandler(create_app(settings, sessions), settings.slack_app_token)
     clock_thread = start_background(settings, sessions, team_id=team.team_id if team else None)
+    process.started()
     try:
         handler.start()
     finally:

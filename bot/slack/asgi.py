@@ -27,7 +27,7 @@ from functools import partial
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot import logs
+from bot import logs, process
 from bot.app import create_app
 from bot.calendar import links
 from bot.calendar.feeds import CalendarFeeds, loggable
@@ -343,6 +343,13 @@ def make_application(settings: Settings | None = None) -> SlackASGI:
     )
 
 
+def served_application() -> SlackASGI:
+    """make_application for a worker `serve` starts: then its start-up objects are frozen (bot.process)."""
+    application = make_application()
+    process.started()
+    return application
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, str(default))
     if not value.isdigit() or int(value) < 1:
@@ -350,7 +357,7 @@ def env_int(name: str, default: int) -> int:
     return int(value)
 
 
-def serve(settings: Settings, factory: str = "bot.slack.asgi:make_application") -> int:
+def serve(settings: Settings, factory: str = "bot.slack.asgi:served_application") -> int:
     """Run uvicorn on $PORT with WEB_CONCURRENCY worker processes, each making its app by `factory`."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
