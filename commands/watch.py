@@ -1,7 +1,7 @@
 """/boardbot watch WORDS · /boardbot watches · /boardbot unwatch N: saved searches that notify.
 
-`/boardbot watches` (and the Home tab) shows each watch with a Stop watching button: `stop` removes it
-for its owner only, and a press on one already gone says so.
+`/boardbot watches` (and the Home tab) shows each watch with a Stop watching button, and so does each
+watch notice: `stop` removes it for its owner only, and a press on one already gone says so.
 
 A watch tells its owner of each passage added after it was set (a new agenda item, action, KPI or
 document page; decisions once they are indexed) that has every one of its words, itself or a synonym:
@@ -115,8 +115,12 @@ def unwatch(request: CommandRequest, session: Session, slack: updates.Directory 
     return _reply("removed", person, words=found.words, watches=[w for w in mine if w is not found])
 
 
-def stop(request: CommandRequest, session: Session, watch_id: int) -> Reply:
-    """A Stop watching button: remove that watch if it is the presser's own."""
+def stop(request: CommandRequest, session: Session, watch_id: int, *, on_notice: bool = False) -> Reply:
+    """A Stop watching button: remove that watch if it is the presser's own.
+
+    Pressed on the list, the answer is the list brought up to date, to replace it; pressed on a notice
+    (`on_notice`), which may sit in a daily message among other reminders, it is a few words of its own.
+    """
     person = person_for(session, request)
     if person is None:
         return _reply("not_a_person", None)
@@ -125,10 +129,10 @@ def stop(request: CommandRequest, session: Session, watch_id: int) -> Reply:
     if found is not None and found.person_id != person.id:
         return _reply("not_yours", person)  # said to the presser only; the list stays as it was
     if found is None:
-        answer = _reply("gone", person, watches=mine)
+        answer = _reply("gone", person, watches=mine, pressed=not on_notice)
     else:
         session.delete(found)
         rest = [w for w in mine if w.id != found.id]
-        answer = _reply("removed", person, words=found.words, watches=rest, pressed=True)
-    answer.extra["replace"] = True  # the list pressed on is out of date: this answer replaces it
+        answer = _reply("removed", person, words=found.words, watches=rest, pressed=not on_notice)
+    answer.extra["replace"] = not on_notice  # a list pressed on is out of date: this answer replaces it
     return answer

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.search.sources import document_path, document_places
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
 FOOTER_RE = re.compile(r"(?<!\S)Page ([0-9]+)(?!\S)")
@@ -64,8 +66,16 @@ def printed_page(found: list[tuple[int, int | None]], line: int) -> int | None:
 
 
 def document_files() -> dict[str, Path]:
+    """The demo documents' text files, found where `boardbot load` finds them (bot.search.sources)."""
     common = yaml.safe_load((DEMO / "common.yaml").read_text(encoding="utf-8"))
-    return {doc["key"]: ROOT / doc["file"] for doc in common["documents"] if doc.get("file")}
+    found = {}
+    for doc in (d for d in common["documents"] if d.get("file")):
+        path = document_path(doc["file"])
+        if path is None:
+            looked = " or ".join(map(str, document_places(doc["file"])))
+            raise SystemExit(f"document {doc['key']}: no file {doc['file']} at {looked}")
+        found[doc["key"]] = path
+    return found
 
 
 def with_pages(text: str, pages_of: dict[str, list[tuple[int, int | None]]], problems: list[str]) -> str:

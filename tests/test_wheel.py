@@ -3,7 +3,8 @@
 The wheel is built with `python -m build` (no isolation: setuptools and build come with the dev
 extras, so it works offline) from a copy of the files a build reads, installed with pip into a
 fresh venv in a temporary directory, and run from there: `boardbot db upgrade`, `boardbot load` of
-the demo files, and a console question. The venv sees the test venv's dependencies through a .pth
+a copy of the demo files and their texts (data/sources, found from where boardbot runs), and console
+questions, one answered from a document's page. The venv sees the test venv's dependencies through a .pth
 line (no download), but not its editable BoardBot, so every module, template and migration used
 comes from the wheel.
 """
@@ -25,10 +26,14 @@ BUILD_INPUTS = ("pyproject.toml", "README.md", "bot", "commands", "reminders", "
 DEMO_NOW = "2023-09-01T09:00:00+01:00"
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+def completed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"{argv}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return done
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    return completed(argv, cwd, env).stdout
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +97,9 @@ def test_the_wheel_holds_every_package_template_and_migration(wheel):
 
 
 def test_the_installed_wheel_upgrades_loads_the_demo_and_answers(installed, fresh_url, tmp_path):
-    workdir = tmp_path / "operator"  # nowhere near the checkout
-    shutil.copytree(ROOT / "data" / "demo", workdir / "demo")
+    workdir = tmp_path / "operator"  # nowhere near the checkout: its data and their texts copied here
+    for folder in ("demo", "sources"):
+        shutil.copytree(ROOT / "data" / folder, workdir / "data" / folder)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -108,10 +114,14 @@ def test_the_installed_wheel_upgrades_loads_the_demo_and_answers(installed, fres
     )
     assert all(Path(path).is_relative_to(installed.parent) for path in where.split()), where
     run(["boardbot", "db", "upgrade"], workdir, env)
-    loaded = run(
-        ["boardbot", "load", *sorted(str(p) for p in (workdir / "demo").glob("*.yaml"))], workdir, env
-    )
-    assert "boards: 2 new" in loaded
+    demo = sorted(str(p.relative_to(workdir)) for p in (workdir / "data" / "demo").glob("*.yaml"))
+    loaded = completed(["boardbot", "load", *demo], workdir, env)
+    assert "boards: 2 new" in loaded.stdout
+    assert "not indexed" not in loaded.stderr, loaded.stderr  # data/sources/… read from where it runs
     answer = run(["boardbot", "console", "-c", "/nextmeeting hwb"], workdir, env)
     assert "Health and Wellbeing Board" in answer or "Health & Wellbeing Board" in answer, answer
     assert "Thursday 5 October 2023" in answer, answer
+    found = run(["boardbot", "console", "-c", "/boardbot search samaritans posters pubs"], workdir, env)
+    assert "Family and People Services Policy and Scrutiny Committee, Monday 25th November 2019" in found, (
+        found
+    )

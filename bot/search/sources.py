@@ -26,7 +26,8 @@ from bot import models as m
 from bot.search import pages
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parent.parent.parent  # data/sources/… paths are relative to the project
+_TOP = Path(__file__).resolve().parents[2]  # a source checkout's root; site-packages when installed
+CHECKOUT = _TOP if (_TOP / "pyproject.toml").is_file() else None
 IN_CHUNKS = 500  # ids in one IN (…)
 
 
@@ -226,16 +227,39 @@ def citing_boards(document_ids: Sequence[int] | None) -> CompoundSelect:
     return union(*cited)
 
 
+def document_places(file: str) -> list[Path]:
+    """Where a document's `file:` may be, in the order looked: as written when absolute; else under the
+    working directory (where `boardbot load` runs, which the data's paths are relative to), then, when
+    BoardBot runs from a source checkout, under it (so the demo's texts are found whatever the directory)."""
+    path = Path(file)
+    if path.is_absolute():
+        return [path]
+    return list(dict.fromkeys([Path.cwd() / path, *([CHECKOUT / path] if CHECKOUT else [])]))
+
+
+def document_path(file: str) -> Path | None:
+    """The first of `document_places` that is a file, or None."""
+    return next((place for place in document_places(file) if place.is_file()), None)
+
+
 def document_text(document: m.Document) -> str | None:
-    """The document's text, from its file (relative to the project, as the demo data writes it)."""
+    """The document's text, from its file (see `document_places`); None, with a warning, when unread."""
     if not document.file:
         return None
-    path = Path(document.file)
-    path = path if path.is_absolute() else ROOT / path
+    path = document_path(document.file)
+    if path is None:
+        log.warning(
+            "document %s not indexed: no file %s at %s. Run boardbot from the folder the data's `file:` "
+            "paths are relative to, or give the document's `file:` as an absolute path",
+            document.key,
+            document.file,
+            " or ".join(str(place) for place in document_places(document.file)),
+        )
+        return None
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:  # missing, or not text (an imported pack's PDF)
-        log.warning("document %s not indexed: %s", document.key, error)
+    except (OSError, UnicodeDecodeError) as error:  # unreadable, or not text (an imported pack's PDF)
+        log.warning("document %s not indexed: %s: %s", document.key, path, error)
         return None
 
 

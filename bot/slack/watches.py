@@ -1,8 +1,9 @@
-"""Thin listener for Stop watching, on `/boardbot watches` and on the Home tab (commands/watch.py).
+"""Thin listener for Stop watching on watch lists, the Home tab and notices (commands/watch.py).
 
-On a message the answer replaces the list pressed on (what was removed, how to watch again, the
-watches left); on the Home tab, which has no response_url, it comes by DM and the tab is published
-again (bot.slack.home.refreshing).
+On a list the answer replaces it (what was removed, how to watch again, the watches left). On a notice
+(value `watch:<id>:notice`) it comes privately beneath, as the other reminder buttons answer, and the
+message stays: a daily message carries other reminders. On the Home tab, which has no response_url,
+it comes by DM and the tab is published again (bot.slack.home.refreshing).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.slack.listeners import tell
 from bot.slack.payloads import origin_of
 from commands import watch
 
-WATCH_RE = re.compile(r"^watch:(\d{1,12})$")
+WATCH_RE = re.compile(r"^watch:(\d{1,12})(:notice)?$")
 STALE = "That button is from an older message; `/boardbot watches` lists your watches."
 
 
@@ -46,8 +47,10 @@ def stop_button(sessions: sessionmaker[Session], settings: Settings, *, trust_co
                 board_hint=origin.board_hint,
                 person_hint=origin.person_hint,
             )
-            watch_id = int(found.group(1))
-            reply = in_transaction(sessions, lambda session: watch.stop(request, session, watch_id))
+            watch_id, on_notice = int(found.group(1)), found.group(2) is not None
+            reply = in_transaction(
+                sessions, lambda session: watch.stop(request, session, watch_id, on_notice=on_notice)
+            )
         user = origin.user_id
         if (body.get("container") or {}).get("type") == "view":
             tell(client, user, None, reply)

@@ -15,6 +15,7 @@ from reminders.run import plan_reminders, run_reminders
 from tests.helpers import ask, text_of
 from tests.reminders.test_demo_preview import preview_of
 from tests.reminders.world import sender_for
+from tests.slack_limits import assert_fits_slack
 
 MONDAY = datetime(2023, 9, 4, 8, 5, tzinfo=UTC)  # 09:05 in London, a working day
 
@@ -142,3 +143,56 @@ def test_the_reminders_preview_shows_the_notice_on_the_day_it_is_found(demo_db):
     add_item(demo_db, "Hospital discharge grant")
     text = preview_of(demo_db, "2023-09-01")
     assert "New for your watch “hospital discharge”: Item 90 Hospital discharge grant" in text
+
+
+def notice_buttons(blocks: list[dict]) -> list[dict]:
+    return [b["accessory"] for b in blocks if (b.get("accessory") or {}).get("action_id") == "watch_stop"]
+
+
+def watch_id(engine, person: str, words: str) -> int:
+    with make_sessions(engine)() as session:
+        return session.scalar(
+            select(m.SearchWatch.id)
+            .join(m.Person)
+            .where(m.Person.key == person, m.SearchWatch.words == words)
+        )
+
+
+def test_a_posted_notice_carries_a_stop_watching_button_for_its_watch(demo_db, slack):
+    on_slack(demo_db)
+    boardbot_says(demo_db, "watch hospital discharge")
+    add_item(demo_db, "Hospital discharge grant")
+    run_reminders(make_sessions(demo_db), sender_for(slack), now=MONDAY)
+    [posted] = [
+        c.body for c in slack.calls_to("chat.postMessage") if "New for your watch" in json.dumps(c.body)
+    ]
+    assert_fits_slack(posted)
+    [button] = notice_buttons(posted["blocks"])
+    assert button["text"]["text"] == "Stop watching"
+    assert button["value"] == f"watch:{watch_id(demo_db, 'josh-rendall', 'hospital discharge')}:notice"
+
+
+def test_a_daily_message_full_of_notices_keeps_one_button_per_notice_within_50_blocks(demo_db, slack):
+    on_slack(demo_db)
+    boardbot_says(demo_db, "settings daily")
+    topics = ["discharge", "carers", "dementia", "housing", "transport", "libraries"]
+    for topic in topics:
+        boardbot_says(demo_db, f"watch {topic}")
+    with make_sessions(demo_db).begin() as session:
+        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == "hwb-2023-11-23"))
+        for number, (topic, n) in enumerate(((t, n) for t in topics for n in range(10)), start=100):
+            session.add(m.AgendaItem(meeting=meeting, number=str(number), position=number * 10,
+                                     title=f"Grant {n} for {topic}"))  # fmt: skip
+    run_reminders(make_sessions(demo_db), sender_for(slack), now=MONDAY)
+    [digest] = [
+        c.body for c in slack.calls_to("chat.postMessage") if "New for your watch" in json.dumps(c.body)
+    ]
+    assert_fits_slack(digest)  # 60 notices: as many as fit shown, each with its button, the rest a line each
+    buttons = notice_buttons(digest["blocks"])
+    shown = [
+        b for b in digest["blocks"] if ":mag: New for your watch" in (b.get("text") or {}).get("text", "")
+    ]
+    assert len(digest["blocks"]) <= 50 and len(buttons) == len(shown) >= 40
+    assert {b["value"] for b in buttons} <= {
+        f"watch:{watch_id(demo_db, 'josh-rendall', topic)}:notice" for topic in topics
+    }
