@@ -225,9 +225,12 @@ class Postgresql:
         self.asked = asked
         self.few = board_ids is not None and len(board_ids) <= FTS_BOARDS
 
-    @staticmethod
-    def query(text: str) -> ColumnElement:
-        return func.websearch_to_tsquery(ENGLISH, text)
+    def query(self, text: str) -> ColumnElement:
+        """The text's tsquery. Matched without the GIN index (a few boards), it is made once, in a
+        subquery: in a plan psycopg has prepared the function is called again for each passage. With
+        the index, the planner needs it as it is, to estimate how many match."""
+        tsquery = func.websearch_to_tsquery(ENGLISH, text)
+        return select(tsquery).scalar_subquery() if self.few else tsquery
 
     def wanted(self, every_word: bool) -> ColumnElement:
         if not every_word:
