@@ -40,6 +40,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import create_engine, func, select
 
+from bench.search import QUESTIONS as search_questions
 from bot import models as m
 from bot.slack.fake import FakeSlack
 
@@ -332,8 +333,9 @@ def cases_for(url: str, team: str | None, boards: int) -> tuple[str, list[Case]]
                 .order_by(m.Board.key)
                 .limit(boards)
             ).all()
-            places, refs, words = [], [], []
+            places, refs, words, keys = [], [], [], []
             for board_id, key, channel in picked:
+                keys.append(key)
                 ref = connection.scalar(
                     select(m.Action.ref).where(m.Action.board_id == board_id).order_by(m.Action.id).limit(1)
                 )
@@ -367,6 +369,12 @@ def cases_for(url: str, team: str | None, boards: int) -> tuple[str, list[Case]]
         Case("/actions done", "/actions", each("done")),
         Case("/actions REF", "/actions", each("{ref}")),
         Case("/boardbot help", "/boardbot", (("help", DM),)),
+        Case("/boardbot search", "/boardbot", tuple((f"search {q}", DM) for q in search_questions)),
+        Case(
+            "/boardbot search KEY",
+            "/boardbot",
+            tuple((f"search {keys[i % len(keys)]} {q}", DM) for i, q in enumerate(search_questions)),
+        ),
     ]
 
 
