@@ -287,9 +287,16 @@ def named_in_full(
 ) -> tuple[m.Board | None, list[str]]:
     """The one board the words name by its whole name, short name or key ("the health and wellbeing
     board", "hwb"), and the other words; (None, words) if they name none or several. For commands
-    whose words are free text (search), where a word that only starts a board's name is not a board."""
+    whose words are free text (search): a word that only starts a board's name, or its name's words
+    without a board noun ("health and wellbeing strategy"), are not a board."""
     named = _names(session, request)
-    spans = [span for span in _spans(named, words, lambda word: False) if span.strength == 3]
+    names = {name for n in named for name in n.names}
+
+    def whole(span: _Span) -> bool:
+        said = normalise(" ".join(words[span.start : span.end]))
+        return said in names or any(word in BOARD_NOUNS for word in said.split())
+
+    spans = [span for span in _spans(named, words, lambda word: False) if span.strength == 3 and whole(span)]
     longest = max((span.end - span.start for span in spans), default=0)
     boards = {board_id for span in spans if span.end - span.start == longest for board_id in span.ids}
     if len(boards) != 1:

@@ -84,9 +84,11 @@ def test_a_board_named_in_full_keeps_the_search_to_it(demo_db, words):
     assert "Be told of new matches: `/boardbot watch carers`" in text  # the board's words are not searched
 
 
-def test_a_word_that_only_begins_a_boards_name_is_searched_everywhere(demo_db):
-    text = says(demo_db, "health inequalities")
-    assert "passages match “health inequalities”" in text and " of Health & Wellbeing Board" not in text
+@pytest.mark.parametrize("words", ["health inequalities", "health and wellbeing strategy"])
+def test_words_of_a_boards_name_without_a_board_noun_are_searched_everywhere(demo_db, words):
+    text = says(demo_db, words)
+    assert f"passages match “{words}”" in text and " of Health & Wellbeing Board" not in text
+    assert f"`/boardbot watch {words.replace(' and ', ' ')}`" in text  # every word searched
 
 
 def test_more_matches_than_are_ranked_says_more_than(demo_db, monkeypatch):
