@@ -125,8 +125,9 @@ def examples(session: Session, request: CommandRequest) -> Examples | None:
     person = person_for(session, request)
     theirs = boards_of(session, person) if person else []
     in_channel = [b for b in boards if b.key == request.board_hint or b.slack_channel == request.channel_id]
-    meeting_soon = [b for b in boards if next_meeting(session, b, today_at(b, request))]
-    board = next(iter(in_channel or theirs[:1] or meeting_soon or boards))
+    board = next(iter(in_channel or theirs[:1]), None) or next(
+        (b for b in boards if next_meeting(session, b, today_at(b, request))), boards[0]
+    )  # looked for board by board only when needed, and only until one meets next
     today = today_at(board, request)
     coming = next_meeting(session, board, today)
     met = coming or last_meeting(session, board, today)
