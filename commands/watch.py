@@ -11,6 +11,7 @@ the person chose with `/boardbot settings`.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from bot.boards import person_for
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from bot.search.words import STOP_WORDS, question
+from bot.search.words import STOP_WORDS, question, tokens
 
 MAX_WATCHES = 20  # a person's watches; more is a search, not a watch
 MAX_WORDS_CHARS = 200
@@ -36,6 +37,22 @@ def watches_of(session: Session, person: m.Person) -> list[m.SearchWatch]:
             select(m.SearchWatch).where(m.SearchWatch.person_id == person.id).order_by(m.SearchWatch.id)
         )
     )
+
+
+def as_watched(words: str) -> str:
+    """The words as typed, but for the stop words and marks around them ("what about the BCF?": BCF):
+    those inside stay, as they make phrases ("looked after children" is LAC, "looked children" not)."""
+    kept = words.split()
+    while kept and not [t for t in tokens(kept[0]) if t not in STOP_WORDS]:
+        kept.pop(0)
+    while kept and not [t for t in tokens(kept[-1]) if t not in STOP_WORDS]:
+        kept.pop()
+    return " ".join(kept).strip(string.punctuation + "“”‘’") if kept else ""
+
+
+def same_words(one: str, other: str) -> bool:
+    """The same watch: the same words searched, whatever the case, punctuation or stop words."""
+    return [w.word for w in question(one).words] == [w.word for w in question(other).words]
 
 
 def _reply(problem: str | None, person: m.Person | None, **context: Any) -> Reply:
@@ -65,11 +82,11 @@ def watch(request: CommandRequest, session: Session, slack: updates.Directory | 
     asked = question(words)
     if not any(w.word not in STOP_WORDS for w in asked.words):
         return _reply("usage", person, asked=words)
-    wanted = " ".join(w.word for w in asked.words)
+    wanted = as_watched(words)
     mine = watches_of(session, person)
-    same = next((w for w in mine if w.words == wanted), None)
+    same = next((w for w in mine if same_words(w.words, wanted)), None)
     if same is not None:
-        return _reply("already", person, watch=same, words=wanted, watches=mine)
+        return _reply("already", person, watch=same, words=same.words, watches=mine)
     if len(mine) >= MAX_WATCHES:
         return _reply("too_many", person, watches=mine)
     created = m.SearchWatch(
@@ -107,8 +124,7 @@ def unwatch(request: CommandRequest, session: Session, slack: updates.Directory 
     if asked.isdigit() and 1 <= int(asked) <= len(mine):
         found = mine[int(asked) - 1]
     elif asked:
-        wanted = " ".join(w.word for w in question(asked).words)
-        found = next((w for w in mine if w.words == wanted), None)
+        found = next((w for w in mine if same_words(w.words, asked)), None)
     if found is None:
         return _reply("which", person, watches=mine, asked=asked)
     session.delete(found)

@@ -96,6 +96,23 @@ def test_a_synonym_of_the_watched_words_matches_too(demo_db):
     ]
 
 
+def test_a_watch_keeps_the_words_as_typed_so_a_phrase_keeps_its_synonym(demo_db):
+    """ "looked after children" is LAC only with its "after": the watch keeps the words as typed."""
+    on_slack(demo_db)
+    said = boardbot_says(demo_db, "watch looked after children")
+    assert "Watching “looked after children” (also “LAC” for “looked after children”)" in said
+    assert "already watching “looked after children”" in boardbot_says(
+        demo_db, "watch Looked After Children!"
+    )
+    add_item(demo_db, "LAC sufficiency strategy")
+    assert [s for _, s, _ in watch_notices(demo_db)] == [
+        "New for your watch “looked after children”: Item 90 LAC sufficiency strategy"
+    ]
+    assert "no longer watch “looked after children”" in boardbot_says(
+        demo_db, "unwatch looked after children"
+    )
+
+
 def test_a_restricted_item_is_told_only_to_members_of_its_board(demo_db):
     on_slack(demo_db)
     boardbot_says(demo_db, "watch hospital discharge", person="josh-rendall")  # on the HWB
@@ -115,10 +132,10 @@ def test_a_person_lists_and_removes_their_watches(demo_db):
     assert "already watching “youth justice”" in boardbot_says(demo_db, "watch Youth Justice!")
     boardbot_says(demo_db, "watch what about the BCF?")
     listed = boardbot_says(demo_db, "watches")
-    assert "1. youth justice" in listed and "2. bcf" in listed
+    assert "1. youth justice" in listed and "2. BCF ·" in listed  # as typed, less the question around it
     assert "None of your watches is “knitting”" in boardbot_says(demo_db, "unwatch knitting")
     assert "no longer watch “youth justice”" in boardbot_says(demo_db, "unwatch 1")
-    assert "no longer watch “bcf”" in boardbot_says(demo_db, "unwatch bcf")
+    assert "no longer watch “BCF”" in boardbot_says(demo_db, "unwatch bcf")
     assert "You have no watches to remove" in boardbot_says(demo_db, "unwatch 1")
 
 
