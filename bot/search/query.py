@@ -41,7 +41,7 @@ FTS_TABLE: ColumnElement[Any] = literal_column("search_fts")
 ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")  # as migration 0021 makes `vector`
 RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(length): a long page does not win by length alone
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as much as four in the body
-FTS_BOARDS = 20  # a search of this many boards or fewer has FTS5 keep to them (more: the join does)
+FTS_BOARDS = 20  # a search of this many boards or fewer finds their passages first (the engines say how)
 LIMIT = 8
 CANDIDATES = 400  # matches ranked: a bound on a common word's cost
 
