@@ -23,6 +23,7 @@ from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from bot.search.present import shown_all
+from bot.search.words import as_watched
 from commands.update import MessageRequest
 
 VERBS = ("search", "find")
@@ -101,6 +102,7 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
         problem=None if found else "nothing",
         asked=asked,
         searched=[w.word for w in results.question.words],
+        watch_words=as_watched(" ".join(words)),
         synonyms=results.question.synonyms,
         shown=found,
         total=results.total,
@@ -114,6 +116,7 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
 def _empty(example: m.Board | None = None) -> dict[str, Any]:
     return {
         "searched": [],
+        "watch_words": "",
         "synonyms": [],
         "shown": [],
         "total": 0,

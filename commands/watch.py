@@ -11,7 +11,6 @@ the person chose with `/boardbot settings`.
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from bot.boards import person_for
 from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
-from bot.search.words import STOP_WORDS, question, tokens
+from bot.search.words import STOP_WORDS, as_watched, question
 
 MAX_WATCHES = 20  # a person's watches; more is a search, not a watch
 MAX_WORDS_CHARS = 200
@@ -37,17 +36,6 @@ def watches_of(session: Session, person: m.Person) -> list[m.SearchWatch]:
             select(m.SearchWatch).where(m.SearchWatch.person_id == person.id).order_by(m.SearchWatch.id)
         )
     )
-
-
-def as_watched(words: str) -> str:
-    """The words as typed, but for the stop words and marks around them ("what about the BCF?": BCF):
-    those inside stay, as they make phrases ("looked after children" is LAC, "looked children" not)."""
-    kept = words.split()
-    while kept and not [t for t in tokens(kept[0]) if t not in STOP_WORDS]:
-        kept.pop(0)
-    while kept and not [t for t in tokens(kept[-1]) if t not in STOP_WORDS]:
-        kept.pop()
-    return " ".join(kept).strip(string.punctuation + "“”‘’") if kept else ""
 
 
 def same_words(one: str, other: str) -> bool:

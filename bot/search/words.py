@@ -9,6 +9,7 @@ come first, whatever the engine's rank says.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 
 from bot.search.synonyms import SYNONYMS
@@ -85,3 +86,14 @@ def question(text: str) -> Question:
                 synonyms.append((long, short.upper()))
                 break
     return Question(text=text, words=words, synonyms=list(dict.fromkeys(synonyms)))
+
+
+def as_watched(words: str) -> str:
+    """The words as typed, but for the stop words and marks around them ("what about the BCF?": BCF):
+    those inside stay, as they make phrases ("looked after children" is LAC, "looked children" not)."""
+    kept = words.split()
+    while kept and not [t for t in tokens(kept[0]) if t not in STOP_WORDS]:
+        kept.pop(0)
+    while kept and not [t for t in tokens(kept[-1]) if t not in STOP_WORDS]:
+        kept.pop()
+    return " ".join(kept).strip(string.punctuation + "“”‘’") if kept else ""

@@ -88,7 +88,7 @@ def test_a_board_named_in_full_keeps_the_search_to_it(demo_db, words):
 def test_words_of_a_boards_name_without_a_board_noun_are_searched_everywhere(demo_db, words):
     text = says(demo_db, words)
     assert f"passages match “{words}”" in text and " of Health & Wellbeing Board" not in text
-    assert f"`/boardbot watch {words.replace(' and ', ' ')}`" in text  # every word searched
+    assert f"`/boardbot watch {words}`" in text  # every word searched, and a watch of them as typed
 
 
 def test_more_matches_than_are_ranked_says_more_than(demo_db, monkeypatch):
@@ -196,3 +196,15 @@ def test_updates_and_thread_replies_are_not_searches(demo_db, text, dm, thread):
 def test_help_lists_search_and_watch(demo_db):
     text = read(ask(demo_db, boardbot.run, "boardbot", "help"))
     assert "/boardbot search `words`" in text and "/boardbot watch `words`" in text
+
+
+@pytest.mark.parametrize(
+    "words, watch",
+    [
+        ("looked after children placements", "looked after children placements"),  # "after" makes LAC
+        ("what did we decide about the better care fund?", "better care fund"),
+        ("carers in the health and wellbeing board", "carers"),
+    ],
+)
+def test_the_watch_offered_keeps_the_words_a_watch_would(demo_db, words, watch):
+    assert f"Be told of new matches: `/boardbot watch {watch}`" in says(demo_db, words)
