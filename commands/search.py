@@ -23,7 +23,7 @@ from bot.render import reply
 from bot.reply import Reply
 from bot.request import CommandRequest
 from bot.search.present import shown_all
-from bot.search.words import as_watched
+from bot.search.words import STOP_WORDS, as_watched, tokens
 from commands.update import MessageRequest
 
 VERBS = ("search", "find")
@@ -78,7 +78,7 @@ def answer(request: CommandRequest, session: Session, words: list[str]) -> Reply
     if not asked:
         return reply("search.json.j2", problem="usage", asked="", **_empty(example=boards[0]))
     named, rest = named_in_full(session, request, words)
-    if named is not None and rest:
+    if named is not None and any(t not in STOP_WORDS for w in rest for t in tokens(w)):
         words = rest  # "carers in the health and wellbeing board": carers, in that board
     scope = [named] if named is not None else boards
     person = person_for(session, request)

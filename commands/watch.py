@@ -39,8 +39,10 @@ def watches_of(session: Session, person: m.Person) -> list[m.SearchWatch]:
 
 
 def same_words(one: str, other: str) -> bool:
-    """The same watch: the same words searched, whatever the case, punctuation or stop words."""
-    return [w.word for w in question(one).words] == [w.word for w in question(other).words]
+    """The same watch: the same words and phrases searched, whatever the case, marks or stop words
+    ("looked children" is not "looked after children", which is also LAC)."""
+    first, second = question(one), question(other)
+    return [w.terms for w in first.words] == [w.terms for w in second.words]
 
 
 def _reply(problem: str | None, person: m.Person | None, **context: Any) -> Reply:

@@ -89,11 +89,18 @@ def question(text: str) -> Question:
 
 
 def as_watched(words: str) -> str:
-    """The words as typed, but for the stop words and marks around them ("what about the BCF?": BCF):
-    those inside stay, as they make phrases ("looked after children" is LAC, "looked children" not)."""
+    """The words as typed, but for the stop words and marks around them ("what about the BCF?": BCF),
+    unless one belongs to a phrase with a synonym ("children looked after" is LAC). The stop words
+    inside stay, as they make phrases ("looked after children" is LAC, "looked children" not)."""
     kept = words.split()
-    while kept and not [t for t in tokens(kept[0]) if t not in STOP_WORDS]:
+    phrases = question(words).synonyms
+
+    def idle(word: str, rest: list[str]) -> bool:
+        """A stop word (or a mark) that no phrase of the question needs."""
+        return all(t in STOP_WORDS for t in tokens(word)) and question(" ".join(rest)).synonyms == phrases
+
+    while kept and idle(kept[0], kept[1:]):
         kept.pop(0)
-    while kept and not [t for t in tokens(kept[-1]) if t not in STOP_WORDS]:
+    while kept and idle(kept[-1], kept[:-1]):
         kept.pop()
-    return " ".join(kept).strip(string.punctuation + "“”‘’") if kept else ""
+    return " ".join(kept).strip(string.punctuation + "“”‘’")

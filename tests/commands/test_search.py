@@ -208,3 +208,13 @@ def test_help_lists_search_and_watch(demo_db):
 )
 def test_the_watch_offered_keeps_the_words_a_watch_would(demo_db, words, watch):
     assert f"Be told of new matches: `/boardbot watch {watch}`" in says(demo_db, words)
+
+
+def test_a_board_named_with_only_stop_words_besides_searches_the_name_within_it(demo_db):
+    text = says(demo_db, "what is the health and wellbeing board?")
+    assert "passages of Health & Wellbeing Board match" in text
+    assert "`/boardbot watch health and wellbeing board`" in text  # never the stop words alone
+
+
+def test_no_watch_is_offered_for_stop_words_alone(demo_db):
+    assert "Be told of new matches" not in says(demo_db, "what is the")

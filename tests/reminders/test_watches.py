@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot import models as m
@@ -111,6 +112,24 @@ def test_a_watch_keeps_the_words_as_typed_so_a_phrase_keeps_its_synonym(demo_db)
     assert "no longer watch “looked after children”" in boardbot_says(
         demo_db, "unwatch looked after children"
     )
+
+
+@pytest.mark.parametrize("typed", ["children looked after", "youth justice board"])
+def test_a_stop_word_at_the_end_of_a_synonyms_phrase_stays(demo_db, typed):
+    """ "children looked after" is LAC and "youth justice board" YJB only with their last word."""
+    on_slack(demo_db)
+    assert f"Watching “{typed}” (also" in boardbot_says(demo_db, f"watch {typed}")
+
+
+def test_a_watch_without_the_phrases_words_is_another_watch(demo_db):
+    """ "looked children" (set before watches kept stop words) does not stand in for LAC."""
+    on_slack(demo_db)
+    boardbot_says(demo_db, "watch looked children")
+    assert "Watching “looked after children”" in boardbot_says(demo_db, "watch looked after children")
+    assert "no longer watch “looked after children”" in boardbot_says(
+        demo_db, "unwatch looked after children"
+    )
+    assert "1. looked children" in boardbot_says(demo_db, "watches")
 
 
 def test_a_restricted_item_is_told_only_to_members_of_its_board(demo_db):
